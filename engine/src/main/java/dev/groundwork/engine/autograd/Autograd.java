@@ -1,0 +1,123 @@
+package dev.groundwork.engine.autograd;
+
+import dev.groundwork.engine.tensor.Shape;
+import dev.groundwork.engine.tensor.Tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Records ops into the graph and runs reverse mode over it. */
+public final class Autograd {
+    private Autograd() {}
+
+    /** Whether an op over these inputs must be recorded. */
+    public static boolean needsGrad(Tensor... inputs) {
+        if (!GradMode.isEnabled()) return false;
+        for (Tensor t : inputs) if (t != null && t.requiresGrad()) return true;
+        return false;
+    }
+
+    /**
+     * Attaches a single-output op to the graph when any input requires a gradient. The backward
+     * function maps the output gradient to one gradient per input (null where none is needed).
+     */
+    public static Tensor record(String name, Tensor output, Tensor[] inputs, Function<Tensor, Tensor[]> backward) {
+        if (!needsGrad(inputs)) return output;
+        GradFn fn = new GradFn(name, inputs) {
+            @Override public Tensor[] backward(Tensor[] g) { return backward.apply(g[0]); }
+        };
+        output.setGradFn(fn, 0);
+        return output;
+    }
+
+    /** Attaches a multi-output op: {@code fn.numOutputs()} must equal outputs.length. */
+    public static Tensor[] record(GradFn fn, Tensor... outputs) {
+        if (!needsGrad(fn.inputs())) return outputs;
+        if (fn.numOutputs() != outputs.length)
+            throw new IllegalStateException(fn.name() + " declares " + fn.numOutputs() + " outputs, got " + outputs.length);
+        for (int i = 0; i < outputs.length; i++) outputs[i].setGradFn(fn, i);
+        return outputs;
+    }
+
+    /** Reverse-mode sweep from root, seeded with its gradient; leaf gradients accumulate into .grad. */
+    public static void backward(Tensor root, Tensor rootGrad) {
+        if (!root.requiresGrad())
+            throw new IllegalStateException("tensor " + Shape.str(root.shape()) + " does not require grad and has no grad_fn");
+        if (!Arrays.equals(root.shape(), rootGrad.shape()))
+            throw new IllegalArgumentException("gradient shape " + Shape.str(rootGrad.shape()) + " does not match output shape " + Shape.str(root.shape()));
+        if (root.isLeaf()) {
+            accumulateLeaf(root, rootGrad);
+            return;
+        }
+        List<GradFn> order = topologicalOrder(root.gradFn());
+        Map<GradFn, Tensor[]> pending = new IdentityHashMap<>();
+        Tensor[] seed = new Tensor[root.gradFn().numOutputs()];
+        seed[root.outputNr()] = rootGrad;
+        pending.put(root.gradFn(), seed);
+        try (var s = GradMode.noGrad()) {
+            for (GradFn fn : order) {
+                Tensor[] gradOut = pending.remove(fn);
+                if (gradOut == null) continue;
+                Tensor[] gradIn = fn.backward(gradOut);
+                Tensor[] inputs = fn.inputs();
+                if (gradIn.length != inputs.length)
+                    throw new IllegalStateException(fn.name() + " backward returned " + gradIn.length + " gradients for " + inputs.length + " inputs");
+                for (int i = 0; i < inputs.length; i++) {
+                    Tensor in = inputs[i];
+                    Tensor g = gradIn[i];
+                    if (in == null || g == null || !in.requiresGrad()) continue;
+                    if (!Arrays.equals(g.shape(), in.shape()))
+                        throw new IllegalStateException(fn.name() + " backward produced gradient " + Shape.str(g.shape())
+                                + " for input " + i + " of shape " + Shape.str(in.shape()));
+                    if (in.isLeaf()) {
+                        accumulateLeaf(in, g);
+                    } else {
+                        Tensor[] slot = pending.computeIfAbsent(in.gradFn(), f -> new Tensor[f.numOutputs()]);
+                        int k = in.outputNr();
+                        slot[k] = slot[k] == null ? g : slot[k].add(g);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void accumulateLeaf(Tensor leaf, Tensor g) {
+        try (var s = GradMode.noGrad()) {
+            // A backward function may hand the same tensor to several inputs (add does), so the first
+            // gradient is copied before it becomes a .grad that later calls update.
+            Tensor cur = leaf.grad();
+            leaf.setGrad(cur == null ? g.detach().copy() : cur.add(g));
+        }
+    }
+
+    /** Nodes reachable from root, each before every node it feeds (iterative DFS, no recursion limit). */
+    static List<GradFn> topologicalOrder(GradFn root) {
+        List<GradFn> post = new ArrayList<>();
+        Map<GradFn, Boolean> seen = new IdentityHashMap<>();
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[]{root, 0});
+        seen.put(root, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Object[] top = stack.peek();
+            GradFn fn = (GradFn) top[0];
+            int next = (Integer) top[1];
+            Tensor[] inputs = fn.inputs();
+            if (next < inputs.length) {
+                top[1] = next + 1;
+                Tensor in = inputs[next];
+                if (in != null && in.gradFn() != null && seen.put(in.gradFn(), Boolean.TRUE) == null)
+                    stack.push(new Object[]{in.gradFn(), 0});
+            } else {
+                stack.pop();
+                post.add(fn);
+            }
+        }
+        java.util.Collections.reverse(post);
+        return post;
+    }
+}

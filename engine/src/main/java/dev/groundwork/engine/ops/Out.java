@@ -1,0 +1,52 @@
+package dev.groundwork.engine.ops;
+
+import dev.groundwork.engine.tensor.DType;
+import dev.groundwork.engine.tensor.Shape;
+import dev.groundwork.engine.tensor.Tensor;
+
+import java.util.Arrays;
+
+/** Output allocation and argument checks shared by the ops. */
+final class Out {
+    private Out() {}
+
+    /** A fresh contiguous tensor on like's device. */
+    static Tensor like(Tensor like, DType dtype, int... shape) { return Tensor.empty(dtype, like.device(), shape); }
+
+    static Tensor like(Tensor like, int... shape) { return Tensor.empty(like.dtype(), like.device(), shape); }
+
+    static void sameDevice(String op, Tensor... ts) {
+        Tensor first = null;
+        for (Tensor t : ts) {
+            if (t == null) continue;
+            if (first == null) first = t;
+            else if (!first.device().equals(t.device()))
+                throw new IllegalArgumentException(op + ": operands on different devices (" + first.device() + " and " + t.device() + ")");
+        }
+    }
+
+    static void sameDType(String op, Tensor a, Tensor b) {
+        if (a.dtype() != b.dtype())
+            throw new IllegalArgumentException(op + ": dtypes differ (" + a.dtype() + " " + Shape.str(a.shape()) + " vs "
+                    + b.dtype() + " " + Shape.str(b.shape()) + ")");
+    }
+
+    static void floating(String op, Tensor t) {
+        if (!t.dtype().isFloating()) throw new IllegalArgumentException(op + ": needs a floating tensor, got " + t.dtype());
+    }
+
+    static void integral(String op, String what, Tensor t) {
+        if (t.dtype().isFloating())
+            throw new IllegalArgumentException(op + ": " + what + " must be an integer tensor (I64), got " + t.dtype());
+    }
+
+    static void rank(String op, String what, Tensor t, int rank) {
+        if (t.dim() != rank)
+            throw new IllegalArgumentException(op + ": " + what + " must have rank " + rank + ", got shape " + Shape.str(t.shape()));
+    }
+
+    static void shape(String op, String what, Tensor t, int... expected) {
+        if (!Arrays.equals(t.shape(), expected))
+            throw new IllegalArgumentException(op + ": " + what + " must have shape " + Shape.str(expected) + ", got " + Shape.str(t.shape()));
+    }
+}
