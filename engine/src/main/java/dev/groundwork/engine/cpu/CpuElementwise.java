@@ -89,6 +89,9 @@ final class CpuElementwise {
             case NEG -> { for (int j = 0; j < n; j++) y[oy + j] = -a[ox + j]; }
             case RELU -> { for (int j = 0; j < n; j++) y[oy + j] = Math.max(a[ox + j], 0f); }
             case SQUARE -> { for (int j = 0; j < n; j++) y[oy + j] = a[ox + j] * a[ox + j]; }
+            case GELU -> VectorMath.gelu(a, ox, y, oy, n);
+            case EXP -> VectorMath.exp(a, ox, y, oy, n);
+            case TANH -> VectorMath.tanh(a, ox, y, oy, n);
             default -> { return false; }
         }
         return true;
@@ -120,6 +123,7 @@ final class CpuElementwise {
                 case SUB -> { for (int j = 0; j < n; j++) y[oo + j] = x[oa + j] - w[ob + j]; }
                 case MUL -> { for (int j = 0; j < n; j++) y[oo + j] = x[oa + j] * w[ob + j]; }
                 case DIV -> { for (int j = 0; j < n; j++) y[oo + j] = x[oa + j] / w[ob + j]; }
+                case GELU_BWD -> VectorMath.geluBackward(x, oa, w, ob, y, oo, n);
                 default -> { return false; }
             }
             return true;

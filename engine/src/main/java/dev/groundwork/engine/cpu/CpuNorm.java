@@ -2,9 +2,6 @@ package dev.groundwork.engine.cpu;
 
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Tensor;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Softmax and layer norm on contiguous operands. The reduced axis is viewed as (outer, len, inner);
@@ -12,8 +9,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class CpuNorm {
     private CpuNorm() {}
-
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     static void softmax(Tensor x, int dim, boolean log, Tensor out) {
         int len = x.size(dim), inner = 1, outer = 1;
@@ -27,7 +22,7 @@ final class CpuNorm {
             for (int r = from; r < to; r++) {
                 int base = (r / in) * len * in + r % in;
                 if (fast) {
-                    softmaxRowF32(xs.f32(), xo + base, os.f32(), oo + base, len, log);
+                    VectorMath.softmaxRow(xs.f32(), xo + base, os.f32(), oo + base, len, log);
                     continue;
                 }
                 double max = Double.NEGATIVE_INFINITY;
@@ -41,30 +36,6 @@ final class CpuNorm {
                 }
             }
         });
-    }
-
-    private static void softmaxRowF32(float[] x, int xo, float[] y, int yo, int len, boolean log) {
-        int bound = S.loopBound(len);
-        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int k = 0;
-        for (; k < bound; k += S.length()) vmax = vmax.max(FloatVector.fromArray(S, x, xo + k));
-        float max = vmax.reduceLanes(VectorOperators.MAX);
-        for (; k < len; k++) max = Math.max(max, x[xo + k]);
-        double sum = 0;
-        for (k = 0; k < len; k++) {
-            float e = (float) Math.exp(x[xo + k] - max);
-            if (!log) y[yo + k] = e;
-            sum += e;
-        }
-        if (log) {
-            float shift = (float) (max + Math.log(sum));
-            for (k = 0; k < len; k++) y[yo + k] = x[xo + k] - shift;
-        } else {
-            float inv = (float) (1 / sum);
-            k = 0;
-            for (; k < bound; k += S.length()) FloatVector.fromArray(S, y, yo + k).mul(inv).intoArray(y, yo + k);
-            for (; k < len; k++) y[yo + k] *= inv;
-        }
     }
 
     static void softmaxBackward(Tensor g, Tensor y, int dim, boolean log, Tensor gx) {
@@ -97,28 +68,25 @@ final class CpuNorm {
         int rows = x.numel() / Math.max(d, 1);
         CpuStorage xs = CpuBackend.cpu(x), os = CpuBackend.cpu(out), ms = CpuBackend.cpu(mean), rs = CpuBackend.cpu(rstd);
         CpuStorage ws = w == null ? null : CpuBackend.cpu(w), bs = b == null ? null : CpuBackend.cpu(b);
-        boolean fast = x.dtype() == DType.F32;
+        boolean fast = x.dtype() == DType.F32 && out.dtype() == DType.F32 && mean.dtype() == DType.F32
+                && (w == null || w.dtype() == DType.F32) && (b == null || b.dtype() == DType.F32);
         CpuThreads.parallelFor(0, rows, Math.max(1, 8192 / Math.max(d, 1)), (from, to) -> {
+            float[] stats = new float[2];
             for (int r = from; r < to; r++) {
                 int base = r * d;
-                double mu, var;
                 if (fast) {
-                    float[] a = xs.f32();
-                    int o = x.offset() + base;
-                    double s = 0;
-                    for (int k = 0; k < d; k++) s += a[o + k];
-                    mu = s / d;
-                    double v = 0;
-                    for (int k = 0; k < d; k++) { double t = a[o + k] - mu; v += t * t; }
-                    var = v / d;
-                } else {
-                    double s = 0;
-                    for (int k = 0; k < d; k++) s += xs.get(x.offset() + base + k);
-                    mu = s / d;
-                    double v = 0;
-                    for (int k = 0; k < d; k++) { double t = xs.get(x.offset() + base + k) - mu; v += t * t; }
-                    var = v / d;
+                    VectorMath.layerNormRow(xs.f32(), x.offset() + base, ws == null ? null : ws.f32(), ws == null ? 0 : w.offset(),
+                            bs == null ? null : bs.f32(), bs == null ? 0 : b.offset(), (float) eps, os.f32(), out.offset() + base, d, stats);
+                    ms.set(mean.offset() + r, stats[0]);
+                    rs.set(rstd.offset() + r, stats[1]);
+                    continue;
                 }
+                double s = 0;
+                for (int k = 0; k < d; k++) s += xs.get(x.offset() + base + k);
+                double mu = s / d;
+                double v2 = 0;
+                for (int k = 0; k < d; k++) { double t = xs.get(x.offset() + base + k) - mu; v2 += t * t; }
+                double var = v2 / d;
                 double rs0 = 1 / Math.sqrt(var + eps);
                 ms.set(mean.offset() + r, mu);
                 rs.set(rstd.offset() + r, rs0);

@@ -1,0 +1,79 @@
+package dev.groundwork.engine.autograd;
+
+import dev.groundwork.engine.random.Generator;
+import dev.groundwork.engine.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class AutogradTest {
+    private final Generator gen = new Generator(3);
+
+    @Test void gradientsAccumulateAcrossUsesAndCalls() {
+        Tensor x = Tensor.randn(gen, 3).requiresGrad(true);
+        Tensor y = x.mul(x).add(x);            // dy/dx = 2x + 1 (x used three times)
+        y.sum().backward();
+        float[] a = x.toFloatArray(), g = x.grad().toFloatArray();
+        for (int i = 0; i < 3; i++) assertEquals(2 * a[i] + 1, g[i], 1e-5);
+        x.mul(3).sum().backward();              // a second backward adds 3
+        float[] g2 = x.grad().toFloatArray();
+        for (int i = 0; i < 3; i++) assertEquals(2 * a[i] + 4, g2[i], 1e-5);
+        x.zeroGrad();
+        assertNull(x.grad());
+    }
+
+    @Test void sharedGradientTensorsDoNotAlias() {
+        Tensor a = Tensor.randn(gen, 4).requiresGrad(true), b = Tensor.randn(gen, 4).requiresGrad(true);
+        a.add(b).sum().backward();              // add hands the same gradient to both
+        a.mul(5).sum().backward();
+        assertArrayEquals(new float[]{6, 6, 6, 6}, a.grad().toFloatArray());
+        assertArrayEquals(new float[]{1, 1, 1, 1}, b.grad().toFloatArray());
+    }
+
+    @Test void noGradScopeRecordsNothingAndRestores() {
+        Tensor x = Tensor.randn(gen, 2).requiresGrad(true);
+        try (var s = GradMode.noGrad()) {
+            Tensor y = x.mul(2);
+            assertFalse(y.requiresGrad());
+            assertNull(y.gradFn());
+            try (var inner = GradMode.enableGrad()) {
+                assertTrue(x.mul(2).requiresGrad());
+            }
+            assertFalse(GradMode.isEnabled());
+        }
+        assertTrue(GradMode.isEnabled());
+    }
+
+    @Test void detachCutsTheGraph() {
+        Tensor x = Tensor.randn(gen, 2).requiresGrad(true);
+        Tensor y = x.mul(2).detach().mul(x);
+        y.sum().backward();
+        assertArrayEquals(x.mul(2).detach().toFloatArray(), x.grad().toFloatArray(), 1e-6f);
+    }
+
+    @Test void nonScalarBackwardTakesAGradient() {
+        Tensor x = Tensor.randn(gen, 2, 3).requiresGrad(true);
+        Tensor y = x.mul(x);
+        assertThrows(IllegalStateException.class, y::backward);
+        Tensor g = Tensor.randn(gen, 2, 3);
+        y.backward(g);
+        float[] xs = x.toFloatArray(), gs = g.toFloatArray(), gx = x.grad().toFloatArray();
+        for (int i = 0; i < 6; i++) assertEquals(2 * xs[i] * gs[i], gx[i], 1e-5);
+        assertThrows(IllegalArgumentException.class, () -> x.mul(2).backward(Tensor.zeros(3)));
+    }
+
+    @Test void deepGraphsDoNotOverflowTheStack() {
+        Tensor x = Tensor.randn(gen, 1).requiresGrad(true);
+        Tensor y = x;
+        for (int i = 0; i < 20000; i++) y = y.mul(1.0001);
+        y.sum().backward();
+        assertEquals(Math.pow(1.0001, 20000), x.grad().item(), 1e-2);
+    }
+
+    @Test void inputsWithoutGradGetNone() {
+        Tensor x = Tensor.randn(gen, 3).requiresGrad(true), c = Tensor.randn(gen, 3);
+        x.mul(c).sum().backward();
+        assertNull(c.grad());
+        assertArrayEquals(c.toFloatArray(), x.grad().toFloatArray());
+    }
+}
