@@ -2,51 +2,77 @@ package dev.groundwork.engine.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Writes a file so that readers see either the old content or the complete new one: the bytes go to
- * a temporary file in the same directory, are forced to disk, and the temporary file is renamed over
- * the target; the directory is then synced so the rename itself survives a crash. On any failure the
- * temporary file is removed and the target is untouched.
+ * Replaces a file all at once or not at all, so a crash or an error mid-write never leaves a
+ * truncated checkpoint where a good one used to be.
+ *
+ * <p>Recipe: write a temp file in the target's directory (a rename is only atomic within one file
+ * system), force it to disk, rename it over the target with ATOMIC_MOVE, then fsync the directory so
+ * the rename itself survives a power cut. If the platform cannot do an atomic move the write fails;
+ * we never fall back to a non-atomic copy.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
 
-    public interface Body { void write(FileChannel out) throws IOException; }
+    /** Writes the file's contents through the channel, positioned at 0 of an empty file. */
+    @FunctionalInterface
+    public interface ChannelWriter {
+        void writeTo(FileChannel channel) throws IOException;
+    }
 
-    public static void write(Path target, Body body) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        boolean done = false;
+    /**
+     * Writes {@code target} atomically. On any failure (including unchecked ones) the temp file is
+     * deleted, the exception propagates and the previous {@code target}, if any, is untouched.
+     */
+    public static void write(Path target, ChannelWriter body) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path tmp = createTemp(dir, abs.getFileName().toString());
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                body.write(ch);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                body.writeTo(ch);
                 ch.force(true);
             }
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (Throwable t) {
             try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                t.addSuppressed(e);
             }
-            done = true;
-            syncDirectory(dir);
-        } finally {
-            if (!done) Files.deleteIfExists(tmp);
+            throw t;
+        }
+        fsyncDirectory(dir);
+    }
+
+    // Not Files.createTempFile: it creates the file with mode 0600, and the rename would carry that
+    // mode over to the target. CREATE_NEW with a random name gets the normal umask-derived mode.
+    private static Path createTemp(Path dir, String name) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return tmp;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 10) throw e;
+            }
         }
     }
 
-    /** fsync of the directory entry; some platforms cannot open a directory, which is then skipped. */
-    private static void syncDirectory(Path dir) {
+    // Linux and macOS allow opening a directory for reading and forcing it; Windows refuses, and
+    // there the rename is already durable enough (NTFS journals metadata), so we carry on.
+    private static void fsyncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Windows and some file systems refuse: the rename is still atomic, only its durability is weaker.
+        } catch (IOException | UnsupportedOperationException e) {
+            // The data is already in place; failing here would report an error for a completed write.
         }
     }
 }

@@ -1,18 +1,38 @@
 package dev.groundwork.engine.io;
 
-/** The element types the safetensors format names, with their sizes in bytes. */
+/**
+ * The element types a safetensors file may declare, with their width in bytes. The names are the
+ * exact strings used in the header ("F32", "BF16", ...).
+ */
 public enum SafeDType {
-    F64(8), F32(4), F16(2), BF16(2), I64(8), I32(4), I16(2), I8(1), U64(8), U32(4), U16(2), U8(1), BOOL(1);
+    F64(8, true), F32(4, true), F16(2, true), BF16(2, true),
+    I64(8, false), I32(4, false), I16(2, false), I8(1, false), U8(1, false), BOOL(1, false);
 
-    public final int size;
+    private final int byteSize;
+    private final boolean floating;
 
-    SafeDType(int size) { this.size = size; }
-
-    /** The dtype of a header string, or null when the format does not know it. */
-    public static SafeDType parse(String s) {
-        for (SafeDType d : values()) if (d.name().equals(s)) return d;
-        return null;
+    SafeDType(int byteSize, boolean floating) {
+        this.byteSize = byteSize;
+        this.floating = floating;
     }
 
-    public boolean isFloating() { return this == F64 || this == F32 || this == F16 || this == BF16; }
+    /** Width of one element in bytes. */
+    public int byteSize() {
+        return byteSize;
+    }
+
+    /** True for the types {@link SafeTensorsFile#readF32} converts; the others go through readI64. */
+    public boolean isFloating() {
+        return floating;
+    }
+
+    /** The type named exactly {@code name} (case-sensitive, as the format is), or null if none is. */
+    public static SafeDType parse(String name) {
+        for (SafeDType t : values()) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
 }

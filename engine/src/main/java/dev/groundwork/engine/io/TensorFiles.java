@@ -23,13 +23,13 @@ public final class TensorFiles {
         try (SafeTensorsFile f = SafeTensorsFile.open(path)) {
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (String name : f.names()) {
-                SafeTensorsFile.Entry e = f.entry(name);
+                TensorEntry e = f.entry(name);
                 int[] shape = new int[e.shape().length];
                 for (int i = 0; i < shape.length; i++) {
-                    if (e.shape()[i] > Integer.MAX_VALUE) throw new SafeTensorsException(path, name, "dimension " + e.shape()[i] + " is too large");
+                    if (e.shape()[i] > Integer.MAX_VALUE) throw new SafeTensorsException(path + ": tensor '" + name + "': dimension " + e.shape()[i] + " is too large for an engine tensor");
                     shape[i] = (int) e.shape()[i];
                 }
-                Tensor t = switch (e.dtype()) {
+                Tensor t = switch (e.dtypeEnum()) {
                     case F64 -> Tensor.of(f.readF64(name), shape);
                     case F32, F16, BF16 -> Tensor.of(f.readF32(name), shape);
                     default -> Tensor.ofLongs(f.readI64(name), shape);

@@ -1,92 +1,220 @@
 package dev.groundwork.engine.io;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Each rule of the format, broken once, is refused with a message naming the tensor and the rule. */
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One test per rule checked at open; each asserts the message names the file, the tensor and the rule. */
 class SafeTensorsMalformedTest {
     @TempDir Path dir;
 
-    private Path file(String header, int dataBytes) throws IOException {
-        return raw(header.getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8).length, dataBytes);
+    private static String entry(String name, String dtype, String shape, long begin, long end) {
+        return "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape
+                + ",\"data_offsets\":[" + begin + "," + end + "]}";
     }
 
-    private Path raw(byte[] header, long declaredLength, int dataBytes) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(8 + header.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(declaredLength).put(header);
-        for (int i = 0; i < dataBytes; i++) b.put((byte) (i * 7 + 1));
-        Path p = Files.createTempFile(dir, "bad", ".safetensors");
-        Files.write(p, b.array());
-        return p;
+    /** Opens a file with this header and data, expecting failure; checks the message parts. */
+    private void refused(String json, int dataBytes, String... mustContain) throws IOException {
+        Path p = RawFiles.write(dir.resolve("bad.safetensors"), json, new byte[dataBytes]);
+        refused(p, mustContain);
     }
 
-    private void refused(Path p, String... fragments) {
+    private static void refused(Path p, String... mustContain) {
         SafeTensorsException e = assertThrows(SafeTensorsException.class, () -> SafeTensorsFile.open(p).close());
-        for (String f : fragments) assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");
-        assertTrue(e.getMessage().contains(p.toString()), "message names the file: " + e.getMessage());
+        String m = e.getMessage();
+        assertTrue(m.contains(p.toString()), "names the file: " + m);
+        for (String s : mustContain) {
+            assertTrue(m.contains(s), "expected '" + s + "' in: " + m);
+        }
     }
 
-    @Test void tooShort() throws IOException {
+    @Test
+    void shorterThanLengthPrefix() throws IOException {
         Path p = dir.resolve("short.safetensors");
-        Files.write(p, new byte[]{1, 2, 3});
-        refused(p, "shorter than the 8-byte header length");
+        Files.write(p, new byte[] {1, 0, 0});
+        refused(p, "3 bytes", "shorter than the 8-byte header length prefix");
     }
 
-    @Test void headerLengthOverBoundOrPastEnd() throws IOException {
-        refused(raw("{}".getBytes(), SafeTensorsFile.MAX_HEADER + 1, 0), "exceeds");
-        refused(raw("{}".getBytes(), 4096, 0), "runs past the end");
+    @Test
+    void emptyFile() throws IOException {
+        Path p = Files.createFile(dir.resolve("empty.safetensors"));
+        refused(p, "0 bytes", "shorter than");
     }
 
-    @Test void notUtf8OrNotJsonOrNotObject() throws IOException {
-        refused(raw(new byte[]{'{', (byte) 0xC3, (byte) 0x28, '}'}, 4, 0), "not valid UTF-8");
-        refused(file("{\"a\": {\"dtype\": \"F32\",", 0), "not well-formed JSON");
-        refused(file("[1, 2]", 0), "not a JSON object");
+    @Test
+    void headerLengthBeyondFile() throws IOException {
+        byte[] h = "{}".getBytes(StandardCharsets.UTF_8);
+        Path p = RawFiles.writeWithLength(dir.resolve("bad.safetensors"), 50, h, new byte[0]);
+        refused(p, "header length 50", "larger than the 2 bytes");
     }
 
-    @Test void badEntries() throws IOException {
-        refused(file("{\"w\": 5}", 0), "'w'", "not a JSON object");
-        refused(file("{\"w\": {\"dtype\": \"F32\", \"shape\": [1]}}", 4), "'w'", "must have dtype, shape and data_offsets");
-        refused(file("{\"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4], \"x\": 1}}", 4), "'w'", "unknown field 'x'");
-        refused(file("{\"w\": {\"dtype\": \"F32\", \"shape\": [-1], \"data_offsets\": [0, 4]}}", 4), "'w'", "non-negative integers");
-        refused(file("{\"w\": {\"dtype\": \"F32\", \"shape\": [1.5], \"data_offsets\": [0, 4]}}", 4), "'w'", "non-negative integers");
-        refused(file("{\"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0]}}", 4), "'w'", "data_offsets must be");
+    @Test
+    void headerLengthOverBound() throws IOException {
+        Path p = RawFiles.writeWithLength(dir.resolve("bad.safetensors"), 100_000_001L, "{}".getBytes(), new byte[0]);
+        refused(p, "header length 100000001", "exceeds the limit of 100000000");
     }
 
-    @Test void unknownDtype() throws IOException {
-        refused(file("{\"w\": {\"dtype\": \"F31\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 4), "'w'", "unknown dtype 'F31'");
+    @Test
+    void headerLengthAboveSignedRangeIsTreatedAsUnsigned() throws IOException {
+        Path p = RawFiles.writeWithLength(dir.resolve("bad.safetensors"), -1L, "{}".getBytes(), new byte[0]);
+        refused(p, "header length 18446744073709551615", "exceeds the limit");
     }
 
-    @Test void sizeMismatch() throws IOException {
-        refused(file("{\"w\": {\"dtype\": \"F32\", \"shape\": [2, 3], \"data_offsets\": [0, 20]}}", 24), "'w'", "does not match shape [2,3] x F32 (24 bytes)");
+    @Test
+    void invalidUtf8() throws IOException {
+        byte[] h = "{\"a?\":{}}".getBytes(StandardCharsets.US_ASCII);
+        h[3] = (byte) 0xFF; // the '?': 0xFF never occurs in UTF-8
+        refused(RawFiles.write(dir.resolve("bad.safetensors"), h, new byte[0]), "not valid UTF-8");
     }
 
-    @Test void rangeOutsideBufferOrReversed() throws IOException {
-        refused(file("{\"w\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}", 8), "'w'", "run past the 8-byte data buffer");
-        refused(file("{\"w\": {\"dtype\": \"F32\", \"shape\": [0], \"data_offsets\": [8, 4]}}", 8), "'w'", "begin <= end");
+    @Test
+    void invalidJson() throws IOException {
+        refused("{\"a\": {\"dtype\": \"F32\",", 0, "not valid JSON");
     }
 
-    @Test void overlappingRanges() throws IOException {
-        refused(file("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
-                + " \"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}", 12), "'b'", "overlaps tensor 'a'");
+    @Test
+    void headerNotAnObject() throws IOException {
+        refused("[1, 2]", 0, "header must be a JSON object", "an array");
     }
 
-    @Test void duplicateNames() throws IOException {
-        refused(file("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
-                + " \"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8), "duplicate tensor name", "'a'");
+    @Test
+    void trailingGarbageAfterObject() throws IOException {
+        refused("{} {}", 0, "unexpected content after the header's JSON object");
     }
 
-    @Test void badMetadata() throws IOException {
-        refused(file("{\"__metadata__\": {\"k\": 3}}", 0), "__metadata__ value of 'k' is not a string");
-        refused(file("{\"__metadata__\": [1]}", 0), "__metadata__ must be an object");
+    @Test
+    void entryNotAnObject() throws IOException {
+        refused("{\"w\": 3}", 0, "tensor 'w'", "entry must be an object", "an integer");
+    }
+
+    @Test
+    void missingField() throws IOException {
+        refused("{\"w\":{\"dtype\":\"F32\",\"shape\":[1]}}", 4, "tensor 'w'", "missing field 'data_offsets'");
+    }
+
+    @Test
+    void extraField() throws IOException {
+        refused("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"stride\":[1]}}", 4,
+                "tensor 'w'", "unexpected field 'stride'");
+    }
+
+    @Test
+    void duplicateFieldInEntry() throws IOException {
+        refused("{\"w\":{\"dtype\":\"F32\",\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4,
+                "tensor 'w'", "duplicate field 'dtype'");
+    }
+
+    @Test
+    void nonIntegerShape() throws IOException {
+        refused("{" + entry("w", "F32", "[2.5]", 0, 8) + "}", 8, "tensor 'w'", "field 'shape' must contain only integers");
+    }
+
+    @Test
+    void shapeNotAnArray() throws IOException {
+        refused("{" + entry("w", "F32", "\"2\"", 0, 8) + "}", 8, "tensor 'w'", "field 'shape' must be an array");
+    }
+
+    @Test
+    void nonIntegerOffsets() throws IOException {
+        refused("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[\"0\",4]}}", 4,
+                "tensor 'w'", "field 'data_offsets' must contain only integers");
+    }
+
+    @Test
+    void offsetsWrongArity() throws IOException {
+        refused("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4,8]}}", 8,
+                "tensor 'w'", "must be [begin, end]");
+    }
+
+    @Test
+    void hugeIntegerInShape() throws IOException {
+        refused("{" + entry("w", "F32", "[99999999999999999999]", 0, 4) + "}", 4, "tensor 'w'", "too large for 64 bits");
+    }
+
+    @Test
+    void negativeDimension() throws IOException {
+        refused("{" + entry("w", "F32", "[2,-1]", 0, 8) + "}", 8, "tensor 'w'", "negative dimension");
+    }
+
+    @Test
+    void negativeOffset() throws IOException {
+        refused("{" + entry("w", "F32", "[1]", -4, 0) + "}", 4, "tensor 'w'", "'data_offsets' must not be negative");
+    }
+
+    @Test
+    void unknownDtype() throws IOException {
+        refused("{" + entry("w", "F8_E4M3", "[1]", 0, 1) + "}", 1, "tensor 'w'", "unknown dtype 'F8_E4M3'");
+    }
+
+    @Test
+    void dtypeNotAString() throws IOException {
+        refused("{\"w\":{\"dtype\":4,\"shape\":[1],\"data_offsets\":[0,4]}}", 4, "tensor 'w'", "'dtype' must be a string");
+    }
+
+    @Test
+    void lengthDoesNotMatchShape() throws IOException {
+        refused("{" + entry("w", "F32", "[2,3]", 0, 20) + "}", 24, "tensor 'w'", "data length 20 bytes does not match",
+                "[2, 3] x F32 = 24 bytes");
+    }
+
+    @Test
+    void shapeProductOverflows() throws IOException {
+        refused("{" + entry("w", "F32", "[4294967296,4294967296]", 0, 4) + "}", 4, "tensor 'w'", "more bytes than fit in 64 bits");
+    }
+
+    @Test
+    void rangeOutsideDataBuffer() throws IOException {
+        refused("{" + entry("w", "F32", "[2]", 4, 12) + "}", 8, "tensor 'w'", "outside the data buffer of 8 bytes");
+    }
+
+    @Test
+    void beginAfterEnd() throws IOException {
+        refused("{" + entry("w", "F32", "[1]", 8, 4) + "}", 8, "tensor 'w'", "begin 8 > end 4");
+    }
+
+    @Test
+    void overlappingRanges() throws IOException {
+        String json = "{" + entry("a", "F32", "[2]", 0, 8) + "," + entry("b", "F32", "[2]", 4, 12) + "}";
+        refused(json, 12, "tensor 'b'", "overlaps tensor 'a'");
+    }
+
+    @Test
+    void rangeNestedInsideAnotherOverlaps() throws IOException {
+        // c lies inside a, after b: only tracking the furthest-reaching range catches this
+        String json = "{" + entry("a", "F32", "[4]", 0, 16) + "," + entry("b", "U8", "[1]", 1, 2) + ","
+                + entry("c", "U8", "[1]", 8, 9) + "}";
+        refused(json, 16, "overlaps tensor 'a'");
+    }
+
+    @Test
+    void duplicateTensorName() throws IOException {
+        String json = "{" + entry("w", "F32", "[1]", 0, 4) + "," + entry("w", "F32", "[1]", 4, 8) + "}";
+        refused(json, 8, "tensor 'w'", "duplicate key");
+    }
+
+    @Test
+    void metadataNotAnObject() throws IOException {
+        refused("{\"__metadata__\":[\"a\"]}", 0, "__metadata__ must be an object of strings", "an array");
+    }
+
+    @Test
+    void metadataValueNotAString() throws IOException {
+        refused("{\"__metadata__\":{\"epoch\":3}}", 0, "__metadata__ must be an object of strings", "key 'epoch'");
+    }
+
+    @Test
+    void gapsBetweenTensorsAreAllowed() throws IOException {
+        // Not a violation: documented leniency (the reference implementation would refuse it).
+        String json = "{" + entry("a", "U8", "[1]", 0, 1) + "," + entry("b", "U8", "[1]", 5, 6) + "}";
+        Path p = RawFiles.write(dir.resolve("gap.safetensors"), json, new byte[] {9, 0, 0, 0, 0, 8, 0});
+        try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {8}, f.readI64("b"));
+        }
     }
 }

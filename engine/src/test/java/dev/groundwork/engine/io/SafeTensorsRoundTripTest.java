@@ -1,128 +1,182 @@
 package dev.groundwork.engine.io;
 
-import dev.groundwork.engine.random.Generator;
-import dev.groundwork.engine.tensor.DType;
-import dev.groundwork.engine.tensor.Device;
-import dev.groundwork.engine.tensor.Tensor;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SafeTensorsRoundTripTest {
     @TempDir Path dir;
 
-    @Test void tensorsAndMetadataRoundTrip() throws IOException {
-        Generator g = new Generator(5);
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        in.put("encoder.weight", Tensor.randn(g, 3, 4));
-        in.put("scalar", Tensor.scalar(2.75));
-        in.put("empty", Tensor.zeros(0, 5));
-        in.put("ids", Tensor.ofLongs(new long[]{-3, 7, Long.MAX_VALUE}, 3));
-        in.put("f64", g.normal(DType.F64, Device.CPU, 0, 1, 2, 2));
-        in.put("strided", Tensor.randn(g, 4, 3).mT());
-        for (int i = 0; i < 40; i++) in.put("many." + i, Tensor.randn(g, i % 5 + 1));
+    // Never zero, so a read of untouched (zero-filled) bytes cannot pass for the right answer.
+    private static float[] randomFloats(SplittableRandom r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            float mag = (float) r.nextDouble(0.001, 1000.0);
+            a[i] = r.nextBoolean() ? mag : -mag;
+        }
+        return a;
+    }
+
+    private static long[] randomLongs(SplittableRandom r, int n) {
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) {
+            long v;
+            do { v = r.nextLong(); } while (v == 0);
+            a[i] = v;
+        }
+        return a;
+    }
+
+    @Test
+    void f32I64AndMetadataRoundTrip() throws IOException {
+        SplittableRandom r = new SplittableRandom(42);
+        float[] w = randomFloats(r, 12);
+        long[] ids = randomLongs(r, 5);
         Path p = dir.resolve("a.safetensors");
-        TensorFiles.save(p, in, Map.of("step", "12", "note", "ünïcode"));
-        assertEquals(0, (Files.size(p) - 8 - headerLength(p)) % 4);
-        assertEquals(0, headerLength(p) % 8, "header padded to 8 bytes");
-        TensorFiles.Loaded out = TensorFiles.loadWithMetadata(p);
-        assertEquals(Map.of("step", "12", "note", "ünïcode"), out.metadata());
-        assertEquals(List.copyOf(in.keySet()), List.copyOf(out.tensors().keySet()), "names in insertion order");
-        for (var e : in.entrySet()) {
-            Tensor got = out.tensors().get(e.getKey());
-            assertArrayEquals(e.getValue().shape(), got.shape(), e.getKey());
-            assertEquals(e.getValue().dtype(), got.dtype(), e.getKey());
-            if (got.dtype() == DType.I64) assertArrayEquals(e.getValue().toLongArray(), got.toLongArray());
-            else assertArrayEquals(e.getValue().toDoubleArray(), got.toDoubleArray(), 0.0, e.getKey());
-        }
-    }
-
-    private static long headerLength(Path p) throws IOException {
-        byte[] b = new byte[8];
-        try (var f = new RandomAccessFile(p.toFile(), "r")) { f.readFully(b); }
-        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    }
-
-    /** F16, BF16 and F64 bytes written by hand, with values whose conversions are exact. */
-    @Test void halfPrecisionAndDoubleConvert() throws IOException {
-        String header = "{\"h\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,6]},"
-                + "\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[6,10]},"
-                + "\"d\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[10,18]},"
-                + "\"u\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[18,20]}}";
-        byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buf = ByteBuffer.allocate(8 + h.length + 20).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putLong(h.length).put(h);
-        buf.putShort((short) 0x3C00).putShort((short) 0xC000).putShort((short) 0x3555); // 1, -2, 0.333251953125
-        buf.putShort((short) 0x3FC0).putShort((short) 0xC2F7);                           // 1.5, -123.5
-        buf.putDouble(0.1);
-        buf.put((byte) 200).put((byte) 7);
-        Path p = dir.resolve("h.safetensors");
-        Files.write(p, buf.array());
+        new SafeTensorsWriter()
+                .putF32("w", new long[] {3, 4}, w)
+                .putI64("ids", new long[] {5}, ids)
+                .putMetadata("format", "pt")
+                .putMetadata("note", "ünïcode ✓")
+                .write(p);
         try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
-            assertArrayEquals(new float[]{1f, -2f, 0.333251953125f}, f.readF32("h"));
-            assertArrayEquals(new float[]{1.5f, -123.5f}, f.readF32("b"));
-            assertArrayEquals(new double[]{0.1}, f.readF64("d"));
-            assertArrayEquals(new long[]{200, 7}, f.readI64("u"));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.readF32("u"));
-            assertTrue(e.getMessage().contains("'u'") && e.getMessage().contains("U8"));
+            assertEquals(List.of("w", "ids"), f.names());
+            assertEquals(Map.of("format", "pt", "note", "ünïcode ✓"), f.metadata());
+            assertArrayEquals(w, f.readF32("w"));
+            assertArrayEquals(ids, f.readI64("ids"));
+            TensorEntry e = f.entry("w");
+            assertEquals(new TensorEntry("w", "F32", new long[] {3, 4}, 0, 48), e);
+            assertEquals(new TensorEntry("ids", "I64", new long[] {5}, 48, 88), f.entry("ids"));
         }
     }
 
-    @Test void failedWriteLeavesTheOldFileAndNoTemporary() throws IOException {
-        Path p = dir.resolve("ckpt.safetensors");
-        TensorFiles.save(p, Map.of("w", Tensor.ones(3)));
-        byte[] before = Files.readAllBytes(p);
-        SafeTensorsWriter w = new SafeTensorsWriter().putF32("ok", new long[]{2}, new float[]{1, 2})
-                .put("bad", SafeDType.F32, new long[]{4}, (from, buf) -> { throw new IOException("disk on fire"); });
-        IOException e = assertThrows(IOException.class, () -> w.write(p));
-        assertEquals("disk on fire", e.getMessage());
-        assertArrayEquals(before, Files.readAllBytes(p));
-        try (var s = Files.list(dir)) {
-            assertEquals(List.of(p), s.toList(), "no temporary file left behind");
-        }
-    }
-
-    @Test void writerRefusesDuplicates() {
-        SafeTensorsWriter w = new SafeTensorsWriter().putF32("a", new long[]{1}, new float[]{1});
-        assertThrows(IllegalArgumentException.class, () -> w.putF32("a", new long[]{1}, new float[]{2}));
-    }
-
-    /**
-     * A tensor that starts past 2^31 bytes: a sparse file, so the test writes 16 bytes, not 2.5 GB.
-     * Skipped where the file system cannot hold sparse files.
-     */
-    @Test void offsetsBeyondTwoGigabytes() throws IOException {
-        long gap = (1L << 31) + 4096;
-        String header = "{\"pad\":{\"dtype\":\"U8\",\"shape\":[" + gap + "],\"data_offsets\":[0," + gap + "]},"
-                + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[" + gap + "," + (gap + 8) + "]}}";
-        byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        Path p = dir.resolve("big.safetensors");
-        Assumptions.assumeTrue(Files.getFileStore(dir).getUsableSpace() > (1L << 20), "no disk space");
-        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-            ByteBuffer b = ByteBuffer.allocate(8 + h.length).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h);
-            f.write(b.array());
-            f.seek(8 + h.length + gap);
-            ByteBuffer v = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(3.5f).putFloat(-1.25f);
-            f.write(v.array());
-        }
+    @Test
+    void scalarAndZeroSizeTensors() throws IOException {
+        Path p = dir.resolve("s.safetensors");
+        new SafeTensorsWriter()
+                .putF32("scalar", new long[] {}, new float[] {7.25f})
+                .putF32("none", new long[] {0, 3}, new float[0])
+                .putI64("count", new long[] {}, new long[] {-9})
+                .putI64("nothing", new long[] {4, 0}, new long[0])
+                .write(p);
         try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
-            assertArrayEquals(new float[]{3.5f, -1.25f}, f.readF32("w"));
-            assertEquals(gap, f.entry("w").begin());
-        } finally {
-            Files.deleteIfExists(p);
+            assertEquals(0, f.entry("scalar").rank());
+            assertArrayEquals(new float[] {7.25f}, f.readF32("scalar"));
+            assertArrayEquals(new float[0], f.readF32("none"));
+            assertArrayEquals(new long[] {-9}, f.readI64("count"));
+            assertArrayEquals(new long[0], f.readI64("nothing"));
+            assertArrayEquals(new long[] {0, 3}, f.entry("none").shape());
+            assertEquals(0, f.segment("nothing").byteSize());
+            // Zero-size ranges sort before the tensor that starts at the same offset.
+            assertEquals(List.of("scalar", "none", "count", "nothing"), f.names());
+        }
+    }
+
+    @Test
+    void manyTensorsKeepOrderOffsetsAndAlignment() throws IOException {
+        SplittableRandom r = new SplittableRandom(7);
+        SafeTensorsWriter w = new SafeTensorsWriter();
+        List<float[]> floats = new ArrayList<>();
+        List<long[]> longs = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            int n = r.nextInt(0, 200);
+            if (i % 2 == 0) {
+                float[] a = randomFloats(r, n);
+                floats.add(a);
+                w.putF32("layer." + i + ".weight", new long[] {n}, a);
+            } else {
+                long[] a = randomLongs(r, n);
+                longs.add(a);
+                w.putI64("layer." + i + ".ids", new long[] {1, n}, a);
+            }
+        }
+        // Bigger than one writer chunk, so the chunking loop runs more than once.
+        float[] big = randomFloats(r, SafeTensorsWriter.CHUNK_BYTES / 4 * 2 + 123);
+        w.putF32("big", new long[] {big.length}, big);
+        Path p = dir.resolve("many.safetensors");
+        w.write(p);
+
+        byte[] raw = Files.readAllBytes(p);
+        long n = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        assertEquals(0, n % 8, "header is padded to a multiple of 8");
+        try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
+            assertEquals(301, f.names().size());
+            long expectedBegin = 0;
+            int fi = 0, li = 0;
+            for (int i = 0; i < 300; i++) {
+                String name = i % 2 == 0 ? "layer." + i + ".weight" : "layer." + i + ".ids";
+                assertEquals(name, f.names().get(i), "insertion order is file order");
+                TensorEntry e = f.entry(name);
+                assertEquals(expectedBegin, e.begin(), "offsets are contiguous");
+                expectedBegin = e.end();
+                if (i % 2 == 0) assertArrayEquals(floats.get(fi++), f.readF32(name));
+                else assertArrayEquals(longs.get(li++), f.readI64(name));
+            }
+            assertArrayEquals(big, f.readF32("big"));
+            assertEquals(raw.length - 8 - n, f.entry("big").end(), "no trailing bytes");
+        }
+    }
+
+    @Test
+    void segmentIsZeroCopyLittleEndianAndCanBeRewritten() throws IOException {
+        Path p = dir.resolve("seg.safetensors");
+        new SafeTensorsWriter().putF32("x", new long[] {2}, new float[] {1.0f, -3.5f}).write(p);
+        Path q = dir.resolve("copy.safetensors");
+        try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
+            MemorySegment s = f.segment("x");
+            assertEquals(8, s.byteSize());
+            assertTrue(s.isReadOnly());
+            assertEquals(-3.5f, s.get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4));
+            new SafeTensorsWriter().put("x", SafeDType.F32, new long[] {2}, s).write(q);
+        }
+        try (SafeTensorsFile g = SafeTensorsFile.open(q)) {
+            assertArrayEquals(new float[] {1.0f, -3.5f}, g.readF32("x"));
+        }
+    }
+
+    @Test
+    void writerRefusesBadInput() {
+        SafeTensorsWriter w = new SafeTensorsWriter().putF32("a", new long[] {1}, new float[] {1});
+        var dup = assertThrows(IllegalArgumentException.class, () -> w.putI64("a", new long[] {1}, new long[] {1}));
+        assertTrue(dup.getMessage().contains("duplicate tensor name 'a'"), dup.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> w.putF32("b", new long[] {2, 2}, new float[3]));
+        assertThrows(IllegalArgumentException.class, () -> w.putF32("c", new long[] {-1}, new float[0]));
+        assertThrows(IllegalArgumentException.class, () -> w.putF32("__metadata__", new long[] {1}, new float[1]));
+    }
+
+    @Test
+    void closedFileRefusesReads() throws IOException {
+        Path p = dir.resolve("c.safetensors");
+        new SafeTensorsWriter().putF32("x", new long[] {1}, new float[] {1}).write(p);
+        SafeTensorsFile f = SafeTensorsFile.open(p);
+        MemorySegment s = f.segment("x");
+        f.close();
+        assertThrows(IllegalStateException.class, () -> s.get(ValueLayout.JAVA_BYTE, 0));
+        assertThrows(IllegalStateException.class, () -> f.readF32("x"));
+    }
+
+    @Test
+    void unknownNameIsReportedWithFile() throws IOException {
+        Path p = dir.resolve("u.safetensors");
+        new SafeTensorsWriter().putF32("x", new long[] {1}, new float[] {1}).write(p);
+        try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> f.readF32("y"));
+            assertTrue(e.getMessage().contains("'y'") && e.getMessage().contains(p.toString()), e.getMessage());
         }
     }
 }
