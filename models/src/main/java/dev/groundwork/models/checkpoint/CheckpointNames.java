@@ -1,0 +1,125 @@
+package dev.groundwork.models.checkpoint;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Renames checkpoint entries from the spellings found in the wild to the names our modules use.
+ * Pure functions over name-to-value maps (generic, so they work on tensors, raw tensors or infos);
+ * order is kept, and two source names landing on one target name is an error, never a silent pick.
+ */
+public final class CheckpointNames {
+    private CheckpointNames() {}
+
+    /** A naming convention to translate from. */
+    public enum Scheme {
+        /** Names as they are. */
+        NONE,
+        /** VG-BERT's own checkpoints: DataParallel {@code module.} prefix stripped. */
+        VGBERT,
+        /** Hugging Face BERT: {@code bert.} prefix stripped, legacy LayerNorm gamma/beta renamed. */
+        HF_BERT,
+        /** torchvision VGG16: {@code features.N} becomes {@code image_model.N}, the classifier is dropped. */
+        TORCHVISION_VGG16;
+
+        /** Parses the CLI spelling: none, vgbert, hf-bert, torchvision-vgg16. */
+        public static Scheme parse(String s) {
+            for (Scheme v : values()) if (v.cliName().equals(s.toLowerCase(Locale.ROOT))) return v;
+            throw new IllegalArgumentException("unknown name map '" + s + "' (expected none, vgbert, hf-bert or torchvision-vgg16)");
+        }
+
+        public String cliName() {
+            return switch (this) {
+                case NONE -> "none";
+                case VGBERT -> "vgbert";
+                case HF_BERT -> "hf-bert";
+                case TORCHVISION_VGG16 -> "torchvision-vgg16";
+            };
+        }
+    }
+
+    /** The renamed map and human-readable notes on anything dropped. */
+    public record Mapped<T>(LinkedHashMap<String, T> entries, List<String> notes) {}
+
+    private static final Pattern VGG_FEATURE = Pattern.compile("features\\.(\\d+)\\.(.+)");
+
+    /**
+     * Applies one scheme. Every scheme but NONE also strips a DataParallel {@code module.} prefix. The
+     * renames are composed into one function over the original names, so a clash names the file's keys.
+     */
+    public static <T> Mapped<T> apply(Map<String, T> source, Scheme scheme) {
+        List<String> notes = new ArrayList<>();
+        if (scheme == Scheme.NONE) return new Mapped<>(new LinkedHashMap<>(source), notes);
+        Function<String, String> strip = prefix("module.");
+        Map<String, T> kept = source;
+        Function<String, String> f = switch (scheme) {
+            case HF_BERT -> strip.andThen(prefix("bert.")).andThen(CheckpointNames::modernLayerNorm);
+            case TORCHVISION_VGG16 -> {
+                kept = dropVggClassifier(source, strip, notes);
+                yield strip.andThen(CheckpointNames::vggFeature);
+            }
+            default -> strip.andThen(CheckpointNames::modernLayerNorm); // VGBERT: its BERT part uses HF names
+        };
+        return new Mapped<>(rename(kept, f), notes);
+    }
+
+    /** Guesses the scheme from the names: VGG features, HF BERT spellings, else VG-BERT's own. */
+    public static Scheme detect(Iterable<String> names) {
+        boolean vgg = false, bert = false;
+        for (String raw : names) {
+            String n = raw.startsWith("module.") ? raw.substring(7) : raw;
+            vgg |= n.startsWith("features.");
+            bert |= n.startsWith("bert.") || n.endsWith("LayerNorm.gamma") || n.endsWith("LayerNorm.beta");
+        }
+        return vgg ? Scheme.TORCHVISION_VGG16 : bert ? Scheme.HF_BERT : Scheme.VGBERT;
+    }
+
+    /** Removes {@code p} from a name that has it (DataParallel's {@code module.}, HF's {@code bert.}). */
+    public static Function<String, String> prefix(String p) {
+        return n -> n.startsWith(p) ? n.substring(p.length()) : n;
+    }
+
+    /** Old TF-ported BERT checkpoints call LayerNorm's weight and bias gamma and beta. */
+    public static String modernLayerNorm(String n) {
+        return n.endsWith("LayerNorm.gamma") ? n.substring(0, n.length() - 5) + "weight"
+                : n.endsWith("LayerNorm.beta") ? n.substring(0, n.length() - 4) + "bias" : n;
+    }
+
+    /**
+     * torchvision's {@code features.N.*} for the conv indices 0..28 become VG-BERT's
+     * {@code image_model.N.*}: VG-BERT keeps torchvision's layer numbering.
+     */
+    public static String vggFeature(String n) {
+        Matcher x = VGG_FEATURE.matcher(n);
+        return x.matches() && Integer.parseInt(x.group(1)) <= 28 ? "image_model." + x.group(1) + "." + x.group(2) : n;
+    }
+
+    /** torchvision's {@code classifier.*} has no counterpart in VG-BERT; dropped, with a note. */
+    private static <T> Map<String, T> dropVggClassifier(Map<String, T> m, Function<String, String> strip, List<String> notes) {
+        LinkedHashMap<String, T> kept = new LinkedHashMap<>();
+        List<String> dropped = new ArrayList<>();
+        m.forEach((n, v) -> { if (strip.apply(n).startsWith("classifier.")) dropped.add(n); else kept.put(n, v); });
+        if (!dropped.isEmpty()) notes.add("dropped " + dropped.size() + " VGG classifier tensor(s), which VG-BERT does not use: " + dropped);
+        return kept;
+    }
+
+    /** Renames every key; two keys with one new name are the same tensor spelled twice, an error naming both. */
+    public static <T> LinkedHashMap<String, T> rename(Map<String, T> m, Function<String, String> f) {
+        LinkedHashMap<String, T> out = new LinkedHashMap<>();
+        Map<String, String> from = new LinkedHashMap<>();
+        for (var e : m.entrySet()) {
+            String to = f.apply(e.getKey());
+            String prev = from.putIfAbsent(to, e.getKey());
+            if (prev != null)
+                throw new IllegalArgumentException("'" + prev + "' and '" + e.getKey() + "' both name the tensor '" + to + "'; the checkpoint holds it twice");
+            out.put(to, e.getValue());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.groundwork.models.checkpoint;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Turns a pickled tensor (a view into a storage: element offset, size, stride) into contiguous
+ * bytes. Views matter because torch.save stores the whole storage once and every tensor sharing it
+ * (a transpose, a slice, tied weights) as offset and strides into it.
+ */
+final class StridedCopy {
+    private StridedCopy() {}
+
+    /** Checks the view lies inside the storage, then gathers its elements in row-major order. */
+    static RawTensor gather(String name, Pickled.TensorRef t, ByteBuffer storage) {
+        int es = t.storage().type().dtype.size;
+        long storageNumel = storage.limit() / es;
+        long numel = 1, last = t.offset();
+        for (int d = 0; d < t.size().length; d++) {
+            if (t.size()[d] < 0 || t.stride()[d] < 0)
+                throw new IllegalArgumentException("tensor '" + name + "' has a negative size or stride");
+            numel = Math.multiplyExact(numel, t.size()[d]);
+            if (t.size()[d] > 0) last += (t.size()[d] - 1) * t.stride()[d];
+        }
+        if (numel > Integer.MAX_VALUE - 8 || numel * es > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException("tensor '" + name + "' has " + numel + " elements, more than one array holds");
+        if (numel > 0 && (t.offset() < 0 || last >= storageNumel))
+            throw new IllegalArgumentException("tensor '" + name + "' reads element " + last + " of a storage with only " + storageNumel);
+        byte[] out = new byte[(int) (numel * es)];
+        if (isRowMajor(t)) { // the common case: one bulk copy
+            storage.get((int) (t.offset() * es), out, 0, out.length);
+            return new RawTensor(t.storage().type().dtype, t.size().clone(), out);
+        }
+        int rank = t.size().length;
+        long[] idx = new long[rank];
+        long src = t.offset();
+        for (int i = 0; i < numel; i++) {
+            storage.get((int) (src * es), out, i * es, es);
+            // Odometer increment over the index, keeping the source element position in step.
+            for (int d = rank - 1; d >= 0; d--) {
+                if (++idx[d] < t.size()[d]) { src += t.stride()[d]; break; }
+                src -= (t.size()[d] - 1) * t.stride()[d];
+                idx[d] = 0;
+            }
+        }
+        return new RawTensor(t.storage().type().dtype, t.size().clone(), out);
+    }
+
+    private static boolean isRowMajor(Pickled.TensorRef t) {
+        long expect = 1;
+        for (int d = t.size().length - 1; d >= 0; d--) {
+            if (t.size()[d] != 1 && t.stride()[d] != expect) return false;
+            expect *= t.size()[d];
+        }
+        return true;
+    }
+}
