@@ -32,6 +32,9 @@ public final class CpuThreads {
         return t;
     }, null, false);
 
+    /** Non-zero while a non-pool thread runs its own share of a parallelFor. */
+    private static final ThreadLocal<int[]> NESTING = ThreadLocal.withInitial(() -> new int[1]);
+
     private CpuThreads() {}
 
     /** Number of worker threads (≥ 1). */
@@ -44,7 +47,7 @@ public final class CpuThreads {
      * {@code grain} indices (except possibly a shorter range overall). Chunk count is at most
      * {@link #threads()}: kernels do their own blocking inside a chunk, so more, smaller tasks would
      * only add scheduling overhead and hurt cache reuse. Runs inline when there is only one chunk,
-     * one thread, or when the caller already is a worker of this pool.
+     * one thread, or when the caller already is inside a parallelFor of this pool.
      */
     public static void parallelFor(int start, int end, int grain, IntRangeBody body) {
         int len = end - start;
@@ -60,9 +63,8 @@ public final class CpuThreads {
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
         // Even split: the first (len % chunks) chunks get one extra index.
         int base = len / chunks, extra = len % chunks;
-        int from = start;
         int firstEnd = start + base + (extra > 0 ? 1 : 0);
-        from = firstEnd;
+        int from = firstEnd;
         for (int i = 1; i < chunks; i++) {
             int size = base + (i < extra ? 1 : 0);
             int f = from, t = from + size;
@@ -75,11 +77,16 @@ public final class CpuThreads {
             from = t;
         }
         // The caller does the first chunk itself instead of idling while it waits.
+        // While it does, nested parallelFor calls from this thread run inline, as on a worker.
         Throwable failure = null;
+        int[] depth = NESTING.get();
+        depth[0]++;
         try {
             body.run(start, firstEnd);
         } catch (Throwable e) {
             failure = e;
+        } finally {
+            depth[0]--;
         }
         for (ForkJoinTask<?> task : tasks) {
             try {
@@ -104,7 +111,8 @@ public final class CpuThreads {
     }
 
     private static boolean onPoolThread() {
-        return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL;
+        return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL
+                || NESTING.get()[0] > 0;
     }
 
     private static int resolveThreads() {
