@@ -1,6 +1,7 @@
 package dev.groundwork.engine.cpu;
 
 import dev.groundwork.engine.cpu.Im2col.Geom;
+import java.util.Arrays;
 
 /**
  * NCHW float32 conv2d (dilation 1, groups 1) on {@code float[]}: forward, gradient w.r.t. the
@@ -80,7 +81,7 @@ public final class Conv2dKernels {
         // Bands of one image overlap in the input (kernel taller than stride), so one task owns a
         // whole image and walks its bands in order; images are independent.
         forEachItem(n, (img) -> {
-            java.util.Arrays.fill(gradX, img * chw, (img + 1) * chw, 0f);
+            Arrays.fill(gradX, img * chw, (img + 1) * chw, 0f);
             for (int oh0 = 0; oh0 < g.oh(); oh0 += rows) {
                 int oh1 = Math.min(g.oh(), oh0 + rows), cols = (oh1 - oh0) * g.ow();
                 float[] col = scratch(ckk * cols);
@@ -98,32 +99,23 @@ public final class Conv2dKernels {
     public static void backwardWeight(float[] x, float[] gradOut, int n, int c, int h, int w, int o, int kh, int kw,
                                       int strideH, int strideW, int padH, int padW, float[] gradW, float[] gradBias) {
         Geom g = geom(c, h, w, kh, kw, strideH, strideW, padH, padW);
-        int ckk = g.ckk(), ohw = g.oh() * g.ow(), chw = c * h * w;
-        boolean pointwise = isPointwise(g);
-        int rows = pointwise ? g.oh() : bandRows(g);
-        // gradW is a sum over every (image, band); bands are visited in sequence and each GEMM is
-        // parallel internally (M = O, N = C*kh*kw are the large dims), accumulating with beta = 1.
-        boolean first = true;
-        for (int img = 0; img < n; img++) {
-            for (int oh0 = 0; oh0 < g.oh(); oh0 += rows) {
-                int oh1 = Math.min(g.oh(), oh0 + rows), cols = (oh1 - oh0) * g.ow();
-                float[] col;
-                int colOff;
-                if (pointwise) {
-                    col = x;
-                    colOff = img * chw;
-                } else {
-                    col = scratch(ckk * cols);
-                    colOff = 0;
-                    Im2col.im2col(g, x, img * chw, oh0, oh1, col);
+        int ckk = g.ckk(), ohw = g.oh() * g.ow();
+        if (n >= CpuThreads.threads() && CpuThreads.threads() > 1) {
+            // gradW is a sum over images: each thread sums its images into a private buffer (so
+            // im2col runs in parallel too), then the partial sums are added up.
+            Arrays.fill(gradW, 0, o * ckk, 0f);
+            Object lock = new Object();
+            CpuThreads.parallelFor(0, n, Math.max(1, n / CpuThreads.threads()), (i0, i1) -> {
+                float[] part = new float[o * ckk];
+                weightGradOfImages(g, x, gradOut, o, i0, i1, part);
+                synchronized (lock) {
+                    for (int i = 0; i < part.length; i++) {
+                        gradW[i] += part[i];
+                    }
                 }
-                Gemm.sgemm(false, true, o, ckk, cols, 1f, gradOut, img * o * ohw + oh0 * g.ow(), ohw,
-                        col, colOff, pointwise ? ohw : cols, first ? 0f : 1f, gradW, 0, ckk);
-                first = false;
-            }
-        }
-        if (first) {
-            java.util.Arrays.fill(gradW, 0, o * ckk, 0f); // n == 0: the empty sum
+            });
+        } else {
+            weightGradOfImages(g, x, gradOut, o, 0, n, gradW);
         }
         if (gradBias != null) {
             CpuThreads.parallelFor(0, o, 8, (from, to) -> {
@@ -137,6 +129,37 @@ public final class Conv2dKernels {
                     gradBias[oc] = (float) s;
                 }
             });
+        }
+    }
+
+    /**
+     * {@code dst = sum over images [img0, img1) and their bands of gradOut * col^T} (overwrites dst).
+     * Bands run in sequence, accumulating with beta = 1; each GEMM (M = O, N = C*kh*kw) is itself
+     * parallel unless this already runs inside a parallel loop.
+     */
+    private static void weightGradOfImages(Geom g, float[] x, float[] gradOut, int o, int img0, int img1,
+                                           float[] dst) {
+        int ckk = g.ckk(), ohw = g.oh() * g.ow(), chw = g.c() * g.h() * g.w();
+        boolean pointwise = isPointwise(g);
+        int rows = pointwise ? g.oh() : bandRows(g);
+        boolean first = true;
+        for (int img = img0; img < img1; img++) {
+            for (int oh0 = 0; oh0 < g.oh(); oh0 += rows) {
+                int oh1 = Math.min(g.oh(), oh0 + rows), cols = (oh1 - oh0) * g.ow();
+                float[] col = x;
+                int colOff = img * chw;
+                if (!pointwise) { // a pointwise conv's input already is its column matrix
+                    col = scratch(ckk * cols);
+                    colOff = 0;
+                    Im2col.im2col(g, x, img * chw, oh0, oh1, col);
+                }
+                Gemm.sgemm(false, true, o, ckk, cols, 1f, gradOut, img * o * ohw + oh0 * g.ow(), ohw,
+                        col, colOff, pointwise ? ohw : cols, first ? 0f : 1f, dst, 0, ckk);
+                first = false;
+            }
+        }
+        if (first) {
+            Arrays.fill(dst, 0, o * ckk, 0f); // no images: the empty sum
         }
     }
 

@@ -3,7 +3,7 @@ package dev.groundwork.engine.cpu;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one thread pool of the CPU backend.
@@ -25,6 +25,8 @@ public final class CpuThreads {
     }
 
     private static final int THREADS = resolveThreads();
+    /** Chunks per thread in {@link #parallelFor}, for dynamic load balancing. */
+    static final int OVERSPLIT = 4;
     private static final ForkJoinPool POOL = new ForkJoinPool(THREADS, pool -> {
         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
         t.setName("gw-cpu-" + t.getPoolIndex());
@@ -44,10 +46,12 @@ public final class CpuThreads {
 
     /**
      * Runs {@code body} over {@code [start, end)} split into contiguous chunks of at least
-     * {@code grain} indices (except possibly a shorter range overall). Chunk count is at most
-     * {@link #threads()}: kernels do their own blocking inside a chunk, so more, smaller tasks would
-     * only add scheduling overhead and hurt cache reuse. Runs inline when there is only one chunk,
-     * one thread, or when the caller already is inside a parallelFor of this pool.
+     * {@code grain} indices (a range shorter than grain is one chunk). There are up to
+     * {@value #OVERSPLIT} chunks per thread, claimed dynamically: on a small shared machine another
+     * process can stall one core at any time, and with a static one-chunk-per-thread split the whole
+     * call would wait for the stalled chunk. Runs inline when there is only one chunk, one thread,
+     * or when the caller already is inside a parallelFor of this pool (nested parallelism would only
+     * oversubscribe the cores).
      */
     public static void parallelFor(int start, int end, int grain, IntRangeBody body) {
         int len = end - start;
@@ -55,34 +59,31 @@ public final class CpuThreads {
             return;
         }
         int g = Math.max(1, grain);
-        int chunks = (int) Math.min(THREADS, ((long) len + g - 1) / g);
-        if (chunks <= 1 || onPoolThread()) {
+        int chunks = (int) Math.min((long) THREADS * OVERSPLIT, Math.max(1, len / g));
+        if (chunks <= 1 || THREADS == 1 || onPoolThread()) {
             body.run(start, end);
             return;
         }
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
-        // Even split: the first (len % chunks) chunks get one extra index.
-        int base = len / chunks, extra = len % chunks;
-        int firstEnd = start + base + (extra > 0 ? 1 : 0);
-        int from = firstEnd;
-        for (int i = 1; i < chunks; i++) {
-            int size = base + (i < extra ? 1 : 0);
-            int f = from, t = from + size;
-            tasks[i - 1] = POOL.submit(new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    body.run(f, t);
-                }
-            });
-            from = t;
+        AtomicInteger next = new AtomicInteger();
+        Runnable claimLoop = () -> {
+            for (int ci = next.getAndIncrement(); ci < chunks; ci = next.getAndIncrement()) {
+                int from = start + (int) ((long) len * ci / chunks);
+                int to = start + (int) ((long) len * (ci + 1) / chunks);
+                body.run(from, to);
+            }
+        };
+        int helpers = Math.min(THREADS, chunks) - 1;
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[helpers];
+        for (int i = 0; i < helpers; i++) {
+            tasks[i] = POOL.submit(claimLoop);
         }
-        // The caller does the first chunk itself instead of idling while it waits.
+        // The caller claims chunks too instead of idling while it waits.
         // While it does, nested parallelFor calls from this thread run inline, as on a worker.
         Throwable failure = null;
         int[] depth = NESTING.get();
         depth[0]++;
         try {
-            body.run(start, firstEnd);
+            claimLoop.run();
         } catch (Throwable e) {
             failure = e;
         } finally {

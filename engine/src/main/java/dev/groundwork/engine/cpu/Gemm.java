@@ -13,8 +13,9 @@ import java.util.Arrays;
  *
  * <p>Structure (GotoBLAS / BLIS): for each NC-wide column block of B, for each KC-deep slice, pack
  * the B block once; for each MC-tall row block of A pack it; then sweep MR x NR micro-tiles with
- * {@link GemmMicroKernel}. Threads split the larger of M and N; each runs the whole blocked loop on
- * its part with its own packing buffers, so there is no synchronisation inside a GEMM.
+ * {@link GemmMicroKernel}. Threads share each packed B block (packed cooperatively) and claim
+ * (row block x column slice) units dynamically, each packing its A block into a thread-local
+ * buffer; dynamic claiming keeps both cores busy even when another process stalls one of them.
  *
  * <p>Block sizes, for the target machine (AMD Zen 5: 48 KiB L1d, 1 MiB L2 per core, 32 MiB L3),
  * with MR=6 and NR=32 (AVX-512) or 16 (AVX2):
@@ -34,13 +35,23 @@ public final class Gemm {
     static final int NC = 4096;
     /** Below this many multiply-adds packing does not pay; use {@link GemmSmall}. */
     static final long SMALL_MNK = 48L * 48 * 48;
-    /** Minimum multiply-adds per thread chunk; below this, forking costs more than it saves. */
+    /** Minimum multiply-adds per batched task; below this, forking costs more than it saves. */
     private static final long MIN_TASK_MNK = 1L << 20;
+    /** Work units per thread in one (NC, KC) block: enough for dynamic load balancing. */
+    private static final int UNITS_PER_THREAD = 4;
 
+    /** Per-thread packing buffers, grown on demand and then reused by every later call. */
     private static final class Buffers {
-        float[] a = new float[0];
+        private float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+
+        float[] a(int need) {
+            if (a.length < need) {
+                a = new float[need];
+            }
+            return a;
+        }
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -52,7 +63,7 @@ public final class Gemm {
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
         check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        run(true, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     /**
@@ -84,19 +95,19 @@ public final class Gemm {
             int grain = (int) Math.max(1, MIN_TASK_MNK / Math.max(1, mnk));
             CpuThreads.parallelFor(0, batch, grain, (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    run(false, transA, transB, m, n, k, alpha, a, aOff + i * aStride, lda,
+                    run(transA, transB, m, n, k, alpha, a, aOff + i * aStride, lda,
                             b, bOff + i * bStride, ldb, beta, c, cOff + i * cStride, ldc);
                 }
             });
         } else {
             for (int i = 0; i < batch; i++) {
-                run(true, transA, transB, m, n, k, alpha, a, aOff + i * aStride, lda,
+                run(transA, transB, m, n, k, alpha, a, aOff + i * aStride, lda,
                         b, bOff + i * bStride, ldb, beta, c, cOff + i * cStride, ldc);
             }
         }
     }
 
-    private static void run(boolean parallel, boolean transA, boolean transB, int m, int n, int k,
+    private static void run(boolean transA, boolean transB, int m, int n, int k,
                             float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) {
@@ -113,67 +124,85 @@ public final class Gemm {
             GemmSmall.run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        if (!parallel) {
-            blocked(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
-        // Split the larger dimension in whole micro-tiles so no tile straddles two threads.
-        if (m >= n) {
-            int tiles = (m + MR - 1) / MR;
-            int grain = (int) Math.max(1, MIN_TASK_MNK / ((long) MR * n * k));
-            CpuThreads.parallelFor(0, tiles, grain, (t0, t1) -> blocked(transA, transB,
-                    t0 * MR, Math.min(m, t1 * MR), 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
-        } else {
-            int tiles = (n + NR - 1) / NR;
-            int grain = (int) Math.max(1, MIN_TASK_MNK / ((long) NR * m * k));
-            CpuThreads.parallelFor(0, tiles, grain, (t0, t1) -> blocked(transA, transB,
-                    0, m, t0 * NR, Math.min(n, t1 * NR), k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
-        }
+        blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
-    /** The blocked loop nest over C[m0:m1, n0:n1], single-threaded. */
-    private static void blocked(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k,
+    /**
+     * The blocked loop nest. Per (NC, KC) block the packed B block is shared by all threads (packed
+     * in parallel, read-only afterwards); the work units are (MC row block x column slice) pairs,
+     * claimed dynamically, each packing its own A block. Called from inside another parallel loop,
+     * every parallelFor here runs inline and this is the plain serial GotoBLAS loop.
+     */
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k,
                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
+        int threads = CpuThreads.threads();
         // Even block sizes (e.g. k=300 -> 150+150, not 256+44) keep every block worth its packing.
         int kcMax = evenBlock(k, KC, 1);
-        int mcMax = evenBlock(m1 - m0, MC, MR);
-        int ncMax = evenBlock(n1 - n0, NC, NR);
-        Buffers buf = BUFFERS.get();
-        int aNeed = roundUp(mcMax, MR) * kcMax;
-        int bNeed = roundUp(ncMax, NR) * kcMax;
-        if (buf.a.length < aNeed) {
-            buf.a = new float[aNeed];
-        }
-        if (buf.b.length < bNeed) {
-            buf.b = new float[bNeed];
-        }
-        float[] ap = buf.a, bp = buf.b;
-        // beta is applied once here (one cheap pass over this thread's part of C); every K slice
-        // then accumulates, so the micro-kernel has a single store form.
-        for (int i = m0; i < m1; i++) {
-            scaleRow(c, cOff + i * ldc + n0, n1 - n0, beta);
-        }
-        for (int jc = n0; jc < n1; jc += ncMax) {
-            int nc = Math.min(ncMax, n1 - jc);
+        int ncMax = evenBlock(n, NC, NR);
+        // Enough row blocks for load balancing (UNITS_PER_THREAD each), but never below 4 micro-rows:
+        // smaller A blocks would re-stream the B block from L3 too often.
+        int units = UNITS_PER_THREAD * threads;
+        int mcMax = Math.min(evenBlock(m, MC, MR), Math.max(4 * MR, roundUp((m + units - 1) / units, MR)));
+        int mBlocks = (m + mcMax - 1) / mcMax;
+        int ncPanels = (ncMax + NR - 1) / NR;
+        // If M alone does not give enough units (short, wide C), also cut the columns.
+        int nSlices = Math.min(ncPanels, Math.max(1, (units + mBlocks - 1) / mBlocks));
+        int panelsPerSlice = (ncPanels + nSlices - 1) / nSlices;
+
+        float[] bp = sharedB(roundUp(ncMax, NR) * kcMax);
+        // beta is applied once up front; every K slice then accumulates, so the micro-kernel has a
+        // single store form.
+        CpuThreads.parallelFor(0, m, Math.max(1, (1 << 16) / n), (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                scaleRow(c, cOff + i * ldc, n, beta);
+            }
+        });
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
+            int panels = (nc + NR - 1) / NR;
+            int jcF = jc;
             for (int pc = 0; pc < k; pc += kcMax) {
-                int kc = Math.min(kcMax, k - pc);
-                GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
-                for (int ic = m0; ic < m1; ic += mcMax) {
-                    int mc = Math.min(mcMax, m1 - ic);
-                    GemmPack.packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, ap);
-                    macro(mc, nc, kc, ap, bp, c, cOff + ic * ldc + jc, ldc, buf.tile);
-                }
+                int kc = Math.min(kcMax, k - pc), pcF = pc;
+                CpuThreads.parallelFor(0, panels, 8, (p0, p1) -> GemmPack.packB(transB, b, bOff, ldb, pcF, kc,
+                        jcF + p0 * NR, Math.min(nc, p1 * NR) - p0 * NR, bp, p0 * NR * kc));
+                int slices = Math.min(nSlices, panels);
+                CpuThreads.parallelFor(0, mBlocks * slices, 1, (u0, u1) -> {
+                    Buffers buf = BUFFERS.get();
+                    float[] ap = buf.a(roundUp(mcMax, MR) * kc);
+                    int packedBlock = -1;
+                    for (int u = u0; u < u1; u++) {
+                        int blk = u / slices, slice = u % slices;
+                        int ic = blk * mcMax, mc = Math.min(mcMax, m - ic);
+                        if (blk != packedBlock) { // consecutive units of one row block share its A
+                            GemmPack.packA(transA, a, aOff, lda, ic, mc, pcF, kc, alpha, ap);
+                            packedBlock = blk;
+                        }
+                        int j0 = slice * panelsPerSlice * NR, j1 = Math.min(nc, j0 + panelsPerSlice * NR);
+                        if (j0 < j1) {
+                            macro(mc, j1 - j0, kc, ap, bp, j0 * kc, c, cOff + ic * ldc + jcF + j0, ldc, buf.tile);
+                        }
+                    }
+                });
             }
         }
     }
 
-    /** Sweeps the micro-tiles of one packed (A block, B block) pair. */
-    private static void macro(int mc, int nc, int kc, float[] ap, float[] bp,
+    /** The caller's packed-B buffer; only the calling thread ever grows it. */
+    private static float[] sharedB(int need) {
+        Buffers buf = BUFFERS.get();
+        if (buf.b.length < need) {
+            buf.b = new float[need];
+        }
+        return buf.b;
+    }
+
+    /** Sweeps the micro-tiles of one packed A block against packed B panels starting at bBase. */
+    private static void macro(int mc, int nc, int kc, float[] ap, float[] bp, int bBase,
                               float[] c, int cBase, int ldc, float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int bIdx = jr * kc; // panel jr/NR starts at (jr/NR)*NR*kc
+            int bIdx = bBase + jr * kc; // panel jr/NR starts at (jr/NR)*NR*kc
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int aIdx = ir * kc;

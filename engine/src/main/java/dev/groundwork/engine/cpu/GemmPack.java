@@ -53,13 +53,13 @@ final class GemmPack {
 
     /**
      * Packs {@code op(B)[p0:p0+kc, j0:j0+nc]} into {@code ceil(nc/NR)} panels; panel {@code q}
-     * holds, for each p, the NR values {@code B[p0+p, j0+q*NR+j]}.
+     * holds, for each p, the NR values {@code B[p0+p, j0+q*NR+j]}, starting at {@code dst[dstOff]}.
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
-                      float[] dst) {
+                      float[] dst, int dstOff) {
         int panels = (nc + NR - 1) / NR;
         for (int q = 0; q < panels; q++) {
-            int base = q * NR * kc;
+            int base = dstOff + q * NR * kc;
             int cols = Math.min(NR, nc - q * NR);
             if (cols < NR) {
                 Arrays.fill(dst, base, base + NR * kc, 0f);
