@@ -108,7 +108,7 @@ class GemmTest {
     @Test
     void blockedAndThreadedSizes() {
         SplittableRandom rng = new SplittableRandom(3);
-        int[][] shapes = {{367, 95, 300}, {61, 403, 513}, {200, 200, 257}, {725, 70, 40}};
+        int[][] shapes = {{367, 95, 300}, {61, 403, 513}, {200, 200, 257}, {725, 70, 40}, {7, 4200, 40}};
         for (int[] s : shapes) {
             for (boolean tA : new boolean[] {false, true}) {
                 for (boolean tB : new boolean[] {false, true}) {
@@ -138,6 +138,21 @@ class GemmTest {
                         assertEquals(want[i], c[2 + bi * m * n + i], 1e-4 * k, "batch " + bi + " elem " + i);
                     }
                 }
+            }
+        }
+    }
+
+    /** Per-batch parallelism with the packed (blocked) GEMM running nested inside each task. */
+    @Test
+    void batchedBlockedNested() {
+        SplittableRandom rng = new SplittableRandom(12);
+        int batch = 3, m = 50, n = 60, k = 70;
+        float[] a = random(rng, batch * m * k), b = random(rng, batch * k * n), c = random(rng, batch * m * n);
+        Gemm.sgemmBatched(false, true, batch, m, n, k, 1f, a, 0, k, m * k, b, 0, k, k * n, 0f, c, 0, n, m * n);
+        for (int bi = 0; bi < batch; bi++) {
+            double[] want = reference(false, true, m, n, k, 1f, a, bi * m * k, k, b, bi * k * n, k, 0f, c, bi * m * n, n);
+            for (int i = 0; i < m * n; i++) {
+                assertEquals(want[i], c[bi * m * n + i], 1e-4 * k, "batch " + bi + " elem " + i);
             }
         }
     }
