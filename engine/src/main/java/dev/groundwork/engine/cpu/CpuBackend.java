@@ -113,12 +113,21 @@ public final class CpuBackend implements Backend {
 
     @Override public void maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, Tensor out, Tensor indices) {
         int[] s = x.shape(), o = out.shape();
+        if (x.dtype() == DType.F32 && out.dtype() == DType.F32 && out.offset() == 0 && indices.offset() == 0) {
+            Pool2dKernels.maxPool2dForward(cpu(dense(x)).f32(), s[0], s[1], s[2], s[3], kernel[0], kernel[1], stride[0], stride[1],
+                    padding[0], padding[1], false, cpu(out).f32(), cpu(indices).i32());
+            return;
+        }
         CpuPool.maxForward(cpu(dense(x)), s[0] * s[1], s[2], s[3], kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1],
                 o[2], o[3], cpu(out), cpu(indices));
     }
 
     @Override public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradX) {
         int[] s = gradX.shape(), o = gradOut.shape();
+        if (gradOut.dtype() == DType.F32 && gradX.dtype() == DType.F32 && gradX.offset() == 0) {
+            Pool2dKernels.maxPool2dBackward(cpu(dense(gradOut)).f32(), cpu(dense(indices)).i32(), s[0], s[1], s[2], s[3], o[2], o[3], cpu(gradX).f32());
+            return;
+        }
         CpuPool.maxBackward(cpu(dense(gradOut)), cpu(dense(indices)), s[0] * s[1], s[2] * s[3], o[2] * o[3], cpu(gradX));
     }
 
