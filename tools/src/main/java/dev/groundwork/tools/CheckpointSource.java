@@ -47,7 +47,7 @@ final class CheckpointSource {
         switch (f) {
             case SAFETENSORS -> {
                 try (SafeTensorsFile st = SafeTensorsFile.open(path)) {
-                    for (String n : st.names()) s.infos.add(new Info(n, st.entry(n).dtype(), st.entry(n).shape()));
+                    for (String n : st.names()) s.infos.add(new Info(n, st.entry(n).dtypeEnum(), st.entry(n).shape()));
                     s.values.putAll(st.metadata());
                 }
             }
@@ -70,7 +70,7 @@ final class CheckpointSource {
         try (SafeTensorsFile st = SafeTensorsFile.open(path)) {
             for (String n : st.names()) {
                 var e = st.entry(n);
-                out.put(n, new RawTensor(e.dtype(), e.shape(), st.segment(n).toArray(ValueLayout.JAVA_BYTE)));
+                out.put(n, new RawTensor(e.dtypeEnum(), e.shape(), st.segment(n).toArray(ValueLayout.JAVA_BYTE)));
             }
         }
         return out;

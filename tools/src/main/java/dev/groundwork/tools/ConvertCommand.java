@@ -59,7 +59,7 @@ public final class ConvertCommand implements Callable<Integer> {
         for (var e : mapped.entries().entrySet()) {
             RawTensor r = e.getValue();
             byte[] data = r.data();
-            w.put(e.getKey(), r.dtype(), r.shape(), (from, buf) -> buf.put(data, (int) from, buf.remaining()));
+            w.put(e.getKey(), r.dtype(), r.shape(), java.lang.foreign.MemorySegment.ofArray(data));
             params += r.numel();
         }
         try {

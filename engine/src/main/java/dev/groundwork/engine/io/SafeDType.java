@@ -6,7 +6,7 @@ package dev.groundwork.engine.io;
  */
 public enum SafeDType {
     F64(8, true), F32(4, true), F16(2, true), BF16(2, true),
-    I64(8, false), I32(4, false), I16(2, false), I8(1, false), U8(1, false), BOOL(1, false);
+    I64(8, false), I32(4, false), I16(2, false), I8(1, false), U64(8, false), U32(4, false), U16(2, false), U8(1, false), BOOL(1, false);
 
     private final int byteSize;
     private final boolean floating;

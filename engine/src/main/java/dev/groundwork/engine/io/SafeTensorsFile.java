@@ -160,13 +160,15 @@ public final class SafeTensorsFile implements AutoCloseable {
         SafeDType t = e.dtypeEnum();
         if (t.isFloating()) {
             throw new IllegalArgumentException(path + ": tensor '" + name + "' has floating dtype " + t
-                    + "; readI64 reads only I64, I32, I16, I8, U8, BOOL (use readF32)");
+                    + "; readI64 reads only integer types and BOOL (use readF32)");
         }
         MemorySegment s = segment(name);
         long[] out = new long[arrayLength(e)];
         switch (t) {
-            case I64 -> MemorySegment.copy(s, I64, 0, out, 0, out.length);
+            case I64, U64 -> MemorySegment.copy(s, I64, 0, out, 0, out.length);
             case I32 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(I32, 4L * i); }
+            case U32 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(I32, 4L * i) & 0xFFFFFFFFL; }
+            case U16 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(I16, 2L * i) & 0xFFFF; }
             case I16 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(I16, 2L * i); }
             case I8 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(ValueLayout.JAVA_BYTE, i); }
             case U8 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(ValueLayout.JAVA_BYTE, i) & 0xFF; }

@@ -73,9 +73,9 @@ final class LegacyArchive implements StorageSource {
             if (t == null) throw new CheckpointException(path, "storage '" + k + "' is listed but never referenced");
             if (at + 8 > file.limit()) throw new CheckpointException(path, "file is truncated: storage '" + k + "' is missing");
             long n = file.getLong((int) at);
-            long end = at + 8 + n * t.dtype.size;
+            long end = at + 8 + n * t.dtype.byteSize();
             if (n < 0 || end > file.limit())
-                throw new CheckpointException(path, "file is truncated: storage '" + k + "' needs " + n * t.dtype.size + " bytes past offset " + (at + 8));
+                throw new CheckpointException(path, "file is truncated: storage '" + k + "' needs " + n * t.dtype.byteSize() + " bytes past offset " + (at + 8));
             dataStart.put(String.valueOf(k), at + 8);
             at = end;
         }
@@ -85,7 +85,7 @@ final class LegacyArchive implements StorageSource {
     public ByteBuffer bytes(Pickled.StorageRef ref) throws IOException {
         Long start = dataStart.get(ref.key());
         if (start == null) throw new CheckpointException(path, "storage '" + ref.key() + "' is not in the file");
-        int size = ref.type().dtype.size;
+        int size = ref.type().dtype.byteSize();
         return file.slice((int) (start + ref.elementOffset() * size), (int) (ref.numel() * size)).order(ByteOrder.LITTLE_ENDIAN);
     }
 

@@ -12,7 +12,7 @@ final class StridedCopy {
 
     /** Checks the view lies inside the storage, then gathers its elements in row-major order. */
     static RawTensor gather(String name, Pickled.TensorRef t, ByteBuffer storage) {
-        int es = t.storage().type().dtype.size;
+        int es = t.storage().type().dtype.byteSize();
         long storageNumel = storage.limit() / es;
         long numel = 1, last = t.offset();
         for (int d = 0; d < t.size().length; d++) {

@@ -72,12 +72,12 @@ final class ZipArchive implements StorageSource {
         String name = prefix + "data/" + ref.key();
         ZipEntry e = zip.getEntry(name);
         if (e == null) throw new CheckpointException(path, "storage entry '" + name + "' is missing from the archive");
-        long want = ref.numel() * ref.type().dtype.size;
+        long want = ref.numel() * ref.type().dtype.byteSize();
         byte[] b = read(zip, e, path);
         if (b.length < want)
             throw new CheckpointException(path, "storage entry '" + name + "' has " + b.length + " bytes, but its " + ref.numel() + " " + ref.type() + " elements need " + want);
         ByteBuffer buf = ByteBuffer.wrap(b, 0, (int) want).slice();
-        if (order == ByteOrder.BIG_ENDIAN) swap(buf, ref.type().dtype.size);
+        if (order == ByteOrder.BIG_ENDIAN) swap(buf, ref.type().dtype.byteSize());
         return buf.order(ByteOrder.LITTLE_ENDIAN);
     }
 
