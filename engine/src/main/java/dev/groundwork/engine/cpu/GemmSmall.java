@@ -66,7 +66,7 @@ final class GemmSmall {
                 for (; p < vk; p += L) {
                     acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), acc);
                 }
-                float s = acc.reduceLanes(VectorOperators.ADD);
+                float s = VectorMath.sumLanes(acc);  // fixed order: same bits compiled or interpreted
                 for (; p < k; p++) {
                     s += a[ai + p] * b[bj + p];
                 }

@@ -80,56 +80,35 @@ public final class SafeTensorsWriter {
     }
 
     public SafeTensorsWriter putF32(String name, long[] shape, float[] data) {
-        requireLength(name, shape, data.length);
-        return put(name, SafeDType.F32, shape, out -> {
-            ByteBuffer buf = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            for (int off = 0; off < data.length; off += CHUNK_BYTES / 4) {
-                int n = Math.min(CHUNK_BYTES / 4, data.length - off);
-                buf.clear();
-                buf.asFloatBuffer().put(data, off, n); // the view inherits little-endian order
-                buf.limit(n * 4);
-                writeFully(out, buf);
-            }
-        });
-    }
-
-    public SafeTensorsWriter putI64(String name, long[] shape, long[] data) {
-        requireLength(name, shape, data.length);
-        return put(name, SafeDType.I64, shape, out -> {
-            ByteBuffer buf = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            for (int off = 0; off < data.length; off += CHUNK_BYTES / 8) {
-                int n = Math.min(CHUNK_BYTES / 8, data.length - off);
-                buf.clear();
-                buf.asLongBuffer().put(data, off, n);
-                buf.limit(n * 8);
-                writeFully(out, buf);
-            }
-        });
+        return putChunked(name, SafeDType.F32, shape, data.length, (buf, off, n) -> buf.asFloatBuffer().put(data, off, n));
     }
 
     public SafeTensorsWriter putF64(String name, long[] shape, double[] data) {
-        requireLength(name, shape, data.length);
-        return put(name, SafeDType.F64, shape, out -> {
-            ByteBuffer buf = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            for (int off = 0; off < data.length; off += CHUNK_BYTES / 8) {
-                int n = Math.min(CHUNK_BYTES / 8, data.length - off);
-                buf.clear();
-                buf.asDoubleBuffer().put(data, off, n);
-                buf.limit(n * 8);
-                writeFully(out, buf);
-            }
-        });
+        return putChunked(name, SafeDType.F64, shape, data.length, (buf, off, n) -> buf.asDoubleBuffer().put(data, off, n));
+    }
+
+    public SafeTensorsWriter putI64(String name, long[] shape, long[] data) {
+        return putChunked(name, SafeDType.I64, shape, data.length, (buf, off, n) -> buf.asLongBuffer().put(data, off, n));
     }
 
     public SafeTensorsWriter putI32(String name, long[] shape, int[] data) {
-        requireLength(name, shape, data.length);
-        return put(name, SafeDType.I32, shape, out -> {
+        return putChunked(name, SafeDType.I32, shape, data.length, (buf, off, n) -> buf.asIntBuffer().put(data, off, n));
+    }
+
+    /** Copies elements [off, off + n) of a Java array into buf (a typed view inherits little-endian order). */
+    private interface ChunkFill { void fill(ByteBuffer buf, int off, int n); }
+
+    /** A Java array streamed in CHUNK_BYTES pieces, so a large tensor never needs a second full-size copy. */
+    private SafeTensorsWriter putChunked(String name, SafeDType dtype, long[] shape, int length, ChunkFill fill) {
+        requireLength(name, shape, length);
+        int size = dtype.byteSize(), perChunk = CHUNK_BYTES / size;
+        return put(name, dtype, shape, out -> {
             ByteBuffer buf = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            for (int off = 0; off < data.length; off += CHUNK_BYTES / 4) {
-                int n = Math.min(CHUNK_BYTES / 4, data.length - off);
+            for (int off = 0; off < length; off += perChunk) {
+                int n = Math.min(perChunk, length - off);
                 buf.clear();
-                buf.asIntBuffer().put(data, off, n);
-                buf.limit(n * 4);
+                fill.fill(buf, off, n);
+                buf.limit(n * size);
                 writeFully(out, buf);
             }
         });
