@@ -101,19 +101,23 @@ public final class Conv2dKernels {
         Geom g = geom(c, h, w, kh, kw, strideH, strideW, padH, padW);
         int ckk = g.ckk(), ohw = g.oh() * g.ow();
         if (n >= CpuThreads.threads() && CpuThreads.threads() > 1) {
-            // gradW is a sum over images: each thread sums its images into a private buffer (so
-            // im2col runs in parallel too), then the partial sums are added up.
-            Arrays.fill(gradW, 0, o * ckk, 0f);
-            Object lock = new Object();
-            CpuThreads.parallelFor(0, n, Math.max(1, n / CpuThreads.threads()), (i0, i1) -> {
-                float[] part = new float[o * ckk];
-                weightGradOfImages(g, x, gradOut, o, i0, i1, part);
-                synchronized (lock) {
-                    for (int i = 0; i < part.length; i++) {
-                        gradW[i] += part[i];
-                    }
+            // gradW is a sum over images: each group of images sums into its own buffer (so im2col runs
+            // in parallel too), then the partial sums are added in group order. A fixed grouping and a
+            // fixed order keep the result bit-identical from run to run, whichever thread finishes first.
+            int groups = CpuThreads.threads();
+            float[][] parts = new float[groups][];
+            CpuThreads.parallelFor(0, groups, 1, (g0, g1) -> {
+                for (int q = g0; q < g1; q++) {
+                    parts[q] = new float[o * ckk];
+                    weightGradOfImages(g, x, gradOut, o, (int) ((long) n * q / groups), (int) ((long) n * (q + 1) / groups), parts[q]);
                 }
             });
+            Arrays.fill(gradW, 0, o * ckk, 0f);
+            for (float[] part : parts) {
+                for (int i = 0; i < part.length; i++) {
+                    gradW[i] += part[i];
+                }
+            }
         } else {
             weightGradOfImages(g, x, gradOut, o, 0, n, gradW);
         }
