@@ -1,0 +1,18 @@
+package dev.groundwork.models.bert;
+
+import dev.groundwork.engine.nn.Linear;
+import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.nn.UnaryModule;
+import dev.groundwork.engine.ops.F;
+import dev.groundwork.engine.random.Generator;
+import dev.groundwork.engine.tensor.Tensor;
+
+/** gelu(dense(x)), hidden -> intermediate. BertConfig admits only exact GELU, so no switch is needed. */
+public final class BertIntermediate extends Module implements UnaryModule {
+    public BertIntermediate(BertConfig c, Generator gen) {
+        registerModule("dense", new Linear(c.hiddenSize(), c.intermediateSize(), gen));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) { return F.gelu(((Linear) submodule("dense")).forward(x)); }
+}

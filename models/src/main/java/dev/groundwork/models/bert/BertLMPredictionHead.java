@@ -1,0 +1,34 @@
+package dev.groundwork.models.bert;
+
+import dev.groundwork.engine.nn.Embedding;
+import dev.groundwork.engine.nn.Linear;
+import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.nn.UnaryModule;
+import dev.groundwork.engine.ops.F;
+import dev.groundwork.engine.random.Generator;
+import dev.groundwork.engine.tensor.DType;
+import dev.groundwork.engine.tensor.Device;
+import dev.groundwork.engine.tensor.Tensor;
+
+/**
+ * MLM logits: transform, then a decoder whose weight IS the word-embedding table (one tensor, so
+ * both receive the same updates), plus the head's own {@code bias} [vocab] starting at zero.
+ * Names: {@code transform.*}, {@code bias}, {@code decoder.weight}.
+ */
+public final class BertLMPredictionHead extends Module implements UnaryModule {
+    public BertLMPredictionHead(BertConfig c, Embedding wordEmbeddings, Generator gen) {
+        registerModule("transform", new BertPredictionHeadTransform(c, gen));
+        Linear decoder = registerModule("decoder", new Linear(c.hiddenSize(), c.vocabSize(), false, gen));
+        decoder.setParameter("weight", wordEmbeddings.weight());
+        registerParameter("bias", Tensor.zeros(DType.F32, Device.CPU, c.vocabSize()));
+    }
+
+    public Linear decoder() { return (Linear) submodule("decoder"); }
+
+    /** [.., H] -> [.., vocab] */
+    @Override
+    public Tensor forward(Tensor h) {
+        Tensor t = ((BertPredictionHeadTransform) submodule("transform")).forward(h);
+        return F.linear(t, decoder().weight(), param("bias"));
+    }
+}

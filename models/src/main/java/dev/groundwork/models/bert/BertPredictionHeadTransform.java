@@ -1,0 +1,22 @@
+package dev.groundwork.models.bert;
+
+import dev.groundwork.engine.nn.LayerNorm;
+import dev.groundwork.engine.nn.Linear;
+import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.nn.UnaryModule;
+import dev.groundwork.engine.ops.F;
+import dev.groundwork.engine.random.Generator;
+import dev.groundwork.engine.tensor.Tensor;
+
+/** LayerNorm(gelu(dense(h))), hidden -> hidden: the MLM head's transform. */
+public final class BertPredictionHeadTransform extends Module implements UnaryModule {
+    public BertPredictionHeadTransform(BertConfig c, Generator gen) {
+        registerModule("dense", new Linear(c.hiddenSize(), c.hiddenSize(), gen));
+        registerModule("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps(), true));
+    }
+
+    @Override
+    public Tensor forward(Tensor h) {
+        return ((LayerNorm) submodule("LayerNorm")).forward(F.gelu(((Linear) submodule("dense")).forward(h)));
+    }
+}

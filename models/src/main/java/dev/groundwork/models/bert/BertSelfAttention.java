@@ -1,0 +1,65 @@
+package dev.groundwork.models.bert;
+
+import dev.groundwork.engine.nn.Linear;
+import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.ops.F;
+import dev.groundwork.engine.random.Generator;
+import dev.groundwork.engine.tensor.Tensor;
+
+/**
+ * Multi-head self-attention with HF's additive mask: (1 - attention_mask) * -10000 on the keys.
+ *
+ * <p>{@link F#attention} is one fused node without dropout on the probabilities. BERT trains with
+ * dropout there (spec 2.5), so in training mode with p > 0 this block composes
+ * softmax / dropout / matmul from separate ops instead; in eval mode, or with p = 0, it uses the
+ * fused op. The results agree exactly when no dropout applies. A fused kernel with dropout is future
+ * work.
+ */
+public final class BertSelfAttention extends Module {
+    /** transformers 4.2.1 (the VG-BERT stack) uses -10000, not finfo.min. */
+    public static final double MASK_VALUE = -10000.0;
+
+    private final int heads, headDim;
+    private final double probDropout;
+    private final Generator gen;
+
+    public BertSelfAttention(BertConfig c, Generator gen) {
+        this.heads = c.numAttentionHeads();
+        this.headDim = c.headDim();
+        this.probDropout = c.attentionProbsDropoutProb();
+        this.gen = gen;
+        int h = c.hiddenSize();
+        registerModule("query", new Linear(h, h, gen));
+        registerModule("key", new Linear(h, h, gen));
+        registerModule("value", new Linear(h, h, gen));
+    }
+
+    /**
+     * @param x             [B, T, H]
+     * @param attentionMask [B, T], 1 keep / 0 pad (any numeric dtype), or null
+     * @return the concatenated heads, [B, T, H]
+     */
+    public Tensor forward(Tensor x, Tensor attentionMask) {
+        int b = x.size(0), t = x.size(1);
+        Tensor q = heads(lin("query").forward(x), b, t);
+        Tensor k = heads(lin("key").forward(x), b, t);
+        Tensor v = heads(lin("value").forward(x), b, t);
+        Tensor ctx = isTraining() && probDropout > 0
+                ? withProbDropout(q, k, v, attentionMask, b, t)
+                : F.attention(q, k, v, attentionMask, MASK_VALUE);
+        return ctx.transpose(1, 2).reshape(b, t, heads * headDim);
+    }
+
+    /** The unfused path: softmax(q k^T / sqrt(d) + mask) -> dropout -> times v. */
+    private Tensor withProbDropout(Tensor q, Tensor k, Tensor v, Tensor mask, int b, int t) {
+        Tensor scores = q.matmul(k.mT()).mul(1 / Math.sqrt(headDim));
+        if (mask != null) scores = scores.add(mask.to(scores.dtype()).mul(-1).add(1).mul(MASK_VALUE).reshape(b, 1, 1, t));
+        Tensor p = F.dropout(F.softmax(scores, -1), probDropout, true, gen);
+        return p.matmul(v);
+    }
+
+    /** [B, T, H] -> [B, heads, T, d] (a view). */
+    private Tensor heads(Tensor y, int b, int t) { return y.view(b, t, heads, headDim).transpose(1, 2); }
+
+    private Linear lin(String name) { return (Linear) submodule(name); }
+}

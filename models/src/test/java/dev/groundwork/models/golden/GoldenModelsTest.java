@@ -1,0 +1,132 @@
+package dev.groundwork.models.golden;
+
+import dev.groundwork.engine.golden.GoldenCase;
+import dev.groundwork.engine.golden.GoldenCheck;
+import dev.groundwork.engine.golden.GoldenDevices;
+import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.random.Generator;
+import dev.groundwork.engine.tensor.Device;
+import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.models.bert.BertConfig;
+import dev.groundwork.models.bert.BertModel;
+import dev.groundwork.models.vgbert.CrossAttention;
+import dev.groundwork.models.vision.Vgg16Attention;
+import dev.groundwork.models.vision.VisualConfig;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every case under $GW_GOLDEN/models on every available backend; an unknown kind fails. Each network is
+ * built, loaded strictly from the case's weights, and its own parameter tensors are put back into the
+ * environment under the checkpoint names, so the gradients GoldenCheck reads are the ones the model made.
+ */
+class GoldenModelsTest {
+
+    static Map<String, Tensor> model(GoldenCase c, Device device, Map<String, Tensor> env) {
+        var cfg = c.config();
+        Generator gen = new Generator(0);
+        return switch (c.kind()) {
+            case "bert" -> {
+                BertModel m = bind(new BertModel(BertConfig.fromJson(cfg), gen), c, device, env);
+                BertModel.Output o = m.forward(env.get("input_ids"), env.get("token_type_ids"), env.get("attention_mask"));
+                yield Map.of("last_hidden_state", o.lastHiddenState(), "pooler_output", o.pooledOutput());
+            }
+            case "vgg16_attention" -> {
+                Vgg16Attention m = bind(new Vgg16Attention(VisualConfig.fromJson(cfg, 0.1), gen), c, device, env);
+                yield Map.of("features", m.forward(env.get("images")));
+            }
+            case "cross_attention_relation" -> {
+                CrossAttention m = bind(new CrossAttention(cfg.path("embedding_dim").asInt(), cfg.path("num_heads").asInt(),
+                        cfg.path("subspace_dim").asInt(), cfg.path("relation_num").asInt(), 0.1, gen), c, device, env);
+                CrossAttention.Output o = m.forward(env.get("visual"), env.get("language"), env.get("attention_mask"));
+                yield Map.of("query_language", o.queryLanguage(), "key_visual", o.keyVisual(),
+                        "object_representation", o.objectRepresentation(), "relation_prediction", o.relationPrediction(),
+                        "normalized_relational_matrix", o.normalizedRelationalMatrix());
+            }
+            default -> fail(c.name() + ": unknown model kind '" + c.kind() + "'");
+        };
+    }
+
+    /** Eval mode (the cases have dropout off), on the device, strict load, then the live tensors into env. */
+    static <M extends Module> M bind(M m, GoldenCase c, Device device, Map<String, Tensor> env) {
+        m.eval();
+        m.to(device);
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        for (String name : c.weights().keySet()) weights.put(name, env.get(name));
+        m.loadStateDict(weights, true);
+        m.stateDict().forEach(env::put);
+        return m;
+    }
+
+    /**
+     * Some reference gradients are exactly zero in exact arithmetic and pure round-off in the file: a key
+     * projection's bias adds q.b_k to every score of a query row, which softmax cancels, so its gradient is
+     * 0 (stored as ~1e-17 in fp64; fp32 gives ~1e-8). A relative error against round-off means nothing, so
+     * such names (expected norm below {@link #ROUND_OFF} times the case's largest gradient norm) are taken
+     * out of GoldenCheck's relative test and held to an absolute bound instead:
+     * ||got - expected|| <= grads tolerance * largest expected gradient norm.
+     */
+    static final double ROUND_OFF = 1e-9;
+
+    static void run(GoldenCase full, Device d) {
+        double scale = 0;
+        for (String g : full.grads()) scale = Math.max(scale, norm(full.expected().get("grad." + g)));
+        List<String> relative = new ArrayList<>(), absolute = new ArrayList<>();
+        for (String g : full.grads()) (norm(full.expected().get("grad." + g)) <= ROUND_OFF * scale ? absolute : relative).add(g);
+        GoldenCase c = new GoldenCase(full.dir(), full.kind(), full.config(), full.outputsTol(), full.gradsTol(), full.outputs(),
+                relative, full.inputs(), full.weights(), full.expected());
+        AtomicReference<Map<String, Tensor>> seen = new AtomicReference<>();
+        double tolScale = GoldenDevices.tolScale(d);
+        GoldenCheck.run(c, d, tolScale, env -> {
+            seen.set(env);
+            for (String g : absolute) env.put(g, env.get(g).detach().requiresGrad(true)); // GoldenCheck marks only `relative`
+            return model(c, d, env);
+        });
+        for (String g : absolute) {
+            Tensor got = seen.get().get(g).grad();
+            if (got == null) fail(c.name() + ": no gradient reached '" + g + "'");
+            double err = norm(got.to(Device.CPU).sub(full.expected().get("grad." + g)));
+            if (!(err <= full.gradsTol() * tolScale * scale))
+                fail(c.name() + " grad " + g + " (zero in exact arithmetic): error norm " + err + " exceeds "
+                        + full.gradsTol() * tolScale + " x the largest gradient norm " + scale);
+        }
+    }
+
+    static double norm(Tensor t) {
+        double s = 0;
+        for (double v : t.toDoubleArray()) s += v * v;
+        return Math.sqrt(s);
+    }
+
+    @TestFactory
+    List<DynamicTest> everyModelCase() throws Exception {
+        List<Path> dirs = GoldenCase.find("models");
+        if (dirs.isEmpty()) {
+            if (System.getenv("CI") != null) fail("no golden model cases under " + GoldenCase.root().resolve("models"));
+            Assumptions.abort("no golden model cases under " + GoldenCase.root().resolve("models") + " (set GW_GOLDEN)");
+        }
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path dir : dirs) {
+            for (Device d : GoldenDevices.available()) {
+                tests.add(DynamicTest.dynamicTest(dir.getFileName() + " on " + d, () -> run(GoldenCase.load(dir), d)));
+            }
+        }
+        return tests;
+    }
+
+    @Test
+    void cudaCasesRunWhereADeviceExists() {
+        Assumptions.assumeTrue(GoldenDevices.cudaSkipReason().isEmpty(), "CUDA golden cases skipped: " + GoldenDevices.cudaSkipReason());
+    }
+}
