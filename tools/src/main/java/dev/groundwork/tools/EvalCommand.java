@@ -1,0 +1,14 @@
+package dev.groundwork.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code gw eval}: groups the evaluation jobs. */
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a trained model.",
+        subcommands = {EvalRetrievalCommand.class})
+public final class EvalCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
+}

@@ -1,0 +1,117 @@
+package dev.groundwork.tools;
+
+import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.models.eval.RecallAtK;
+import dev.groundwork.models.eval.Retrieval;
+import dev.groundwork.models.search.Embedder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * {@code gw eval retrieval}: COCO image↔caption Recall@K. Not part of the original VG-BERT (spec
+ * §5.3 has no retrieval metric); this is the usual Karpathy-split protocol on the transfer model's
+ * cosine similarity.
+ */
+@Command(name = "retrieval", mixinStandardHelpOptions = true,
+        description = {"COCO cross-modal retrieval: R@1/5/10 image->text and text->image on the Karpathy split,",
+                "5k (all test images) and/or 1k (five folds of 1000, averaged). Ties count against the model."})
+public final class EvalRetrievalCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "CKPT", description = "VG-BERT transfer checkpoint")
+    Path model;
+
+    @Option(names = "--karpathy", required = true, paramLabel = "JSON", description = "Karpathy split file (dataset_coco.json)")
+    Path karpathy;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "COCO image root (holds the split's filepath folders)")
+    Path images;
+
+    @Option(names = "--protocol", paramLabel = "1k|5k|both", defaultValue = "both", description = "default ${DEFAULT-VALUE}")
+    String protocol;
+
+    @Option(names = "--split", paramLabel = "NAME", defaultValue = "test", description = "default ${DEFAULT-VALUE}")
+    String split;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "images per embedding batch (default ${DEFAULT-VALUE})")
+    int batch;
+
+    private final EmbedderFactory factory;
+
+    public EvalRetrievalCommand() { this(null); }
+
+    /** Uses {@code factory}; null falls back to the registered one. */
+    public EvalRetrievalCommand(EmbedderFactory factory) { this.factory = factory; }
+
+    @Override
+    public Integer call() {
+        if (!List.of("1k", "5k", "both").contains(protocol))
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocol must be 1k, 5k or both, not '" + protocol + "'");
+        if (!Files.isRegularFile(karpathy)) return Failures.report(spec, karpathy, new IOException("--karpathy " + karpathy + ": no such file"));
+        if (!Files.isDirectory(images)) return Failures.report(spec, images, new IOException("--images " + images + ": not a folder"));
+        if (!Files.isRegularFile(model)) return Failures.report(spec, model, new IOException("--model " + model + ": no such file"));
+        EmbedderFactory f = factory != null ? factory : EmbedderFactory.registered();
+        if (f == null) return Failures.report(spec, model, new IllegalStateException(EmbedderFactory.MISSING + model));
+        List<KarpathySplit.Item> items;
+        try {
+            items = KarpathySplit.read(karpathy, images, split, Retrieval.COCO_CAPTIONS_PER_IMAGE);
+        } catch (IOException | RuntimeException e) {
+            return Failures.report(spec, karpathy, e);
+        }
+        try {
+            Embedder e = f.open(model);
+            Tensor img = embedImages(e, f.imageTransform(e), items);
+            List<float[]> caps = new ArrayList<>();
+            List<Integer> owner = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++)
+                for (String c : items.get(i).captions()) { caps.add(e.embedText(c).contiguous().toFloatArray()); owner.add(i); }
+            Tensor cap = stack(caps);
+            int[] own = owner.stream().mapToInt(Integer::intValue).toArray();
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "%s split: %d images, %d captions%n", split, items.size(), own.length);
+            if (!protocol.equals("1k")) out.println("5k  " + Retrieval.evaluate(img, cap, own));
+            if (!protocol.equals("5k")) out.println("1k  " + Retrieval.folds(img, cap, own, Retrieval.COCO_1K_FOLD));
+            out.flush();
+            return 0;
+        } catch (IOException | RuntimeException ex) {
+            return Failures.report(spec, model, ex);
+        }
+    }
+
+    private Tensor embedImages(Embedder e, Function<Path, Tensor> transform, List<KarpathySplit.Item> items) throws IOException {
+        int s = e.imageSize(), per = 3 * s * s;
+        List<float[]> rows = new ArrayList<>();
+        for (int start = 0; start < items.size(); start += batch) {
+            int n = Math.min(batch, items.size() - start);
+            float[] flat = new float[n * per];
+            for (int b = 0; b < n; b++) {
+                Path p = items.get(start + b).image();
+                if (!Files.isRegularFile(p)) throw new IOException(p + ": no such image (from " + karpathy + ")");
+                System.arraycopy(transform.apply(p).contiguous().toFloatArray(), 0, flat, b * per, per);
+            }
+            float[] out = e.embedImages(Tensor.of(flat, n, 3, s, s)).contiguous().toFloatArray();
+            int d = out.length / n;
+            for (int b = 0; b < n; b++) rows.add(java.util.Arrays.copyOfRange(out, b * d, (b + 1) * d));
+        }
+        return stack(rows);
+    }
+
+    private static Tensor stack(List<float[]> rows) {
+        int d = rows.get(0).length;
+        float[] a = new float[rows.size() * d];
+        for (int i = 0; i < rows.size(); i++) System.arraycopy(rows.get(i), 0, a, i * d, d);
+        return Tensor.of(a, rows.size(), d);
+    }
+}

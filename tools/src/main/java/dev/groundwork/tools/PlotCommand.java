@@ -1,0 +1,77 @@
+package dev.groundwork.tools;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code gw plot EXP_DIR}: training curves from EXP_DIR/metrics.jsonl as PNGs in EXP_DIR/plots. */
+@Command(name = "plot", mixinStandardHelpOptions = true,
+        description = {"Draw EXP_DIR/metrics.jsonl (one JSON object per line, with \"epoch\" or \"step\") as PNG charts:",
+                "losses together, accuracies/recalls together, any other metric alone. Writes EXP_DIR/plots/*.png and prints the paths."})
+public final class PlotCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "EXP_DIR", description = "experiment folder holding metrics.jsonl")
+    Path dir;
+
+    @Override
+    public Integer call() {
+        Path metrics = dir.resolve("metrics.jsonl");
+        if (!Files.isRegularFile(metrics)) return Failures.report(spec, metrics, new IOException(metrics + ": no such file"));
+        // AWT must not look for a display: plots are drawn on servers and in CI.
+        System.setProperty("java.awt.headless", "true");
+        try {
+            MetricsLog log = MetricsLog.read(metrics);
+            Map<String, Map<String, MetricsLog.Series>> groups = new LinkedHashMap<>();
+            log.series().forEach((name, s) -> groups.computeIfAbsent(MetricsLog.group(name), g -> new LinkedHashMap<>()).put(name, s));
+            Path plots = Files.createDirectories(dir.resolve("plots"));
+            for (var g : groups.entrySet()) {
+                Path png = plots.resolve(g.getKey() + ".png");
+                write(chart(g.getKey(), log.xName(), g.getValue()), png);
+                spec.commandLine().getOut().println(png);
+            }
+            spec.commandLine().getOut().flush();
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return Failures.report(spec, metrics, e);
+        }
+    }
+
+    private static XYChart chart(String title, String x, Map<String, MetricsLog.Series> series) {
+        XYChart c = new XYChartBuilder().width(900).height(540).title(title).xAxisTitle(x).yAxisTitle(series.size() == 1 ? series.keySet().iterator().next() : title).build();
+        c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        for (var s : series.entrySet()) {
+            var added = c.addSeries(s.getKey(), s.getValue().x(), s.getValue().y());
+            // Markers only when there are few points (per-epoch validation), so dense step curves stay readable.
+            if (s.getValue().x().size() > 60) added.setMarker(SeriesMarkers.NONE);
+        }
+        return c;
+    }
+
+    /** Encodes to a temporary file first, so a failed draw never leaves a truncated PNG behind. */
+    private static void write(XYChart chart, Path png) throws IOException {
+        Path tmp = Files.createTempFile(png.getParent(), ".plot-", ".png");
+        try {
+            try (OutputStream os = Files.newOutputStream(tmp)) {
+                BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
+            }
+            Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

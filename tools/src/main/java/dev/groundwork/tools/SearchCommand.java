@@ -1,0 +1,87 @@
+package dev.groundwork.tools;
+
+import dev.groundwork.models.search.Embedder;
+import dev.groundwork.models.search.Hit;
+import dev.groundwork.models.search.ImageIndex;
+import dev.groundwork.models.search.ImageSearch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code gw search}: multimodal image search over a folder (spec §7.3). */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = {"Rank the images of a folder against an image query, a text query, or their blend "
+                + "q(a) = normalise((1-a) q_image + a q_text) (spec 7.3).",
+                "Embeddings are cached in FOLDER/.gw-embeddings.safetensors (or --cache); reruns embed only new or changed files."})
+public final class SearchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "CKPT", description = "VG-BERT transfer checkpoint")
+    Path model;
+
+    @Option(names = "--folder", required = true, paramLabel = "DIR", description = "folder of JPEG/PNG images, searched recursively")
+    Path folder;
+
+    @Option(names = "--image", paramLabel = "FILE", description = "query image")
+    Path image;
+
+    @Option(names = "--text", paramLabel = "TEXT", description = "query word or sentence")
+    String text;
+
+    @Option(names = "--alpha", paramLabel = "A", description = "blend weight of the text query, 0..1 (needs --image and --text; default 0.5)")
+    Double alpha;
+
+    @Option(names = "--top", paramLabel = "K", defaultValue = "10", description = "number of results (default ${DEFAULT-VALUE})")
+    int top;
+
+    @Option(names = "--cache", paramLabel = "FILE", description = "embedding cache file (default FOLDER/" + ImageSearch.DEFAULT_CACHE + ")")
+    Path cache;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "images per embedding batch (default ${DEFAULT-VALUE})")
+    int batch;
+
+    private final EmbedderFactory factory;
+
+    /** Uses the registered factory (the real model support, once it exists). */
+    public SearchCommand() { this(null); }
+
+    /** Uses {@code factory}; null falls back to the registered one. */
+    public SearchCommand(EmbedderFactory factory) { this.factory = factory; }
+
+    @Override
+    public Integer call() {
+        if (image == null && text == null) throw new ParameterException(spec.commandLine(), "give --image, --text or both");
+        if (alpha != null && (image == null || text == null)) throw new ParameterException(spec.commandLine(), "--alpha needs both --image and --text");
+        if (top < 1) throw new ParameterException(spec.commandLine(), "--top must be at least 1");
+        if (!Files.isDirectory(folder)) return Failures.report(spec, folder, new IOException("--folder " + folder + ": not a folder"));
+        if (image != null && !Files.isRegularFile(image)) return Failures.report(spec, image, new IOException("--image " + image + ": no such file"));
+        if (!Files.isRegularFile(model)) return Failures.report(spec, model, new IOException("--model " + model + ": no such file"));
+        EmbedderFactory f = factory != null ? factory : EmbedderFactory.registered();
+        if (f == null) return Failures.report(spec, model, new IllegalStateException(EmbedderFactory.MISSING + model));
+        try {
+            Embedder e = f.open(model);
+            ImageSearch search = new ImageSearch(e, f.imageTransform(e), ModelFingerprint.of(model, f, e.imageSize()), batch);
+            ImageIndex index = search.index(folder, cache);
+            List<Hit> hits = image != null && text != null ? search.byBlend(index, image, text, alpha == null ? 0.5 : alpha, top)
+                    : image != null ? search.byImage(index, image, top) : search.byText(index, text, top);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "%d images (%d embedded now, %d from cache)%n", index.size(), index.embeddedCount(), index.reusedCount());
+            for (int r = 0; r < hits.size(); r++)
+                out.printf(Locale.ROOT, "%3d  %.4f  %s%n", r + 1, hits.get(r).score(), folder.relativize(hits.get(r).path()));
+            out.flush();
+            return 0;
+        } catch (IOException | RuntimeException ex) {
+            return Failures.report(spec, folder, ex);
+        }
+    }
+}
