@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The `gw` command line: one subcommand per job. */
 @Command(name = "gw", mixinStandardHelpOptions = true, version = "gw 0.1.0",
         description = "Groundwork: train, evaluate, search, convert and inspect checkpoints.",
-        subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, ConvertCommand.class, DataCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, ConvertCommand.class, DataCommand.class, TrainCommand.class, DemoCommand.class})
 public final class Gw implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
