@@ -41,12 +41,14 @@ final class StageRunner {
             }
             case TWO_STREAM -> {
                 TwoStreamModel m = new TwoStreamModel(s.config(), s.learnable(), gen);
+                backbone(s, m);
                 if (s.flags().loadPretrained != null)
                     log.println(Handoff.load(m.submodule("image_model"), Handoff.read(s.flags().loadPretrained), Handoff.VISUAL));
                 yield fit(m, captions(s, true), captions(s, false), tc, s);
             }
             case RELATIONAL -> {
                 RelationalModel m = new RelationalModel(s.config(), s.learnable(), gen);
+                backbone(s, m);
                 if (s.flags().loadPretrained != null)
                     log.println(Handoff.load(m, Handoff.read(s.flags().loadPretrained), Handoff.TWO_STREAM));
                 BertTokenizer tok = BertTokenizer.load(s.flags().vocab);
@@ -61,6 +63,11 @@ final class StageRunner {
                 yield fit(m, captions(s, true), captions(s, false), tc, s);
             }
         };
+    }
+
+    /** --train-backbone: a deliberate deviation from §2.5 for runs that skip stage 1 (the demo); off by default. */
+    private static void backbone(StageSettings s, Module m) {
+        if (s.flags().trainBackbone) m.unfreeze("image_model.image_model");
     }
 
     private static BatchSource<CaptionBatch> captions(StageSettings s, boolean train) throws IOException, DataException {

@@ -7,6 +7,7 @@ import dev.groundwork.models.data.CaptionBatch;
 import dev.groundwork.models.data.RelationBatch;
 import dev.groundwork.models.vgbert.RelationalModel;
 import dev.groundwork.models.vgbert.TinyVgBert;
+import dev.groundwork.models.vgbert.TransferModel;
 import dev.groundwork.models.vgbert.TwoStreamModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +81,20 @@ class TrainerTest {
         var src = new ShuffledList<>(data, new Generator(9), true);
         var v = new ShuffledList<>(val, new Generator(0), false);
         return new Trainer<>(m, src, v, adam(dir, epochs, 1e-3).withResume(resume)).fit();
+    }
+
+    @Test
+    void transferMovesOnlyItsHeads(@TempDir Path dir) throws Exception {
+        TransferModel m = new TransferModel(TinyVgBert.config(), new Generator(5));
+        Map<String, float[]> before = new java.util.HashMap<>();
+        m.stateDict().forEach((k, v) -> before.put(k, v.toFloatArray()));
+        var src = new ShuffledList<>(TinyVgBert.captions(2, 3, 15), new Generator(9), false);
+        Trainer.Result r = new Trainer<>(m, src, null, adam(dir, 1, 1e-3)).fit();
+        assertTrue(r.stepLosses().stream().allMatch(Double::isFinite));
+        m.stateDict().forEach((k, v) -> {
+            boolean head = k.startsWith("image_projection_head.") || k.startsWith("language_projection_head.");
+            assertEquals(head, !java.util.Arrays.equals(before.get(k), v.toFloatArray()), k);
+        });
     }
 
     @Test
