@@ -1,0 +1,98 @@
+package dev.groundwork.models.vgbert;
+
+import dev.groundwork.engine.nn.Conv2d;
+import dev.groundwork.engine.nn.Dropout;
+import dev.groundwork.engine.nn.Linear;
+import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.nn.ReLU;
+import dev.groundwork.engine.nn.Sequential;
+import dev.groundwork.engine.ops.F;
+import dev.groundwork.engine.random.Generator;
+import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.models.data.CaptionBatch;
+import dev.groundwork.models.train.Selection;
+import dev.groundwork.models.train.StageTask;
+import dev.groundwork.models.train.StepOutput;
+import dev.groundwork.models.vision.Vgg16Attention;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Retrieval transfer (§5.1-5.2), as intended rather than as committed (§9.2). Everything from stage 3
+ * is frozen; only the two new 2-layer heads train ({@code image_projection_head.{0,3}},
+ * {@code language_projection_head.{0,3}}, dropout 0.5 between). Frozen parts run dropout at
+ * --dropout-rate since modules stay in train mode (§9.16).
+ * <pre>
+ *   E = BERT(ids, types = 1, real mask)          token level, no phrase pooling   (§9.3: the real mask, not the swapped one)
+ *   Q = E W_Q;  K map = W_K X                    the frozen cross-attention's projections only
+ *   ḡ = mean_cells head_img(K);  f̄ = mean over ALL T slots of head_lang(Q)       (§9.4: padding included, as the original)
+ *   L = symmetric InfoNCE of cos(ḡ, f̄) / 0.1
+ * </pre>
+ * The cross-attention's attention output and relation scores are unused, so only its two projections run.
+ */
+public final class TransferModel extends Module implements StageTask<CaptionBatch> {
+    private final VgBertConfig config;
+    private final Generator gen;
+
+    public TransferModel(VgBertConfig c, Generator gen) {
+        this.config = c;
+        this.gen = gen;
+        int d = c.dim();
+        registerModule("image_model", new Vgg16Attention(c.visualWithDropout(c.dropout()), gen));
+        registerModule("language_model", new BertObject(c.bertWithDropout(c.dropout()), gen));
+        registerModule("cross_attention_model", new CrossAttention(d, c.heads(), c.subspace(), c.relations(), c.dropout(), gen));
+        registerModule("image_projection_head", new Sequential(new Conv2d(d, d, 1, 1, 0, gen), new ReLU(),
+                new Dropout(VgBertConfig.TRANSFER_HEAD_DROPOUT, gen), new Conv2d(d, d, 1, 1, 0, gen)));
+        registerModule("language_projection_head", new Sequential(new Linear(d, d, gen), new ReLU(),
+                new Dropout(VgBertConfig.TRANSFER_HEAD_DROPOUT, gen), new Linear(d, d, gen)));
+        // §2.5.5: everything frozen but the two heads.
+        freeze("image_model");
+        freeze("language_model");
+        freeze("cross_attention_model");
+    }
+
+    public VgBertConfig config() { return config; }
+
+    /** Global image vectors ḡ [B,D]. */
+    public Tensor embedImages(Tensor images) {
+        Tensor x = ((Vgg16Attention) submodule("image_model")).forward(images);
+        int b = x.size(0), d = x.size(1), h = x.size(2), w = x.size(3);
+        Tensor cells = x.permute(0, 2, 3, 1).reshape(b, h * w, d);
+        Tensor keyMap = lin("cross_attention_model.key_visual").forward(cells).reshape(b, h, w, d).permute(0, 3, 1, 2);
+        Tensor g = ((Sequential) submodule("image_projection_head")).forward(keyMap);
+        return g.reshape(b, d, h * w).mean(2, false);
+    }
+
+    /** Sentence vectors f̄ [B,D] from ids/types/mask [B,T]: the mean over every slot (§9.4). */
+    public Tensor embedTexts(Tensor ids, Tensor types, Tensor mask) {
+        Tensor e = ((BertObject) submodule("language_model")).tokens(ids, types, mask);
+        Tensor q = lin("cross_attention_model.query_language").forward(e);
+        return ((Sequential) submodule("language_projection_head")).forward(q).mean(1, false);
+    }
+
+    public Tensor[] losses(CaptionBatch b) {
+        return F.pooledContrastive(embedImages(b.images()), embedTexts(b.ids(), b.types(), b.mask()), VgBertConfig.TRANSFER_SIGMA);
+    }
+
+    private Linear lin(String path) { return (Linear) submodule(path); }
+
+    @Override
+    public Module model() { return this; }
+
+    @Override
+    public StepOutput step(CaptionBatch b) {
+        Tensor[] l = losses(b);
+        Map<String, Double> parts = new LinkedHashMap<>();
+        parts.put("loss_i2l", l[0].item());
+        parts.put("loss_l2i", l[1].item());
+        return new StepOutput(l[0].add(l[1]), parts, Map.of(), b.images().size(0));
+    }
+
+    /** §5.3: the sum of validation losses, lower is better. */
+    @Override
+    public Selection selection() { return Selection.min("loss_sum"); }
+
+    @Override
+    public Map<String, Generator> generators() { return Map.of("model", gen); }
+}

@@ -1,0 +1,80 @@
+package dev.groundwork.models.vgbert;
+
+import dev.groundwork.engine.nn.Conv2d;
+import dev.groundwork.engine.nn.Linear;
+import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.nn.Sequential;
+import dev.groundwork.engine.ops.F;
+import dev.groundwork.engine.random.Generator;
+import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.models.data.CaptionBatch;
+import dev.groundwork.models.train.Selection;
+import dev.groundwork.models.train.StageTask;
+import dev.groundwork.models.train.StepOutput;
+import dev.groundwork.models.vision.Vgg16Attention;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Stage 2 (§3): visual stream + Bert_base + one linear projection head per stream, trained with the
+ * symmetric InfoNCE over the max-over-cells / mean-over-words matchmap, raw dot products, logits / σ
+ * (§9.8: no normalisation, reproduced). Names: {@code image_model.*}, {@code language_model.language_model.*},
+ * {@code image_projection_head.0.*} (1x1 conv), {@code language_projection_head.0.*} (Linear).
+ */
+public final class TwoStreamModel extends Module implements StageTask<CaptionBatch> {
+    private final VgBertConfig config;
+    private final Generator gen;
+
+    /**
+     * @param learnable --base-model-learnable-layers (8 in the README); Q/K stay frozen (freezeQK)
+     * @param gen       initialisation and, afterwards, every dropout draw of this model
+     */
+    public TwoStreamModel(VgBertConfig c, int learnable, Generator gen) {
+        this.config = c;
+        this.gen = gen;
+        // The visual attention follows --dropout-rate; Bert_base ignores it and keeps 0.3 (§2.1).
+        registerModule("image_model", new Vgg16Attention(c.visualWithDropout(c.dropout()), gen));
+        registerModule("language_model", new BertObject(c.bertWithDropout(VgBertConfig.BERT_BASE_DROPOUT), gen));
+        registerModule("image_projection_head", new Sequential(new Conv2d(c.dim(), c.dim(), 1, 1, 0, gen)));
+        registerModule("language_projection_head", new Sequential(new Linear(c.dim(), c.dim(), gen)));
+        Freezing.visualStream(this);
+        Freezing.bert(this, c.bert().numHiddenLayers(), learnable, true);
+    }
+
+    public VgBertConfig config() { return config; }
+
+    /** V = image head(visual(images)) [B,D,h,w]. */
+    public Tensor imageMap(Tensor images) {
+        return ((Sequential) submodule("image_projection_head")).forward(((Vgg16Attention) submodule("image_model")).forward(images));
+    }
+
+    /** Lw = language head(Bert_base(caption)) [B,T,D]. */
+    public Tensor words(Tensor ids, Tensor types, Tensor mask) {
+        return ((Sequential) submodule("language_projection_head")).forward(((BertObject) submodule("language_model")).tokens(ids, types, mask));
+    }
+
+    /** {loss_i2l, loss_l2i} of §3.3 over the whole batch (§9.7: one device, all in-batch negatives). */
+    public Tensor[] losses(CaptionBatch b) {
+        return F.matchmapContrastive(imageMap(b.images()), words(b.ids(), b.types(), b.mask()), b.nwords(), config.sigma());
+    }
+
+    @Override
+    public Module model() { return this; }
+
+    @Override
+    public StepOutput step(CaptionBatch b) {
+        Tensor[] l = losses(b);
+        Map<String, Double> parts = new LinkedHashMap<>();
+        parts.put("loss_i2l", l[0].item());
+        parts.put("loss_l2i", l[1].item());
+        return new StepOutput(l[0].add(l[1]), parts, Map.of(), b.images().size(0));
+    }
+
+    /** §6.2: the sum of per-batch validation losses, lower is better. */
+    @Override
+    public Selection selection() { return Selection.min("loss_sum"); }
+
+    @Override
+    public Map<String, Generator> generators() { return Map.of("model", gen); }
+}

@@ -1,0 +1,77 @@
+package dev.groundwork.tools;
+
+import dev.groundwork.engine.tensor.Device;
+import dev.groundwork.models.data.CaptionBatch;
+import dev.groundwork.models.data.CocoCaptions;
+import dev.groundwork.models.data.Collate;
+import dev.groundwork.models.data.DataException;
+import dev.groundwork.models.data.DataLoader;
+import dev.groundwork.models.data.ImageBatch;
+import dev.groundwork.models.data.ImageFolder;
+import dev.groundwork.models.data.ImagePipeline;
+import dev.groundwork.models.data.RelationBatch;
+import dev.groundwork.models.data.VisualGenome;
+import dev.groundwork.models.text.BertTokenizer;
+import dev.groundwork.models.train.BatchSource;
+import dev.groundwork.models.train.LoaderSource;
+
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+
+/**
+ * The one place where the stages meet the data layer: which dataset, which image pipeline (§5.4)
+ * and which loader options each stage and split uses. Validation never shuffles, and its captions
+ * are fixed to the first one (§9.19's optional fix, so the selection metric is deterministic).
+ */
+final class StageData {
+    private StageData() {}
+
+    /** Stage 2 (Resize 256 → crop, train and val) or transfer (train Resize 224 → crop, val Resize 256 → crop). */
+    static BatchSource<CaptionBatch> captions(StageSettings s, BertTokenizer tok, Path json, boolean train) throws DataException {
+        int crop = s.config().imageSize();
+        boolean wide = s.stage() == Stage.TWO_STREAM || !train;
+        ImagePipeline p = ImagePipeline.eval(wide ? ImagePipeline.resizeFor256(crop) : crop, crop);
+        CocoCaptions ds = new CocoCaptions(json, tok, p, !train, s.config().captionSlots());
+        return source(new DataLoader<>(ds, Collate::captions, options(s, train)), s.device(), StageData::move);
+    }
+
+    /** Stage 3: Resize 224 → crop for train and val; O objects, L phrase slots. */
+    static BatchSource<RelationBatch> relations(StageSettings s, BertTokenizer tok, Path json, boolean train) throws DataException {
+        int crop = s.config().imageSize();
+        var c = s.config();
+        VisualGenome ds = new VisualGenome(json, tok, ImagePipeline.eval(crop, crop), c.objectClasses(), c.relations(), c.objects(), c.phraseSlots());
+        return source(new DataLoader<>(ds, items -> Collate.relations(items, c.objects(), c.phraseSlots()), options(s, train)), s.device(), StageData::move);
+    }
+
+    /** Stage 1: RandomResizedCrop + flip for train, Resize 256 → crop for val. */
+    static ImageSource images(StageSettings s, Path dir, boolean train) throws DataException {
+        int crop = s.config().imageSize();
+        ImageFolder ds = new ImageFolder(dir, train ? ImagePipeline.train(crop) : ImagePipeline.eval(ImagePipeline.resizeFor256(crop), crop));
+        return new ImageSource(source(new DataLoader<>(ds, Collate::images, options(s, train)), s.device(), StageData::move), ds.classes().size());
+    }
+
+    record ImageSource(BatchSource<ImageBatch> source, int classes) {}
+
+    private static DataLoader.Options options(StageSettings s, boolean train) {
+        // drop_last=False and shuffle only for training, as the original (§6.1).
+        return DataLoader.Options.of(s.batch(), s.flags().seed).shuffle(train).workers(s.flags().workers);
+    }
+
+    private static <B> BatchSource<B> source(DataLoader<?, B> loader, Device device, java.util.function.BiFunction<B, Device, B> move) {
+        UnaryOperator<B> m = device.equals(Device.CPU) ? UnaryOperator.identity() : b -> move.apply(b, device);
+        return new LoaderSource<>(loader, m);
+    }
+
+    private static CaptionBatch move(CaptionBatch b, Device d) {
+        return new CaptionBatch(b.images().to(d), b.ids().to(d), b.types().to(d), b.mask().to(d), b.nwords(), b.indices());
+    }
+
+    private static RelationBatch move(RelationBatch b, Device d) {
+        return new RelationBatch(b.images().to(d), b.ids().to(d), b.types().to(d), b.mask().to(d), b.objectMask().to(d),
+                b.objectTarget(), b.relationTarget(), b.indices());
+    }
+
+    private static ImageBatch move(ImageBatch b, Device d) {
+        return new ImageBatch(b.images().to(d), b.labels().to(d), b.indices());
+    }
+}
