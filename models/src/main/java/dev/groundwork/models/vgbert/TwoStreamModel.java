@@ -13,7 +13,6 @@ import dev.groundwork.models.train.StageTask;
 import dev.groundwork.models.train.StepOutput;
 import dev.groundwork.models.vision.Vgg16Attention;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -64,11 +63,7 @@ public final class TwoStreamModel extends Module implements StageTask<CaptionBat
 
     @Override
     public StepOutput step(CaptionBatch b) {
-        Tensor[] l = losses(b);
-        Map<String, Double> parts = new LinkedHashMap<>();
-        parts.put("loss_i2l", l[0].item());
-        parts.put("loss_l2i", l[1].item());
-        return new StepOutput(l[0].add(l[1]), parts, Map.of(), b.images().size(0));
+        return StepOutput.twoWay(losses(b), b.images().size(0));
     }
 
     /** §6.2: the sum of per-batch validation losses, lower is better. */
