@@ -90,8 +90,10 @@ public final class Autograd {
         try (var s = GradMode.noGrad()) {
             // A backward function may hand the same tensor to several inputs (add does), so the first
             // gradient is copied before it becomes a .grad that later calls update.
+            // The replaced gradient is closed: it was this leaf's alone (copied or summed here).
             Tensor cur = leaf.grad();
             leaf.setGrad(cur == null ? g.detach().copy() : cur.add(g));
+            if (cur != null) cur.close();
         }
     }
 

@@ -39,14 +39,14 @@ public abstract class Module {
     /** Registers a leaf tensor as a trainable parameter (requiresGrad is switched on, as nn.Parameter does). */
     protected final Tensor registerParameter(String name, Tensor t) {
         checkNewName(name);
-        params.put(name, asParameter(name, t));
+        params.put(name, asParameter(name, dev.groundwork.engine.tensor.TensorScope.detach(t)));
         return t;
     }
 
     /** A buffer: state that is not trained (running statistics, position ids). Persistent ones go into the state dict. */
     protected final Tensor registerBuffer(String name, Tensor t, boolean persistent) {
         checkNewName(name);
-        buffers.put(name, t);
+        buffers.put(name, dev.groundwork.engine.tensor.TensorScope.detach(t));
         if (!persistent) nonPersistent.add(name);
         return t;
     }
@@ -66,7 +66,7 @@ public abstract class Module {
     public final void setParameter(String name, Tensor t) {
         if (!params.containsKey(name)) throw new IllegalArgumentException(getClass().getSimpleName() + " has no parameter '" + name + "'");
         if (t == null || !t.isLeaf()) throw new IllegalArgumentException("parameter '" + name + "' must be a non-null leaf tensor");
-        params.put(name, t);
+        params.put(name, dev.groundwork.engine.tensor.TensorScope.detach(t));
     }
 
     /** This module's own parameter (no dots). */
@@ -263,11 +263,11 @@ public abstract class Module {
         try (var s = GradMode.noGrad()) {
             for (Module m : namedModules().values()) {
                 m.params.replaceAll((n, p) -> !needed.test(p) ? p : done.computeIfAbsent(p, old -> {
-                    Tensor moved = f.apply(old).requiresGrad(old.requiresGrad()); // no graph: grad mode is off
+                    Tensor moved = dev.groundwork.engine.tensor.TensorScope.detach(f.apply(old).requiresGrad(old.requiresGrad())); // no graph: grad mode is off
                     if (old.grad() != null) moved.setGrad(f.apply(old.grad()));
                     return moved;
                 }));
-                m.buffers.replaceAll((n, b) -> !needed.test(b) ? b : done.computeIfAbsent(b, f));
+                m.buffers.replaceAll((n, b) -> !needed.test(b) ? b : done.computeIfAbsent(b, t -> dev.groundwork.engine.tensor.TensorScope.detach(f.apply(t))));
             }
         }
         return this;

@@ -2,6 +2,7 @@ package dev.groundwork.engine.ops;
 
 import dev.groundwork.engine.autograd.Autograd;
 import dev.groundwork.engine.autograd.GradMode;
+import dev.groundwork.engine.backend.FusedKernels;
 import dev.groundwork.engine.tensor.Shape;
 import dev.groundwork.engine.tensor.Tensor;
 
@@ -10,7 +11,8 @@ import dev.groundwork.engine.tensor.Tensor;
  *
  * <p>Forward: S = q k^T / sqrt(d) + (1 - mask) * maskValue, P = softmax(S), O = P v. This CPU
  * reference keeps P for the backward pass; the fused GPU kernel keeps only the row log-sum-exp.
- * Backward: dV = P^T dO, dP = dO v^T, dS = P * (dP - rowsum(dP * P)), dQ = dS k / sqrt(d),
+ * A backend with {@link FusedKernels} (CUDA: flash-style kernels for head dims 64 and 96) computes
+ * it without P. Backward: dV = P^T dO, dP = dO v^T, dS = P * (dP - rowsum(dP * P)), dQ = dS k / sqrt(d),
  * dK = dS^T q / sqrt(d).
  */
 public final class Attention {
@@ -25,6 +27,9 @@ public final class Attention {
             throw new IllegalArgumentException("attention: q " + Shape.str(q.shape()) + ", k " + Shape.str(k.shape()) + ", v " + Shape.str(v.shape())
                     + " must be [B,H,Tq,d], [B,H,Tk,d], [B,H,Tk,dv]");
         if (keyMask != null) Out.shape("attention", "key_mask", keyMask, b, tk);
+        Tensor fused = Fused.run("attention", q.backend() instanceof FusedKernels f
+                ? f.attention(q, k, v, keyMask, maskValue, Autograd.needsGrad(q, k, v)) : null, q, k, v, keyMask);
+        if (fused != null) return fused;
         double scale = 1 / Math.sqrt(d);
         Tensor p, out;
         try (var s = GradMode.noGrad()) {

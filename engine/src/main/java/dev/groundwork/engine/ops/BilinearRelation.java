@@ -2,6 +2,7 @@ package dev.groundwork.engine.ops;
 
 import dev.groundwork.engine.autograd.Autograd;
 import dev.groundwork.engine.autograd.GradMode;
+import dev.groundwork.engine.backend.FusedKernels;
 import dev.groundwork.engine.tensor.Shape;
 import dev.groundwork.engine.tensor.Tensor;
 
@@ -22,6 +23,9 @@ public final class BilinearRelation {
         if (relations.size(1) != s || relations.size(2) != s)
             throw new IllegalArgumentException("bilinear_relation: relations " + Shape.str(relations.shape())
                     + " must be [R," + s + "," + s + "] for objects " + Shape.str(objects.shape()));
+        Tensor fused = Fused.run("bilinear_relation", objects.backend() instanceof FusedKernels f
+                ? f.bilinearRelation(objects, relations, Autograd.needsGrad(objects, relations)) : null, objects, relations);
+        if (fused != null) return fused;
         Tensor z, out;
         Tensor o1 = objects.unsqueeze(1);
         try (var g = GradMode.noGrad()) {

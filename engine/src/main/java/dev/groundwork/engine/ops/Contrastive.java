@@ -2,6 +2,7 @@ package dev.groundwork.engine.ops;
 
 import dev.groundwork.engine.autograd.Autograd;
 import dev.groundwork.engine.autograd.GradMode;
+import dev.groundwork.engine.backend.FusedKernels;
 import dev.groundwork.engine.tensor.Shape;
 import dev.groundwork.engine.tensor.Tensor;
 
@@ -54,6 +55,9 @@ public final class Contrastive {
         if (language.size(0) != b || language.size(2) != d)
             throw new IllegalArgumentException("matchmap: language " + Shape.str(language.shape()) + " must be [" + b + ",T," + d + "] for image " + Shape.str(image.shape()));
         Out.shape("matchmap", "nwords", nwords, b);
+        Tensor fused = Fused.run("matchmap_similarity", image.backend() instanceof FusedKernels f
+                ? f.matchmapSimilarity(image, language, nwords, Autograd.needsGrad(image, language)) : null, image, language, nwords);
+        if (fused != null) return fused;
         long[] nw = nwords.toLongArray();
         double[] weight = new double[b * t];           // mask[c,t] / n_c
         for (int c = 0; c < b; c++) {

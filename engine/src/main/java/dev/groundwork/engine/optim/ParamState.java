@@ -27,7 +27,7 @@ public final class ParamState {
 
     /** Stores a buffer, closing the one it replaces. */
     public void put(String name, Tensor t) {
-        Tensor old = buffers.put(name, t);
+        Tensor old = buffers.put(name, dev.groundwork.engine.tensor.TensorScope.detach(t));
         if (old != null && old != t) old.close();
     }
 

@@ -31,6 +31,8 @@ public final class Tensor implements AutoCloseable {
     private GradFn gradFn;
     private int outputNr;
     private boolean closed;
+    /** The scope that will close this tensor, or null (see {@link TensorScope}). */
+    TensorScope scope;
 
     /** Wraps a storage; the tensor takes over one reference to it (see {@link #close()}). */
     public Tensor(Storage storage, int[] shape, int[] strides, int offset) {
@@ -40,6 +42,7 @@ public final class Tensor implements AutoCloseable {
         this.shape = shape.clone();
         this.strides = strides.clone();
         this.offset = offset;
+        TensorScope.adopt(this);
     }
 
     // ---------------------------------------------------------------- creation
@@ -309,13 +312,18 @@ public final class Tensor implements AutoCloseable {
 
     public Tensor grad() { return grad; }
 
+    /** Sets the gradient; it leaves any {@link TensorScope}, living as long as this tensor keeps it. */
     public void setGrad(Tensor g) {
         if (g != null && !Arrays.equals(g.shape, shape))
             throw new IllegalArgumentException("gradient shape " + Shape.str(g.shape) + " does not match tensor shape " + Shape.str(shape));
-        this.grad = g;
+        this.grad = TensorScope.detach(g);
     }
 
-    public void zeroGrad() { this.grad = null; }
+    /** Drops the gradient and releases its memory (copy it first to keep it). */
+    public void zeroGrad() {
+        if (grad != null) grad.close();
+        this.grad = null;
+    }
 
     public GradFn gradFn() { return gradFn; }
 
@@ -374,6 +382,9 @@ public final class Tensor implements AutoCloseable {
      * Drops this tensor's reference to its storage. Device memory returns to the allocator when the
      * last tensor sharing the storage is closed. Closing twice is harmless.
      */
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() { return closed; }
+
     @Override
     public void close() {
         if (closed) return;

@@ -23,8 +23,12 @@ public final class GoldenDevices {
     }
 
     /**
-     * Tolerance multiplier per device: 1 on the CPU (fp32); on CUDA, TF32 GEMMs (10-bit mantissa) are
-     * allowed a 20x wider relative error.
+     * Tolerance multiplier per device: 1 on the CPU; 20 on CUDA, for fp32 sums in another order
+     * (tree reductions, cuBLAS/cuDNN blocking). The GPU report runs the golden cases in fp32
+     * (GW_TF32=0, tools/gpu/run.sh): TF32 rounds inputs to 10 mantissa bits and, through the
+     * 13 convolutions of the VGG16-attention case, moved the first layer's weight gradient by 24%
+     * (H200, bench/results/gpu-h200.md), so TF32 is checked separately against its own stated
+     * tolerance (kernels CudaBackendTest).
      */
     public static double tolScale(Device d) { return d.type() == Device.Type.CPU ? 1 : 20; }
 }

@@ -6,6 +6,7 @@ import dev.groundwork.engine.nn.Module;
 import dev.groundwork.engine.optim.Optimizer;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.engine.tensor.TensorScope;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,17 +82,22 @@ public final class Trainer<B> {
             progress.startEpoch();
             int i = 0;
             for (B batch : train.epoch(e)) {
-                StepOutput out = task.step(batch);
-                double loss = out.loss().item();
-                out.loss().backward();
-                opt.step();
-                opt.zeroGrad();
-                step++;
-                i++;
-                losses.add(loss);
-                meter.add(loss, out);
-                if (!Double.isFinite(meter.meanLoss())) throw new TrainingDivergedException(e + 1, step, meter.meanLoss());
-                progress.update(e + 1, cfg.epochs(), i, train.batchesPerEpoch(), step, meter.meanLoss(), out.size());
+                // Every tensor the step creates (activations, graph, temporaries) is released when
+                // the step ends, so device memory never waits for the GC; grads and optimizer state
+                // leave the scope by design (TensorScope).
+                try (TensorScope scope = TensorScope.open()) {
+                    StepOutput out = task.step(batch);
+                    double loss = out.loss().item();
+                    out.loss().backward();
+                    opt.step();
+                    opt.zeroGrad();
+                    step++;
+                    i++;
+                    losses.add(loss);
+                    meter.add(loss, out);
+                    if (!Double.isFinite(meter.meanLoss())) throw new TrainingDivergedException(e + 1, step, meter.meanLoss());
+                    progress.update(e + 1, cfg.epochs(), i, train.batchesPerEpoch(), step, meter.meanLoss(), out.size());
+                }
             }
             Map<String, Double> trainSummary = meter.summary();
             Map<String, Double> valSummary = val == null ? trainSummary : validate();
@@ -120,8 +126,10 @@ public final class Trainer<B> {
         EpochMeter meter = new EpochMeter();
         try (var s = GradMode.noGrad()) {
             for (B batch : val.epoch(0)) {
-                StepOutput out = task.step(batch);
-                meter.add(out.loss().item(), out);
+                try (TensorScope scope = TensorScope.open()) {
+                    StepOutput out = task.step(batch);
+                    meter.add(out.loss().item(), out);
+                }
             }
         } finally {
             model.train();

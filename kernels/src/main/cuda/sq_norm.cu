@@ -1,0 +1,21 @@
+// Sum of squares of a contiguous float32 buffer, for gradient-norm clipping: each block writes one
+// partial (fixed-order tree), then a single block sums the partials, so the norm is deterministic.
+// Launch: stage 1 grid = min(ceil(n/256), 1024) blocks of 256; stage 2 one block of 1024.
+// Memory bound.
+#include "common.cuh"
+
+extern "C" __global__ void gw_sq_norm_partial_f32(const float* x, long long n, float* partial) {
+  __shared__ float scratch[32];
+  float s = 0.f;
+  GW_GRID_STRIDE(i, n) { float v = x[i]; s += v * v; }
+  s = gw_block_sum(s, scratch);
+  if (threadIdx.x == 0) partial[blockIdx.x] = s;
+}
+
+extern "C" __global__ void gw_sum_f32(const float* partial, int n, float* out, int accumulate) {
+  __shared__ float scratch[32];
+  float s = 0.f;
+  for (int i = threadIdx.x; i < n; i += blockDim.x) s += partial[i];
+  s = gw_block_sum(s, scratch);
+  if (threadIdx.x == 0) out[0] = accumulate ? out[0] + s : s;
+}

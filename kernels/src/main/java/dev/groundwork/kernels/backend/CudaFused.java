@@ -1,0 +1,91 @@
+package dev.groundwork.kernels.backend;
+
+import dev.groundwork.engine.backend.FusedKernels;
+import dev.groundwork.engine.tensor.DType;
+import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.kernels.fused.FusedAttention;
+import dev.groundwork.kernels.fused.FusedBilinearRelation;
+import dev.groundwork.kernels.fused.FusedMatchmap;
+
+import java.util.function.Function;
+
+/**
+ * The CUDA backend's {@link FusedKernels}: our fused attention, matchmap and bilinear-relation
+ * kernels behind the engine's ops. Each returns null (the op then composes primitives) for what
+ * its kernel does not cover; the saved state is released right after the backward pass.
+ */
+final class CudaFused {
+    private CudaFused() {}
+
+    private static boolean f32(Tensor... ts) {
+        for (Tensor t : ts) if (t != null && t.dtype() != DType.F32) return false;
+        return true;
+    }
+
+    /** A Result whose backward runs once and releases the saved state either way. */
+    private static FusedKernels.Result result(Tensor out, Function<Tensor, Tensor[]> backward, AutoCloseable... saved) {
+        return new FusedKernels.Result() {
+            private boolean closed;
+
+            @Override public Tensor output() { return out; }
+
+            @Override public Tensor[] backward(Tensor g) {
+                if (closed) throw new IllegalStateException("fused backward already ran (its saved state is released)");
+                try {
+                    return backward.apply(g);
+                } finally {
+                    close();
+                }
+            }
+
+            @Override public void close() {
+                if (closed) return;
+                closed = true;
+                for (AutoCloseable c : saved) {
+                    try {
+                        if (c != null) c.close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("releasing fused state failed", e);
+                    }
+                }
+            }
+        };
+    }
+
+    static FusedKernels.Result attention(CudaBackend be, Tensor q, Tensor k, Tensor v, Tensor mask, double maskValue, boolean forBackward) {
+        int d = q.size(3);
+        if (!FusedAttention.supports(d) || v.size(3) != d || !f32(q, k, v)) return null;
+        int b = q.size(0), h = q.size(1), tq = q.size(2);
+        if (k.size(2) == 0) return null;
+        Tensor out = be.empty(DType.F32, b, h, tq, d), lse = be.empty(DType.F32, b, h, tq);
+        FusedAttention.forward(be, q, k, v, mask, maskValue, out, lse);
+        return result(out, g -> {
+            Tensor dq = q.requiresGrad() ? be.empty(DType.F32, q.shape()) : null;
+            Tensor dk = k.requiresGrad() ? be.empty(DType.F32, k.shape()) : null;
+            Tensor dv = v.requiresGrad() ? be.empty(DType.F32, v.shape()) : null;
+            FusedAttention.backward(be, q, k, v, mask, maskValue, out, lse, g, dq, dk, dv);
+            return new Tensor[]{dq, dk, dv, null};
+        }, lse);
+    }
+
+    static FusedKernels.Result matchmap(CudaBackend be, Tensor image, Tensor language, Tensor nwords, boolean forBackward) {
+        if (!f32(image, language) || nwords.dtype() != DType.I64 || image.size(1) > FusedMatchmap.MAX_D) return null;
+        FusedMatchmap.Saved s = FusedMatchmap.forward(be, image, language, nwords);
+        if (!forBackward) {
+            Tensor sim = s.sim();
+            s.close();
+            return result(sim, g -> { throw new IllegalStateException("matchmap forward was run without saving for backward"); });
+        }
+        return result(s.sim(), g -> {
+            Tensor[] d = FusedMatchmap.backward(be, s, g);
+            return new Tensor[]{image.requiresGrad() ? d[0] : null, language.requiresGrad() ? d[1] : null, null};
+        }, s);
+    }
+
+    static FusedKernels.Result bilinear(CudaBackend be, Tensor objects, Tensor relations, boolean forBackward) {
+        if (!f32(objects, relations) || objects.size(1) > FusedBilinearRelation.MAX_DIM || objects.size(2) > FusedBilinearRelation.MAX_DIM)
+            return null;
+        Tensor out = FusedBilinearRelation.forward(be, objects, relations);
+        return result(out, g -> FusedBilinearRelation.backward(be, objects, relations, g, objects.requiresGrad(), relations.requiresGrad()));
+    }
+}

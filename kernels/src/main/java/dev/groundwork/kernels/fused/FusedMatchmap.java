@@ -1,0 +1,175 @@
+package dev.groundwork.kernels.fused;
+
+import dev.groundwork.engine.tensor.DType;
+import dev.groundwork.engine.tensor.Shape;
+import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.kernels.backend.CudaBackend;
+import dev.groundwork.kernels.cuda.KernelArgs;
+import dev.groundwork.kernels.memory.DeviceBuffer;
+
+import static dev.groundwork.kernels.backend.CudaBackend.addr;
+import static dev.groundwork.kernels.fused.FusedContrastive.closeAll;
+import static dev.groundwork.kernels.fused.FusedContrastive.requireCuda;
+import static dev.groundwork.kernels.fused.FusedContrastive.requireCudaF32;
+import static dev.groundwork.kernels.fused.FusedContrastive.retainDense;
+
+/**
+ * Host side of matchmap.cu: VG-BERT's matchmap similarity (spec 3.2) without the B x B x T x P
+ * matchmap, matching {@code Contrastive.matchmapSimilarity} of the engine:
+ * sim[i,c] = (1/n_c) sum_{t < n_c} max_p <image_i[:,p], language_c[t]>, n_c = max(1, min(nwords_c, T)).
+ *
+ * <p>Forward keeps, per image and kept (c,t) row, the winning cell (int32) for backward: O(B^2 T)
+ * device memory. The stage-2 loss is {@link #forward} then {@link FusedContrastive#forward}; its
+ * backward is {@link FusedContrastive#backward} then {@link #backward}. No autograd, no atomics
+ * (the backward is deterministic).
+ */
+public final class FusedMatchmap {
+    private FusedMatchmap() {}
+
+    static final String MODULE = "matchmap";
+    private static final int ROW_TILE = 64;        // MM_RT in matchmap.cu
+    private static final int THREADS = 256;         // MM_THREADS / MM_BWD_THREADS
+    /**
+     * The backward keeps one image cell's D-vector gradient in shared memory: 4*D bytes next to
+     * 2 KB of static lists, within the default 48 KB.
+     */
+    public static final int MAX_D = 11 * 1024;
+    private static final int MAX_GRID_Y = 65535;
+
+    /** What {@link #backward} needs; {@link #sim()} is the caller's, the rest is released by {@link #close()}. */
+    public static final class Saved implements AutoCloseable {
+        private final Tensor sim;
+        private final Tensor image;      // [B,D,(H,W)] contiguous, own reference
+        private final Tensor language;   // [B,T,D] contiguous, own reference
+        private final Tensor nwords;     // [B] int64, own reference
+        private final DeviceBuffer offsets, rowmap, argmax;
+        private final int b, d, p, t;
+
+        private Saved(Tensor sim, Tensor image, Tensor language, Tensor nwords, DeviceBuffer offsets, DeviceBuffer rowmap,
+                      DeviceBuffer argmax, int b, int d, int p, int t) {
+            this.sim = sim;
+            this.image = image;
+            this.language = language;
+            this.nwords = nwords;
+            this.offsets = offsets;
+            this.rowmap = rowmap;
+            this.argmax = argmax;
+            this.b = b;
+            this.d = d;
+            this.p = p;
+            this.t = t;
+        }
+
+        /** sim [B,B] (the caller's to close). */
+        public Tensor sim() { return sim; }
+
+        @Override public void close() { closeAll(image, language, nwords, offsets, rowmap, argmax); }
+    }
+
+    /** sim [B,B] alone (nothing kept for backward). */
+    public static Tensor similarity(CudaBackend be, Tensor image, Tensor language, Tensor nwords) {
+        try (Saved s = forward(be, image, language, nwords)) {
+            return s.sim();
+        }
+    }
+
+    /**
+     * image [B,D,H,W] (or [B,D,P]), language [B,T,D] (float32), nwords [B] (int64), all on be's device.
+     * Returns sim with the backward state.
+     */
+    public static Saved forward(CudaBackend be, Tensor image, Tensor language, Tensor nwords) {
+        int[] dims = check(be, image, language, nwords);
+        int b = dims[0], d = dims[1], p = dims[2], t = dims[3];
+        int rcap = b * t;
+        Tensor img = null, lang = null, nw = null, sim = null;
+        DeviceBuffer offsets = null, rowmap = null, argmax = null;
+        try {
+            img = retainDense(be, image);
+            lang = retainDense(be, language);
+            nw = retainDense(be, nwords);
+            offsets = be.scratch((b + 1L) * 4);
+            rowmap = be.scratch((long) rcap * 4);
+            argmax = be.scratch((long) b * rcap * 4);
+            sim = be.empty(DType.F32, b, b);
+            be.launcher().launch(MODULE, "gw_matchmap_rows", 1, 1, 1, THREADS, 1, 1, 0,
+                    new KernelArgs().ptr(addr(nw)).i32(b).i32(t).ptr(offsets.address()).ptr(rowmap.address()));
+            try (DeviceBuffer smax = be.scratch((long) b * rcap * 4)) {
+                be.launcher().launch(MODULE, "gw_matchmap_max", (rcap + ROW_TILE - 1) / ROW_TILE, b, 1, THREADS, 1, 1, 0,
+                        new KernelArgs().ptr(addr(img)).ptr(addr(lang)).ptr(rowmap.address()).ptr(offsets.address())
+                                .i32(b).i32(d).i32(p).i32(rcap).ptr(smax.address()).ptr(argmax.address()));
+                be.launcher().elementwise(MODULE, "gw_matchmap_mean", (long) b * b,
+                        new KernelArgs().ptr(smax.address()).ptr(offsets.address()).ptr(addr(nw)).i32(b).i32(t).i32(rcap).ptr(addr(sim)));
+            }
+            return new Saved(sim, img, lang, nw, offsets, rowmap, argmax, b, d, p, t);
+        } catch (RuntimeException | Error e) {
+            closeAll(sim, img, lang, nw, offsets, rowmap, argmax);
+            throw e;
+        }
+    }
+
+    /**
+     * {dImage (image's shape), dLanguage [B,T,D]} for the upstream gradient dsim [B,B]: dS[i,c,t] =
+     * dsim[i,c]/n_c on kept words, routed through each (i,c,t)'s winning cell.
+     */
+    public static Tensor[] backward(CudaBackend be, Saved s, Tensor dsim) {
+        if (s == null) throw new IllegalArgumentException("matchmap backward: no forward state");
+        if (dsim == null || dsim.dim() != 2 || dsim.size(0) != s.b || dsim.size(1) != s.b)
+            throw new IllegalArgumentException("matchmap backward: dsim " + (dsim == null ? "null" : Shape.str(dsim.shape()))
+                    + " must be [" + s.b + "," + s.b + "]");
+        requireCudaF32(be, "matchmap backward", "dsim", dsim);
+        int b = s.b, d = s.d, p = s.p, t = s.t, rcap = b * t;
+        Tensor g = be.dense(dsim);
+        Tensor dImage = null, dLanguage = null, imageT = null;
+        try {
+            dImage = be.empty(DType.F32, s.image.shape());
+            dLanguage = be.empty(DType.F32, s.language.shape());
+            FusedContrastive.zero(be, addr(dLanguage), (long) dLanguage.numel() * 4, "matchmap dLanguage");
+            be.launcher().launch(MODULE, "gw_matchmap_bwd_image", p, b, 1, THREADS, 1, 1, d * 4,
+                    new KernelArgs().ptr(addr(s.language)).ptr(addr(g)).ptr(s.argmax.address()).ptr(s.rowmap.address())
+                            .ptr(s.offsets.address()).ptr(addr(s.nwords)).i32(b).i32(t).i32(d).i32(p).i32(rcap).ptr(addr(dImage)));
+            // image as [B,P,D], so the language gradient gathers whole D-vectors.
+            imageT = be.empty(DType.F32, b, p, d);
+            try (Tensor v = s.image.asStrided(new int[]{b, p, d}, new int[]{d * p, 1, p}, s.image.offset())) {
+                be.copy(v, imageT);
+            }
+            be.launcher().launch(MODULE, "gw_matchmap_bwd_language", rcap, 1, 1, FusedContrastive.threads(d), 1, 1, 0,
+                    new KernelArgs().ptr(addr(imageT)).ptr(addr(g)).ptr(s.argmax.address()).ptr(s.rowmap.address())
+                            .ptr(s.offsets.address()).ptr(addr(s.nwords)).i32(b).i32(t).i32(d).i32(p).i32(rcap).ptr(addr(dLanguage)));
+            return new Tensor[]{dImage, dLanguage};
+        } catch (RuntimeException | Error e) {
+            closeAll(dImage, dLanguage);
+            throw e;
+        } finally {
+            closeAll(imageT);
+            CudaBackend.closeIfCopy(g, dsim);
+        }
+    }
+
+    /** {B, D, P, T}; shape and dtype errors name the offending shape, before any device use. */
+    static int[] check(CudaBackend be, Tensor image, Tensor language, Tensor nwords) {
+        if (image == null || language == null || nwords == null)
+            throw new IllegalArgumentException("matchmap: image, language and nwords are required");
+        if (image.dim() != 3 && image.dim() != 4)
+            throw new IllegalArgumentException("matchmap: image " + Shape.str(image.shape()) + " must be [B,D,H,W] or [B,D,P]");
+        if (language.dim() != 3)
+            throw new IllegalArgumentException("matchmap: language " + Shape.str(language.shape()) + " must be [B,T,D]");
+        int b = image.size(0), d = image.size(1);
+        int p = image.dim() == 4 ? image.size(2) * image.size(3) : image.size(2), t = language.size(1);
+        if (language.size(0) != b || language.size(2) != d)
+            throw new IllegalArgumentException("matchmap: language " + Shape.str(language.shape()) + " must be [" + b + ",T," + d
+                    + "] for image " + Shape.str(image.shape()));
+        if (nwords.dim() != 1 || nwords.size(0) != b)
+            throw new IllegalArgumentException("matchmap: nwords " + Shape.str(nwords.shape()) + " must be [" + b + "]");
+        if (nwords.dtype() != DType.I64) throw new IllegalArgumentException("matchmap: nwords must be I64, got " + nwords.dtype());
+        if (b < 1 || d < 1 || p < 1 || t < 1)
+            throw new IllegalArgumentException("matchmap: image " + Shape.str(image.shape()) + " and language " + Shape.str(language.shape())
+                    + " need B, D, H*W and T of at least 1");
+        if (d > MAX_D) throw new IllegalArgumentException("matchmap: D = " + d + " exceeds the kernels' limit of " + MAX_D);
+        if (b > MAX_GRID_Y || (long) b * t * Math.max(b, 1) > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("matchmap: B = " + b + ", T = " + t + " is too large (B <= " + MAX_GRID_Y + ", B*B*T < 2^31)");
+        requireCudaF32(be, "matchmap", "image", image);
+        requireCudaF32(be, "matchmap", "language", language);
+        requireCuda(be, "matchmap", "nwords", nwords, DType.I64);
+        return new int[]{b, d, p, t};
+    }
+}
