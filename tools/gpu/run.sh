@@ -44,7 +44,7 @@ if [[ "${GW_GPU_BENCH:-1}" != 0 ]]; then
     -jvmArgsPrepend "-Dgw.root=$root" ${GW_JMH_ARGS:-} > "$report/jmh.txt" 2>&1
   tail -30 "$report/jmh.txt"
   if [[ -f "$b/torch_peer.py" ]] && python3 -c "import torch" 2>/dev/null; then
-    python3 "$b/torch_peer.py" --device cuda --only gemm,memory --json "$report/peer.jsonl" > "$report/peer.txt" 2>&1
+    python3 "$b/torch_peer.py" --device cuda --only "${GW_PEER_ONLY:-gemm,memory,attention,matchmap,bilinear}" --json "$report/peer.jsonl" > "$report/peer.txt" 2>&1
     cat "$report/peer.txt"
   fi
 fi

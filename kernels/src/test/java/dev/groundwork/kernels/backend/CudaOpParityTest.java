@@ -97,6 +97,8 @@ class CudaOpParityTest {
         c.add(new Case("min dim 0", in(s(13, 4)), x -> x.get(0).min(0, false).values(), 0));
         // 100003 float32 additions in a different order (tree on the GPU): ~1e-6 relative is round-off.
         c.add(new Case("sum all", in(s(100003)), x -> x.get(0).sum(), 1e-5));
+        c.add(new Case("sum all, long row two-stage (no tail)", in(s(4, 65536)), x -> x.get(0).sum(), 1e-5));
+        c.add(new Case("sum all, long row two-stage (tail)", in(s(3, 100003)), x -> x.get(0).sum(), 1e-5));
         // GEMM
         c.add(new Case("matmul 2d", in(s(33, 65), s(65, 17)), x -> x.get(0).matmul(x.get(1)), 1e-5));
         c.add(new Case("matmul batched", in(s(3, 2, 9, 31), s(3, 2, 31, 12)), x -> x.get(0).matmul(x.get(1)), 1e-5));

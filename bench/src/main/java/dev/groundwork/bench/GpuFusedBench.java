@@ -1,0 +1,108 @@
+package dev.groundwork.bench;
+
+import dev.groundwork.engine.ops.F;
+import dev.groundwork.engine.tensor.DType;
+import dev.groundwork.engine.tensor.Device;
+import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.engine.tensor.TensorScope;
+import dev.groundwork.kernels.backend.CudaBackend;
+import org.openjdk.jmh.annotations.*;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fused GPU kernels through the engine's differentiable ops, at torch_peer.py's GPU shapes:
+ * <ul>
+ *   <li>{@code attn_fwd:B,h,T,d} / {@code attn_fwd_bwd:...}: F.attention (flash-style attention.cu);
+ *       FLOPs 4·B·h·T²·d forward, 3.5x that forward+backward (the peer's count); bytes moved by the
+ *       forward: q, k, v read and O written once, 16·B·h·T·d, plus the 4·B·h·T log-sum-exp.</li>
+ *   <li>{@code matchmap:B,T,P,D}: stage-2 loss forward+backward (matchmap.cu + the two-way
+ *       cross-entropy); FLOPs 3·2·B²·T·P·D; the O(B²·T) state is reported as peak allocator memory.</li>
+ *   <li>{@code bilinear:B,O,S,K}: L2-normalised relation matrices, scores (bilinear_relation.cu),
+ *       sum, backward; FLOPs 3·2·B·K·O·S·(S+O).</li>
+ * </ul>
+ * Each invocation runs in a TensorScope and ends with a synchronize, as the peer's CUDA events do.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx8g"})
+public class GpuFusedBench {
+    @Param({"attn_fwd:32,12,128,64", "attn_fwd_bwd:32,12,128,64", "attn_fwd:32,12,512,64", "attn_fwd_bwd:32,12,512,64",
+            "attn_fwd:180,8,32,96", "attn_fwd_bwd:180,8,32,96", "matchmap:180,32,196,768", "bilinear:180,32,32,115"})
+    public String workload;
+
+    private CudaBackend be;
+    private String kind;
+    private int[] n;
+    private Tensor a, b, c, nwords;
+
+    @Setup
+    public void setup() {
+        be = GpuSupport.cuda();
+        be.setTf32(false);   // the peer's fp32 rows
+        String[] p = workload.split(":");
+        kind = p[0];
+        String[] d = p[1].split(",");
+        n = new int[d.length];
+        for (int i = 0; i < d.length; i++) n[i] = Integer.parseInt(d[i]);
+        switch (kind) {
+            case "attn_fwd", "attn_fwd_bwd" -> {
+                a = randn(1, n[0], n[1], n[2], n[3]);
+                b = randn(2, n[0], n[1], n[2], n[3]);
+                c = randn(3, n[0], n[1], n[2], n[3]);
+            }
+            case "matchmap" -> {   // B, T, P, D
+                a = randn(1, n[0], n[3], n[2]);
+                b = randn(2, n[0], n[1], n[3]);
+                long[] w = new long[n[0]];
+                for (int i = 0; i < w.length; i++) w[i] = 1 + (i * 7919L) % n[1];
+                nwords = Tensor.ofLongs(w, n[0]).to(Device.cuda(0));
+            }
+            default -> {          // B, O, S, K
+                a = randn(1, n[0], n[1], n[2]);
+                b = randn(2, n[3], n[2], n[2]);
+            }
+        }
+        boolean grad = !kind.equals("attn_fwd");
+        for (Tensor t : new Tensor[]{a, b, c}) if (t != null) t.requiresGrad(grad);
+        be.synchronize();
+        be.allocator().resetPeak();
+    }
+
+    private Tensor randn(long seed, int... shape) {
+        Tensor t = Tensor.zeros(DType.F32, Device.cuda(0), shape);
+        be.random(t, dev.groundwork.engine.backend.Backend.RandomKind.NORMAL, seed, 0, 0, 1);
+        return t;
+    }
+
+    @Benchmark
+    public void run() {
+        try (TensorScope s = TensorScope.open()) {
+            switch (kind) {
+                case "attn_fwd" -> F.attention(a, b, c, null, -10000);
+                case "attn_fwd_bwd" -> F.attention(a, b, c, null, -10000).sum().backward();
+                case "matchmap" -> {
+                    Tensor[] l = F.matchmapContrastive(a.reshape(n[0], n[3], n[2], 1), b, nwords, 0.1);
+                    l[0].add(l[1]).backward();
+                }
+                default -> {
+                    int k = n[3], sd = n[2];
+                    Tensor m = F.normalize(b.reshape(k, sd * sd), 1, 1e-12).reshape(k, sd, sd);
+                    F.bilinearRelation(a, m).sum().backward();
+                }
+            }
+            for (Tensor t : new Tensor[]{a, b, c}) if (t != null) t.zeroGrad();
+        }
+        be.synchronize();
+    }
+
+    @TearDown
+    public void tearDown() {
+        System.out.printf("%n[%s] peak allocated %.2f GB%n", workload, be.memoryStats().peakAllocatedBytes() / 1e9);
+        for (Tensor t : new Tensor[]{a, b, c, nwords}) if (t != null) t.close();
+        be.emptyCache();
+    }
+}
