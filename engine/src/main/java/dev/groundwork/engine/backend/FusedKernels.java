@@ -29,6 +29,12 @@ public interface FusedKernels {
     /** VG-BERT's matchmap similarity [B,B]; inputs image, language, nwords. */
     default Result matchmapSimilarity(Tensor image, Tensor language, Tensor nwords, boolean forBackward) { return null; }
 
+    /**
+     * VG-BERT's symmetric InfoNCE over a [B,B] similarity whose diagonal holds the positives: the
+     * output is [2] = {loss_i2l, loss_l2i}; input sim.
+     */
+    default Result twoWayContrastive(Tensor sim, double sigma, boolean forBackward) { return null; }
+
     /** scores[b,k,i,j] = z_bi · M_k · z_bj; inputs objects, relations. */
     default Result bilinearRelation(Tensor objects, Tensor relations, boolean forBackward) { return null; }
 }

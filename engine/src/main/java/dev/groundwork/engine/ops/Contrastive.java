@@ -18,6 +18,9 @@ public final class Contrastive {
     public static Tensor[] twoWay(Tensor sim, double sigma) {
         int b = sim.size(0);
         Out.shape("contrastive", "similarity", sim, b, b);
+        Tensor both = Fused.run("contrastive_two_way", sim.backend() instanceof FusedKernels f
+                ? f.twoWayContrastive(sim, sigma, Autograd.needsGrad(sim)) : null, sim);
+        if (both != null) return new Tensor[]{both.select(0, 0), both.select(0, 1)};
         long[] diag = new long[b];
         for (int i = 0; i < b; i++) diag[i] = i;
         Tensor target = Tensor.ofLongs(diag, b).to(sim.device());

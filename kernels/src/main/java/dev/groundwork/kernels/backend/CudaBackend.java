@@ -278,6 +278,10 @@ public final class CudaBackend implements Backend, FusedKernels {
         return fused ? CudaFused.matchmap(this, image, language, nwords, forBackward) : null;
     }
 
+    @Override public FusedKernels.Result twoWayContrastive(Tensor sim, double sigma, boolean forBackward) {
+        return fused ? CudaFused.twoWay(this, sim, sigma, forBackward) : null;
+    }
+
     @Override public FusedKernels.Result bilinearRelation(Tensor objects, Tensor relations, boolean forBackward) {
         return fused ? CudaFused.bilinear(this, objects, relations, forBackward) : null;
     }

@@ -5,6 +5,7 @@ import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.kernels.fused.FusedAttention;
 import dev.groundwork.kernels.fused.FusedBilinearRelation;
+import dev.groundwork.kernels.fused.FusedContrastive;
 import dev.groundwork.kernels.fused.FusedMatchmap;
 
 import java.util.function.Function;
@@ -79,6 +80,20 @@ final class CudaFused {
         return result(s.sim(), g -> {
             Tensor[] d = FusedMatchmap.backward(be, s, g);
             return new Tensor[]{image.requiresGrad() ? d[0] : null, language.requiresGrad() ? d[1] : null, null};
+        }, s);
+    }
+
+    static FusedKernels.Result twoWay(CudaBackend be, Tensor sim, double sigma, boolean forBackward) {
+        if (!f32(sim)) return null;
+        FusedContrastive.TwoWay s = FusedContrastive.forward(be, sim, sigma);
+        return result(s.losses(), g -> {
+            Tensor gd = be.dense(g);
+            try (Tensor g0 = gd.asStrided(new int[]{1}, new int[]{1}, gd.offset());
+                 Tensor g1 = gd.asStrided(new int[]{1}, new int[]{1}, gd.offset() + gd.stride(0))) {
+                return new Tensor[]{FusedContrastive.backward(be, s, g0, g1)};
+            } finally {
+                CudaBackend.closeIfCopy(gd, g);
+            }
         }, s);
     }
 

@@ -107,41 +107,42 @@ public final class CudnnConv {
         }
     }
 
-    public synchronized void forward(Geometry g, long x, long w, long y) {
+    /** A cuDNN call: runtime errors pass through, anything else (FFM linkage) is wrapped with the call's name. */
+    private interface Call { void run() throws Throwable; }
+
+    private static void call(String what, Call c) {
         try {
-            Plan p = plan(g);
-            if (p.forward == null) p.forward = choose(dnn.fwdAlgo, dnn.fwdWs, p.x, p.wDesc, p.conv, p.y, g.tf32(), "cudnnGetConvolutionForwardAlgorithm_v7");
-            run(dnn.fwd, p, p.forward, p.x, x, p.wDesc, w, 0f, p.y, y, "cudnnConvolutionForward");
+            c.run();
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException("cudnnConvolutionForward call failed", t);
+            throw new IllegalStateException(what + " call failed", t);
         }
     }
 
+    public synchronized void forward(Geometry g, long x, long w, long y) {
+        call("cudnnConvolutionForward", () -> {
+            Plan p = plan(g);
+            if (p.forward == null) p.forward = choose(dnn.fwdAlgo, dnn.fwdWs, p.x, p.wDesc, p.conv, p.y, g.tf32(), "cudnnGetConvolutionForwardAlgorithm_v7");
+            run(dnn.fwd, p, p.forward, p.x, x, p.wDesc, w, 0f, p.y, y, "cudnnConvolutionForward");
+        });
+    }
+
     public synchronized void backwardData(Geometry g, long w, long dy, long dx) {
-        try {
+        call("cudnnConvolutionBackwardData", () -> {
             Plan p = plan(g);
             if (p.backwardData == null)
                 p.backwardData = choose(dnn.bwdDataAlgo, dnn.bwdDataWs, p.wDesc, p.y, p.conv, p.x, g.tf32(), "cudnnGetConvolutionBackwardDataAlgorithm_v7");
             run(dnn.bwdData, p, p.backwardData, p.wDesc, w, p.y, dy, 0f, p.x, dx, "cudnnConvolutionBackwardData");
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("cudnnConvolutionBackwardData call failed", t);
-        }
+        });
     }
 
     public synchronized void backwardFilter(Geometry g, long x, long dy, long dw) {
-        try {
+        call("cudnnConvolutionBackwardFilter", () -> {
             Plan p = plan(g);
             if (p.backwardFilter == null)
                 p.backwardFilter = choose(dnn.bwdFilterAlgo, dnn.bwdFilterWs, p.x, p.y, p.conv, p.wDesc, g.tf32(), "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
             run(dnn.bwdFilter, p, p.backwardFilter, p.x, x, p.y, dy, 0f, p.wDesc, dw, "cudnnConvolutionBackwardFilter");
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("cudnnConvolutionBackwardFilter call failed", t);
-        }
+        });
     }
 }

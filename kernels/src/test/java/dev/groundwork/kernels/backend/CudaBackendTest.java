@@ -131,6 +131,18 @@ class CudaBackendTest {
     }
 
     @Test
+    void eventTimerMeasuresQueuedWork() {
+        CudaBackend be = requireCuda();
+        Tensor x = Tensor.zeros(dev.groundwork.engine.tensor.DType.F32, CUDA, 1 << 24);
+        try (var timer = new dev.groundwork.kernels.cuda.GpuTimer(be.context())) {
+            timer.start();
+            for (int i = 0; i < 10; i++) be.unary(dev.groundwork.engine.backend.UnaryOp.EXP, x, x, 0, 0);
+            float ms = timer.stopMillis();
+            assertTrue(ms > 0 && ms < 10_000, "elapsed " + ms + " ms");
+        }
+    }
+
+    @Test
     void outOfRangeIndexIsAnError() {
         requireCuda();
         Tensor w = rand(r, 1, 10, 4).to(CUDA);

@@ -147,6 +147,14 @@ class CudaOpParityTest {
             Tensor[] l = F.matchmapContrastive(x.get(0), x.get(1), Tensor.ofLongs(new long[]{2, 5, 7, 1}, 4).to(x.get(0).device()), 0.1);
             return l[0].add(l[1]);
         }, 1e-5));
+        c.add(new Case("two-way contrastive fused", in(s(7, 7)), x -> {
+            Tensor[] l = dev.groundwork.engine.ops.Contrastive.twoWay(x.get(0), 0.1);
+            return l[0].mul(0.3).add(l[1]);
+        }, 1e-5));
+        c.add(new Case("pooled contrastive (GEMM + fused two-way)", in(s(6, 37), s(6, 37)), x -> {
+            Tensor[] l = F.pooledContrastive(x.get(0), x.get(1), 0.07);
+            return l[0].add(l[1].mul(2));
+        }, 1e-5));
         c.add(new Case("bilinear relation fused", in(s(3, 7, 5), s(4, 5, 5)), x -> F.bilinearRelation(x.get(0), x.get(1)), 1e-5));
         c.add(new Case("bilinear relation fused 32x32x115", in(s(2, 32, 32), s(115, 32, 32)), x -> F.bilinearRelation(x.get(0), x.get(1)), 1e-5));
         c.add(new Case("int64 and float64 paths", () -> List.of(ids(1000, 7, 5)),
