@@ -9,9 +9,8 @@ import java.util.function.Function;
 
 /**
  * Turns a VG-BERT transfer checkpoint into an {@link Embedder} for {@code gw search} and
- * {@code gw eval retrieval}. The model code supplies the real one through {@link #register}; tests
- * hand a fake to the command's constructor. Without one the commands refuse to run rather than
- * print made-up results.
+ * {@code gw eval retrieval}. The commands use {@link TransferEmbedderFactory} unless a factory was
+ * passed to their constructor or {@link #register registered} (tests hand in a fake).
  */
 public interface EmbedderFactory {
     /** Loads the model behind {@code checkpoint}. */
@@ -32,6 +31,4 @@ public interface EmbedderFactory {
 
         private Registered() {}
     }
-
-    String MISSING = "no VG-BERT transfer model support yet (no EmbedderFactory registered), cannot load ";
 }

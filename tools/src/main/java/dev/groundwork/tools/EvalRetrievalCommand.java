@@ -1,6 +1,8 @@
 package dev.groundwork.tools;
 
 import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.models.data.DataException;
+import dev.groundwork.models.data.RetrievalSet;
 import dev.groundwork.models.eval.RecallAtK;
 import dev.groundwork.models.eval.Retrieval;
 import dev.groundwork.models.search.Embedder;
@@ -48,6 +50,13 @@ public final class EvalRetrievalCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "images per embedding batch (default ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--vocab", defaultValue = "../shared/data/bert-base-uncased-vocab.txt", paramLabel = "FILE",
+            description = "bert-base-uncased vocab.txt (default ${DEFAULT-VALUE})")
+    Path vocab;
+
+    @Option(names = "--device", paramLabel = "DEV", description = "cpu, cuda or cuda:N (default: $GW_DEVICE, else cpu)")
+    String device;
+
     private final EmbedderFactory factory;
 
     public EvalRetrievalCommand() { this(null); }
@@ -63,13 +72,22 @@ public final class EvalRetrievalCommand implements Callable<Integer> {
         if (!Files.isDirectory(images)) return Failures.report(spec, images, new IOException("--images " + images + ": not a folder"));
         if (!Files.isRegularFile(model)) return Failures.report(spec, model, new IOException("--model " + model + ": no such file"));
         EmbedderFactory f = factory != null ? factory : EmbedderFactory.registered();
-        if (f == null) return Failures.report(spec, model, new IllegalStateException(EmbedderFactory.MISSING + model));
-        List<KarpathySplit.Item> items;
+        if (f == null) {
+            dev.groundwork.engine.tensor.Device d;
+            try {
+                d = device == null ? dev.groundwork.engine.tensor.Device.defaultDevice() : dev.groundwork.engine.tensor.Device.parse(device);
+            } catch (IllegalArgumentException ex) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--device: " + ex.getMessage());
+            }
+            f = new TransferEmbedderFactory(vocab, d);
+        }
+        List<RetrievalSet.Entry> items;
         try {
-            items = KarpathySplit.read(karpathy, images, split, Retrieval.COCO_CAPTIONS_PER_IMAGE);
-        } catch (IOException | RuntimeException e) {
+            items = RetrievalSet.karpathy(karpathy, images, split).entries();
+        } catch (DataException | RuntimeException e) {
             return Failures.report(spec, karpathy, e);
         }
+        if (items.isEmpty()) return Failures.report(spec, karpathy, new IOException(karpathy + ": no images in split '" + split + "'"));
         try {
             Embedder e = f.open(model);
             Tensor img = embedImages(e, f.imageTransform(e), items);
@@ -90,7 +108,7 @@ public final class EvalRetrievalCommand implements Callable<Integer> {
         }
     }
 
-    private Tensor embedImages(Embedder e, Function<Path, Tensor> transform, List<KarpathySplit.Item> items) throws IOException {
+    private Tensor embedImages(Embedder e, Function<Path, Tensor> transform, List<RetrievalSet.Entry> items) throws IOException {
         int s = e.imageSize(), per = 3 * s * s;
         List<float[]> rows = new ArrayList<>();
         for (int start = 0; start < items.size(); start += batch) {

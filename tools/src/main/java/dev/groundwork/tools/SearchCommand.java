@@ -50,6 +50,13 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "images per embedding batch (default ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--vocab", defaultValue = "../shared/data/bert-base-uncased-vocab.txt", paramLabel = "FILE",
+            description = "bert-base-uncased vocab.txt (default ${DEFAULT-VALUE})")
+    Path vocab;
+
+    @Option(names = "--device", paramLabel = "DEV", description = "cpu, cuda or cuda:N (default: $GW_DEVICE, else cpu)")
+    String device;
+
     private final EmbedderFactory factory;
 
     /** Uses the registered factory (the real model support, once it exists). */
@@ -67,7 +74,15 @@ public final class SearchCommand implements Callable<Integer> {
         if (image != null && !Files.isRegularFile(image)) return Failures.report(spec, image, new IOException("--image " + image + ": no such file"));
         if (!Files.isRegularFile(model)) return Failures.report(spec, model, new IOException("--model " + model + ": no such file"));
         EmbedderFactory f = factory != null ? factory : EmbedderFactory.registered();
-        if (f == null) return Failures.report(spec, model, new IllegalStateException(EmbedderFactory.MISSING + model));
+        if (f == null) {
+            dev.groundwork.engine.tensor.Device d;
+            try {
+                d = device == null ? dev.groundwork.engine.tensor.Device.defaultDevice() : dev.groundwork.engine.tensor.Device.parse(device);
+            } catch (IllegalArgumentException ex) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--device: " + ex.getMessage());
+            }
+            f = new TransferEmbedderFactory(vocab, d);
+        }
         try {
             Embedder e = f.open(model);
             ImageSearch search = new ImageSearch(e, f.imageTransform(e), ModelFingerprint.of(model, f, e.imageSize()), batch);

@@ -45,11 +45,13 @@ class EvalRetrievalCommandTest {
     }
 
     @Test
-    void withoutModelSupportItRefuses() throws Exception {
+    void aFileThatIsNotATransferCheckpointIsRefusedByName() throws Exception {
         Path model = Files.writeString(tmp.resolve("m.safetensors"), "w");
-        CliRun r = CliRun.of(new Gw(), "eval", "retrieval", "--model", model.toString(), "--karpathy", karpathy().toString(), "--images", tmp.resolve("coco").toString());
+        CliRun r = CliRun.of(new Gw(), "eval", "retrieval", "--model", model.toString(), "--karpathy", karpathy().toString(),
+                "--images", tmp.resolve("coco").toString(), "--vocab", TransferModelCommandsTest.vocab().toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("no VG-BERT transfer model support yet"), r.err());
+        assertTrue(r.err().contains(model.toString()), r.err());
+        assertEquals("", r.out());
     }
 
     @Test

@@ -52,11 +52,12 @@ class SearchCommandTest {
     }
 
     @Test
-    void withoutModelSupportItRefuses() throws Exception {
+    void aFileThatIsNotATransferCheckpointIsRefusedByName() throws Exception {
         Path model = setup();
-        CliRun r = CliRun.of(new Gw(), "search", "--model", model.toString(), "--folder", tmp.resolve("imgs").toString(), "--text", "red");
+        CliRun r = CliRun.of(new Gw(), "search", "--model", model.toString(), "--folder", tmp.resolve("imgs").toString(), "--text", "red",
+                "--vocab", TransferModelCommandsTest.vocab().toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("no VG-BERT transfer model support yet") && r.err().contains(model.toString()), r.err());
+        assertTrue(r.err().contains(model.toString()), r.err());
         assertEquals("", r.out());
         assertTrue(Files.notExists(tmp.resolve("imgs/.gw-embeddings.safetensors")));
     }
