@@ -75,6 +75,18 @@ public class Adam extends Optimizer {
     @Override
     protected final void update(ParamGroup group, Tensor p, Tensor grad, ParamState st) {
         double lr = group.get(ParamGroup.LR), b1 = group.get(BETA1), b2 = group.get(BETA2), eps = group.get(EPS);
+        if (getClass() == Adam.class && CpuAdamStep.applies(p, grad)) {
+            // Plain Adam on float32 CPU tensors: the same arithmetic in one in-place pass.
+            Tensor m = st.get(EXP_AVG), v = st.get(EXP_AVG_SQ);
+            if (m == null || v == null || !CpuAdamStep.applies(m, v)) {
+                m = Tensor.zerosLike(p);
+                v = Tensor.zerosLike(p);
+                st.put(EXP_AVG, m);
+                st.put(EXP_AVG_SQ, v);
+            }
+            CpuAdamStep.update(p, grad, m, v, lr, b1, b2, eps, group.get(ParamGroup.WEIGHT_DECAY), st.step());
+            return;
+        }
         try (var tmp = new Temps()) {
             Tensor g = weightDecay(p, grad, lr, group.get(ParamGroup.WEIGHT_DECAY), tmp);
             Tensor m = Moments.ema(st, EXP_AVG, b1, tmp.of(g.mul(1 - b1)), tmp);
