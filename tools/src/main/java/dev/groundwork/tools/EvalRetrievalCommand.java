@@ -71,16 +71,7 @@ public final class EvalRetrievalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(karpathy)) return Failures.report(spec, karpathy, new IOException("--karpathy " + karpathy + ": no such file"));
         if (!Files.isDirectory(images)) return Failures.report(spec, images, new IOException("--images " + images + ": not a folder"));
         if (!Files.isRegularFile(model)) return Failures.report(spec, model, new IOException("--model " + model + ": no such file"));
-        EmbedderFactory f = factory != null ? factory : EmbedderFactory.registered();
-        if (f == null) {
-            dev.groundwork.engine.tensor.Device d;
-            try {
-                d = device == null ? dev.groundwork.engine.tensor.Device.defaultDevice() : dev.groundwork.engine.tensor.Device.parse(device);
-            } catch (IllegalArgumentException ex) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--device: " + ex.getMessage());
-            }
-            f = new TransferEmbedderFactory(vocab, d);
-        }
+        EmbedderFactory f = TransferEmbedderFactory.chosen(factory, spec, vocab, device);
         List<RetrievalSet.Entry> items;
         try {
             items = RetrievalSet.karpathy(karpathy, images, split).entries();

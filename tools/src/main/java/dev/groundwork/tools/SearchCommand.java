@@ -73,16 +73,7 @@ public final class SearchCommand implements Callable<Integer> {
         if (!Files.isDirectory(folder)) return Failures.report(spec, folder, new IOException("--folder " + folder + ": not a folder"));
         if (image != null && !Files.isRegularFile(image)) return Failures.report(spec, image, new IOException("--image " + image + ": no such file"));
         if (!Files.isRegularFile(model)) return Failures.report(spec, model, new IOException("--model " + model + ": no such file"));
-        EmbedderFactory f = factory != null ? factory : EmbedderFactory.registered();
-        if (f == null) {
-            dev.groundwork.engine.tensor.Device d;
-            try {
-                d = device == null ? dev.groundwork.engine.tensor.Device.defaultDevice() : dev.groundwork.engine.tensor.Device.parse(device);
-            } catch (IllegalArgumentException ex) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--device: " + ex.getMessage());
-            }
-            f = new TransferEmbedderFactory(vocab, d);
-        }
+        EmbedderFactory f = TransferEmbedderFactory.chosen(factory, spec, vocab, device);
         try {
             Embedder e = f.open(model);
             ImageSearch search = new ImageSearch(e, f.imageTransform(e), ModelFingerprint.of(model, f, e.imageSize()), batch);

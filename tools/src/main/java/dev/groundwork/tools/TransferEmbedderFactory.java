@@ -23,6 +23,22 @@ final class TransferEmbedderFactory implements EmbedderFactory {
         this.device = device;
     }
 
+    /**
+     * The factory a command uses: the one passed to its constructor, else the registered one, else
+     * this real one with the command's --vocab and --device (a bad --device is a usage error).
+     */
+    static EmbedderFactory chosen(EmbedderFactory given, picocli.CommandLine.Model.CommandSpec spec, Path vocab, String device) {
+        EmbedderFactory f = given != null ? given : EmbedderFactory.registered();
+        if (f != null) return f;
+        Device d;
+        try {
+            d = device == null ? Device.defaultDevice() : Device.parse(device);
+        } catch (IllegalArgumentException ex) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--device: " + ex.getMessage());
+        }
+        return new TransferEmbedderFactory(vocab, d);
+    }
+
     @Override
     public Embedder open(Path checkpoint) throws IOException {
         if (!Files.isRegularFile(vocab)) throw new IOException("--vocab " + vocab + ": no such file (bert-base-uncased vocab.txt)");
