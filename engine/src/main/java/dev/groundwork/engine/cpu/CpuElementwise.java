@@ -124,6 +124,9 @@ final class CpuElementwise {
                 case MUL -> { for (int j = 0; j < n; j++) y[oo + j] = x[oa + j] * w[ob + j]; }
                 case DIV -> { for (int j = 0; j < n; j++) y[oo + j] = x[oa + j] / w[ob + j]; }
                 case GELU_BWD -> VectorMath.geluBackward(x, oa, w, ob, y, oo, n);
+                case RELU_BWD -> { for (int j = 0; j < n; j++) y[oo + j] = w[ob + j] > 0 ? x[oa + j] : 0f; }
+                case TANH_BWD -> { for (int j = 0; j < n; j++) y[oo + j] = x[oa + j] * (1f - w[ob + j] * w[ob + j]); }
+                case SIGMOID_BWD -> { for (int j = 0; j < n; j++) y[oo + j] = x[oa + j] * w[ob + j] * (1f - w[ob + j]); }
                 default -> { return false; }
             }
             return true;

@@ -2,6 +2,7 @@ package dev.groundwork.engine.ops;
 
 import dev.groundwork.engine.autograd.Autograd;
 import dev.groundwork.engine.autograd.GradMode;
+import dev.groundwork.engine.backend.BinaryOp;
 import dev.groundwork.engine.backend.FusedKernels;
 import dev.groundwork.engine.tensor.Shape;
 import dev.groundwork.engine.tensor.Tensor;
@@ -82,15 +83,17 @@ public final class Contrastive {
             sim = Indexing.stack(java.util.List.of(rows), 0);
         }
         return Autograd.record("matchmap_similarity", sim, new Tensor[]{image, language, null}, g -> {
+            // Cells as rows [B,P,D], copied once, so each gather below moves whole contiguous rows.
+            Tensor cells = img.permute(0, 2, 1).contiguous();
             Tensor gImg = Tensor.zeros(image.dtype(), image.device(), b, p, d);
             Tensor gLang = Tensor.zeros(language.dtype(), language.device(), b * t, d);
             for (int i = 0; i < b; i++) {
                 // dMax[c,t] = dSim[i,c] * mask[c,t] / n_c
                 Tensor dMax = g.select(0, i).unsqueeze(1).expand(b, t).reshape(b * t).mul(w).unsqueeze(1);  // [B*T,1]
-                Tensor imgT = img.select(0, i).mT();                                                         // [P,D]
-                gLang = gLang.add(Indexing.indexSelect(imgT, 0, argmax[i]).mul(dMax));
+                Tensor won = Indexing.indexSelect(cells.select(0, i), 0, argmax[i]).mul(dMax);             // [B*T,D]
+                gLang.backend().binary(BinaryOp.ADD, gLang, won, gLang);                                   // in place
                 Tensor gi = gImg.select(0, i);
-                gi.backend().indexAdd(gi, 0, argmax[i], lang.mul(dMax).contiguous());
+                gi.backend().indexAdd(gi, 0, argmax[i], lang.mul(dMax));
             }
             return new Tensor[]{
                     gImg.permute(0, 2, 1).reshape(image.shape()),

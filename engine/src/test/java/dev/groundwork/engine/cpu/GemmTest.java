@@ -104,6 +104,26 @@ class GemmTest {
         }
     }
 
+    /**
+     * The unpacked small path at the shapes that made it slow before: attention heads (T x T x 16),
+     * 1x1 convolutions over a 3x3 grid (64 x 64 x 9, 64 x 9 x 64), both output orientations, tails
+     * shorter than a vector, and four-row groups with a remainder.
+     */
+    @Test
+    void smallPathShapes() {
+        SplittableRandom rng = new SplittableRandom(11);
+        int[][] shapes = {{24, 24, 16}, {64, 64, 9}, {64, 9, 64}, {9, 9, 16}, {9, 64, 64}, {2, 3, 5}, {3, 2, 7},
+                {5, 47, 13}, {47, 5, 13}, {17, 16, 1}, {33, 31, 48}};
+        float[][] ab = {{1f, 0f}, {0.5f, 1f}, {-1.5f, 0.25f}};
+        for (int[] s : shapes) {
+            for (boolean tA : new boolean[] {false, true}) {
+                for (boolean tB : new boolean[] {false, true}) {
+                    for (float[] p : ab) check(rng, tA, tB, s[0], s[1], s[2], p[0], p[1]);
+                }
+            }
+        }
+    }
+
     /** Sizes that cross the KC / MC / NR block boundaries and engage the threaded path. */
     @Test
     void blockedAndThreadedSizes() {

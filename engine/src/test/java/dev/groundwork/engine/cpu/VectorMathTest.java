@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The float32 row kernels: accurate to float precision, and vector lanes equal to scalar tails. */
 class VectorMathTest {
@@ -28,6 +29,31 @@ class VectorMathTest {
             assertEquals(Float.floatToIntBits(VectorMath.exp(x[i])), Float.floatToIntBits(y[i]), "vector lane vs scalar at " + i);
         }
         assertEquals(0f, VectorMath.exp(-200f), 1e-37f);
+    }
+
+    /**
+     * Below the normal range exp is exactly 0, vector and scalar alike: a masked score (x - 10000)
+     * must give probability 0, and the clamped ~1.2e-38 it gave before turned subnormal downstream,
+     * which slows every x86 multiply over it by ~50x.
+     */
+    @Test void expUnderflowsToExactZeroNeverSubnormal() {
+        float[] x = samples(4, 3 * L + 5, -200, -80);
+        x[0] = -10000f;
+        x[1] = -87.5f;
+        float[] y = new float[x.length];
+        VectorMath.exp(x, 0, y, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToIntBits(VectorMath.exp(x[i])), Float.floatToIntBits(y[i]), "vector lane vs scalar at " + i);
+            if (x[i] < -87.3365478515625f) assertEquals(0, Float.floatToIntBits(y[i]), "exp(" + x[i] + ") must be +0");
+            else assertEquals(Math.exp(x[i]), y[i], Math.exp(x[i]) * 3e-7, "exp(" + x[i] + ")");
+        }
+        float[] row = samples(5, 40, -3, 3), p = new float[40];
+        for (int i = 0; i < 40; i += 3) row[i] -= 10000f;   // additively masked keys
+        VectorMath.softmaxRow(row, 0, p, 0, 40, false);
+        for (int i = 0; i < 40; i++) {
+            if (i % 3 == 0) assertEquals(0f, p[i], 0f, "masked key " + i);
+            else assertTrue(p[i] >= Float.MIN_NORMAL, "kept key " + i + " = " + p[i]);
+        }
     }
 
     @Test void tanhAndGeluAreAccurate() {
