@@ -1,10 +1,14 @@
 // Fused multi-head scaled dot-product attention, fp32, FlashAttention-2 style: forward and backward.
 // Semantics of dev.groundwork.engine.ops.Attention: for each (b, h), with q [Tq,d], k [Tk,d], v [Tk,d],
 //   S = q k^T * scale + bias,  bias[j] = (1 - keyMask[b,j]) * maskValue (0 without a mask),
-//   P = softmax_j(S),  O = P v,  LSE_i = log sum_j exp(S_ij).
-// Backward: Delta_i = rowsum(dO_i * O_i), P = exp(S - LSE), dV = P^T dO, dP = dO v^T,
+//   P = softmax_j(S),  O = (P * Z) v,  LSE_i = log sum_j exp(S_ij),
+// with inverted dropout Z_ij = keep_ij / keep (Z = 1 when keep = 1), keep_ij the Bernoulli(keep) draw
+// of Philox(seed, offset + (bh*Tq + i)*Tk + j): the CPU's dropout mask of the [B,H,Tq,Tk] P tensor.
+// Backward: Delta_i = rowsum(dO_i * O_i), P = exp(S - LSE), dV = (P*Z)^T dO, dP = (dO v^T) * Z,
 //   dS = P * (dP - Delta), dQ = dS k * scale, dK = dS^T q * scale. The T x T matrices never reach
-//   global memory: every kernel recomputes its S tile from q, k (and LSE) in shared memory.
+//   global memory: every kernel recomputes its S tile from q, k (and LSE) in shared memory, and its
+//   Z tile from (seed, offset): one Philox4x32-10 per probability (about 40 integer ops next to the
+//   4d FFMA of its score and its P v term), skipped entirely when keep = 1.
 // All tensors contiguous fp32: q/out/dout/dq [BH,Tq,D], k/v/dk/dv [BH,Tk,D], lse/delta [BH,Tq],
 // keyMask [B,Tk] (or null). Head dim D is a template parameter (64 or 96; entry points per D).
 // No tensor cores and no TF32: plain FFMA, so results track the CPU reference to ~1e-6.
@@ -36,6 +40,10 @@
 // 3-4 resident blocks of 128 threads per SM (limited by registers and shared memory). Tile loads are synchronous
 // (no cp.async double buffering); other resident blocks hide their latency. Tensor-core (TF32/bf16)
 // versions would be several times faster; they are out of scope here.
+// Dropout: each kernel also exists as *_drop_d{64,96} taking (double keep, seed, offset); DROP is a
+// template parameter, so the kernels without dropout are unchanged. The _drop variants add the Philox
+// per probability: registers fwd 128 / 168 (4 bytes spilled at D=96), dkv 128 / 140, dq 128 / 108.
+// Not yet timed on a GPU.
 // Measured on an H200 (B=8, H=12, T=512, fp32 FFMA peak about 67 TFLOP/s): forward 0.29 ms at D=64
 // (22 TFLOP/s), 0.43 ms at D=96; backward 1.06 ms at D=64, 1.87 ms at D=96 (18-21 TFLOP/s counting
 // its 7 tile products). Registers (ptxas, sm_90): fwd 128 (D=64) / 160 (D=96), dkv 128 / 118,
@@ -54,6 +62,31 @@ __device__ __forceinline__ float gw_att_bias(const float* mask, int b, int key, 
   if (key >= Tk) return -INFINITY;
   if (mask == nullptr) return 0.f;
   return __fmul_rn(1.f - mask[(long long)b * Tk + key], maskValue);
+}
+
+// Dropout on the probabilities: keep probability, 1/keep as float, and the Philox (seed, offset).
+struct GwAttDrop {
+  double keep;
+  float inv;
+  unsigned long long seed, offset;
+};
+
+__device__ __forceinline__ GwAttDrop gw_att_drop(double keep, unsigned long long seed, unsigned long long offset) {
+  GwAttDrop d;
+  d.keep = keep;
+  d.inv = (float)(1.0 / keep);
+  d.seed = seed;
+  d.offset = offset;
+  return d;
+}
+
+// Z of probability (bh, row, key): 1/keep if kept, 0 if dropped. DROP is a template parameter so the
+// kernels without dropout compile exactly as before (no Philox code, no extra registers).
+template <bool DROP>
+__device__ __forceinline__ float gw_att_z(const GwAttDrop& dr, int bh, int row, int key, int Tq, int Tk) {
+  if (!DROP) return 1.f;
+  long long i = ((long long)bh * Tq + row) * Tk + key;
+  return gw_keep(dr.seed, dr.offset, i, dr.keep) ? dr.inv : 0.f;
 }
 
 // The score as the CPU computes it: (q.k) * scale, rounded, then + bias, rounded (no FMA contraction).
@@ -98,14 +131,14 @@ __device__ __forceinline__ float gw_att_half_sum(float v) {
 
 // ------------------------------------------------------------------------------------------ forward
 
-template <int D>
+template <int D, bool DROP>
 __device__ __forceinline__ void gw_att_fwd(const float* __restrict__ q, const float* __restrict__ k, const float* __restrict__ v,
                                            const float* __restrict__ mask, float* __restrict__ out, float* __restrict__ lse,
-                                           int Tq, int Tk, int H, int BH, float scale, float maskValue) {
+                                           int Tq, int Tk, int H, int BH, float scale, float maskValue, GwAttDrop dr) {
   constexpr int BQ = 64, BK = GW_ATT_BK, KS = D + 4, NC = D / 32, RT = 8;  // RT rows per thread
   __shared__ __align__(16) float Qs[BQ * D];    // Q tile, row-major; reads are half-warp broadcasts
   __shared__ __align__(16) float KVs[BK * KS];  // K tile, then V tile (padded rows)
-  __shared__ __align__(16) float Ps[BQ * BK];   // P tile (unnormalised, relative to the running max)
+  __shared__ __align__(16) float Ps[BQ * BK];   // P * Z tile (unnormalised, relative to the running max)
   __shared__ float biasS[BK];
 
   const int bh = gw_att_bh();
@@ -166,8 +199,10 @@ __device__ __forceinline__ void gw_att_fwd(const float* __restrict__ q, const fl
         acc[i][p][0] *= alpha;
         acc[i][p][1] *= alpha;
       }
-      Ps[(g * RT + i) * BK + c] = pa;
-      Ps[(g * RT + i) * BK + c + 16] = pc;
+      // l sums the undropped P (softmax normalises before dropout); only P v sees Z.
+      const int row = q0 + g * RT + i;
+      Ps[(g * RT + i) * BK + c] = pa * gw_att_z<DROP>(dr, bh, row, k0 + c, Tq, Tk);
+      Ps[(g * RT + i) * BK + c + 16] = pc * gw_att_z<DROP>(dr, bh, row, k0 + c + 16, Tq, Tk);
     }
     __syncthreads();  // every thread is done reading K; P is complete
     gw_att_load<BK, D, KS>(KVs, vb, k0, Tk);  // rows past Tk zeroed: 0 * P stays finite
@@ -216,13 +251,27 @@ __device__ __forceinline__ void gw_att_fwd(const float* __restrict__ q, const fl
 extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
 gw_attention_fwd_d64(const float* q, const float* k, const float* v, const float* mask, float* out, float* lse,
                      int Tq, int Tk, int H, int BH, float scale, float maskValue) {
-  gw_att_fwd<64>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue);
+  gw_att_fwd<64, false>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue, gw_att_drop(1.0, 0, 0));
+}
+
+extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
+gw_attention_fwd_drop_d64(const float* q, const float* k, const float* v, const float* mask, float* out, float* lse,
+                          int Tq, int Tk, int H, int BH, float scale, float maskValue,
+                          double keep, unsigned long long seed, unsigned long long offset) {
+  gw_att_fwd<64, true>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue, gw_att_drop(keep, seed, offset));
 }
 
 extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
 gw_attention_fwd_d96(const float* q, const float* k, const float* v, const float* mask, float* out, float* lse,
                      int Tq, int Tk, int H, int BH, float scale, float maskValue) {
-  gw_att_fwd<96>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue);
+  gw_att_fwd<96, false>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue, gw_att_drop(1.0, 0, 0));
+}
+
+extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
+gw_attention_fwd_drop_d96(const float* q, const float* k, const float* v, const float* mask, float* out, float* lse,
+                          int Tq, int Tk, int H, int BH, float scale, float maskValue,
+                          double keep, unsigned long long seed, unsigned long long offset) {
+  gw_att_fwd<96, true>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue, gw_att_drop(keep, seed, offset));
 }
 
 // ----------------------------------------------------------------------------------------- backward
@@ -239,13 +288,14 @@ extern "C" __global__ void gw_attention_bwd_preprocess(const float* dout, const 
   if (lane == 0) delta[row] = s;
 }
 
-// Shared by both backward kernels: for the BQ x 32 tile (query rows q0.., the resident key tile),
-// warp w computes rows w*BQ/4 .. and lane the key, S and dP = dO V^T, then P = exp(S - LSE) and
-// dS = P (dP - Delta); rows at or past Tq get P = dS = 0. Writes dS (and P when Ps is non-null).
-template <int D, int BQ, bool WITH_P>
+// Shared by both backward kernels: for the BQ x 32 tile (query rows q0.., keys k0..), warp w computes
+// rows w*BQ/4 .. and lane the key, S and dP~ = dO V^T, then P = exp(S - LSE) and
+// dS = P (dP~ Z - Delta); rows at or past Tq get P = dS = 0. Writes dS (and P Z when WITH_P).
+template <int D, int BQ, bool WITH_P, bool DROP>
 __device__ __forceinline__ void gw_att_bwd_scores(const float* Qs, const float* dOs, const float* Ks, const float* Vs,
                                                   const float* biasS, const float* lseS, const float* deltaS,
-                                                  float* Ps, float* dSs, int q0, int Tq, float scale) {
+                                                  float* Ps, float* dSs, int bh, int q0, int k0, int Tq, int Tk, float scale,
+                                                  const GwAttDrop& dr) {
   constexpr int BK = GW_ATT_BK, KS = D + 4, RS = BQ / 4;
   const int w = threadIdx.x >> 5, lane = threadIdx.x & 31;
   float s[RS], dp[RS];
@@ -268,8 +318,9 @@ __device__ __forceinline__ void gw_att_bwd_scores(const float* Qs, const float* 
   for (int i = 0; i < RS; i++) {
     int r = w * RS + i;
     float p = q0 + r < Tq ? expf(gw_att_score(s[i], scale, bias) - lseS[r]) : 0.f;  // keys past Tk: exp(-inf) = 0
-    if (WITH_P) Ps[r * BK + lane] = p;
-    dSs[r * BK + lane] = p * (dp[i] - deltaS[r]);
+    float z = gw_att_z<DROP>(dr, bh, q0 + r, k0 + lane, Tq, Tk);
+    if (WITH_P) Ps[r * BK + lane] = p * z;
+    dSs[r * BK + lane] = p * (dp[i] * z - deltaS[r]);
   }
 }
 
@@ -288,12 +339,12 @@ __device__ __forceinline__ void gw_att_bwd_load_q(float* Qs, float* dOs, float* 
   }
 }
 
-template <int D, int BQ>
+template <int D, int BQ, bool DROP>
 __device__ __forceinline__ void gw_att_bwd_dkv(const float* __restrict__ q, const float* __restrict__ k, const float* __restrict__ v,
                                                const float* __restrict__ mask, const float* __restrict__ dout,
                                                const float* __restrict__ lse, const float* __restrict__ delta,
                                                float* __restrict__ dk, float* __restrict__ dv,
-                                               int Tq, int Tk, int H, int BH, float scale, float maskValue) {
+                                               int Tq, int Tk, int H, int BH, float scale, float maskValue, GwAttDrop dr) {
   constexpr int BK = GW_ATT_BK, KS = D + 4, NC = D / 32, KT = 4;  // KT keys per thread
   __shared__ __align__(16) float Ks[BK * KS];
   __shared__ __align__(16) float Vs[BK * KS];
@@ -324,7 +375,7 @@ __device__ __forceinline__ void gw_att_bwd_dkv(const float* __restrict__ q, cons
     __syncthreads();  // the previous query tile's reads are done
     gw_att_bwd_load_q<D, BQ>(Qs, dOs, lseS, deltaS, q + qoff * D, dout + qoff * D, lse + qoff, delta + qoff, q0, Tq);
     __syncthreads();
-    gw_att_bwd_scores<D, BQ, true>(Qs, dOs, Ks, Vs, biasS, lseS, deltaS, Ps, dSs, q0, Tq, scale);
+    gw_att_bwd_scores<D, BQ, true, DROP>(Qs, dOs, Ks, Vs, biasS, lseS, deltaS, Ps, dSs, bh, q0, k0, Tq, Tk, scale, dr);
     __syncthreads();
     // dV += P^T dO, dK += dS^T Q over the tile's rows.
 #pragma unroll 4
@@ -372,11 +423,12 @@ __device__ __forceinline__ void gw_att_bwd_dkv(const float* __restrict__ q, cons
   }
 }
 
-template <int D, int BQ>
+template <int D, int BQ, bool DROP>
 __device__ __forceinline__ void gw_att_bwd_dq(const float* __restrict__ q, const float* __restrict__ k, const float* __restrict__ v,
                                               const float* __restrict__ mask, const float* __restrict__ dout,
                                               const float* __restrict__ lse, const float* __restrict__ delta,
-                                              float* __restrict__ dq, int Tq, int Tk, int H, int BH, float scale, float maskValue) {
+                                              float* __restrict__ dq, int Tq, int Tk, int H, int BH, float scale, float maskValue,
+                                              GwAttDrop dr) {
   constexpr int BK = GW_ATT_BK, KS = D + 4, NC = D / 32, RQ = BQ / 8;  // RQ dQ rows per thread
   __shared__ __align__(16) float Qs[BQ * D];
   __shared__ __align__(16) float dOs[BQ * D];
@@ -406,7 +458,7 @@ __device__ __forceinline__ void gw_att_bwd_dq(const float* __restrict__ q, const
     gw_att_load<BK, D, KS>(Vs, v + koff * D, k0, Tk);
     if (t < BK) biasS[t] = gw_att_bias(mask, b, k0 + t, Tk, maskValue);
     __syncthreads();
-    gw_att_bwd_scores<D, BQ, false>(Qs, dOs, Ks, Vs, biasS, lseS, deltaS, nullptr, dSs, q0, Tq, scale);
+    gw_att_bwd_scores<D, BQ, false, DROP>(Qs, dOs, Ks, Vs, biasS, lseS, deltaS, nullptr, dSs, bh, q0, k0, Tq, Tk, scale, dr);
     __syncthreads();
     // dQ += dS K over the tile's keys.
 #pragma unroll 2
@@ -454,26 +506,66 @@ extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
 gw_attention_bwd_dkv_d64(const float* q, const float* k, const float* v, const float* mask, const float* dout,
                          const float* lse, const float* delta, float* dk, float* dv,
                          int Tq, int Tk, int H, int BH, float scale, float maskValue) {
-  gw_att_bwd_dkv<64, GW_ATT_BWD_BQ_D64>(q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue);
+  gw_att_bwd_dkv<64, GW_ATT_BWD_BQ_D64, false>(q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue,
+      gw_att_drop(1.0, 0, 0));
+}
+
+extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
+gw_attention_bwd_dkv_drop_d64(const float* q, const float* k, const float* v, const float* mask, const float* dout,
+                              const float* lse, const float* delta, float* dk, float* dv,
+                              int Tq, int Tk, int H, int BH, float scale, float maskValue,
+                              double keep, unsigned long long seed, unsigned long long offset) {
+  gw_att_bwd_dkv<64, GW_ATT_BWD_BQ_D64, true>(q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue,
+      gw_att_drop(keep, seed, offset));
 }
 
 extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
 gw_attention_bwd_dkv_d96(const float* q, const float* k, const float* v, const float* mask, const float* dout,
                          const float* lse, const float* delta, float* dk, float* dv,
                          int Tq, int Tk, int H, int BH, float scale, float maskValue) {
-  gw_att_bwd_dkv<96, GW_ATT_BWD_BQ_D96>(q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue);
+  gw_att_bwd_dkv<96, GW_ATT_BWD_BQ_D96, false>(q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue,
+      gw_att_drop(1.0, 0, 0));
+}
+
+extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
+gw_attention_bwd_dkv_drop_d96(const float* q, const float* k, const float* v, const float* mask, const float* dout,
+                              const float* lse, const float* delta, float* dk, float* dv,
+                              int Tq, int Tk, int H, int BH, float scale, float maskValue,
+                              double keep, unsigned long long seed, unsigned long long offset) {
+  gw_att_bwd_dkv<96, GW_ATT_BWD_BQ_D96, true>(q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue,
+      gw_att_drop(keep, seed, offset));
 }
 
 extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
 gw_attention_bwd_dq_d64(const float* q, const float* k, const float* v, const float* mask, const float* dout,
                         const float* lse, const float* delta, float* dq,
                         int Tq, int Tk, int H, int BH, float scale, float maskValue) {
-  gw_att_bwd_dq<64, GW_ATT_BWD_BQ_D64>(q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue);
+  gw_att_bwd_dq<64, GW_ATT_BWD_BQ_D64, false>(q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue,
+      gw_att_drop(1.0, 0, 0));
+}
+
+extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
+gw_attention_bwd_dq_drop_d64(const float* q, const float* k, const float* v, const float* mask, const float* dout,
+                             const float* lse, const float* delta, float* dq,
+                             int Tq, int Tk, int H, int BH, float scale, float maskValue,
+                             double keep, unsigned long long seed, unsigned long long offset) {
+  gw_att_bwd_dq<64, GW_ATT_BWD_BQ_D64, true>(q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue,
+      gw_att_drop(keep, seed, offset));
 }
 
 extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
 gw_attention_bwd_dq_d96(const float* q, const float* k, const float* v, const float* mask, const float* dout,
                         const float* lse, const float* delta, float* dq,
                         int Tq, int Tk, int H, int BH, float scale, float maskValue) {
-  gw_att_bwd_dq<96, GW_ATT_BWD_BQ_D96>(q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue);
+  gw_att_bwd_dq<96, GW_ATT_BWD_BQ_D96, false>(q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue,
+      gw_att_drop(1.0, 0, 0));
+}
+
+extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
+gw_attention_bwd_dq_drop_d96(const float* q, const float* k, const float* v, const float* mask, const float* dout,
+                             const float* lse, const float* delta, float* dq,
+                             int Tq, int Tk, int H, int BH, float scale, float maskValue,
+                             double keep, unsigned long long seed, unsigned long long offset) {
+  gw_att_bwd_dq<96, GW_ATT_BWD_BQ_D96, true>(q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue,
+      gw_att_drop(keep, seed, offset));
 }

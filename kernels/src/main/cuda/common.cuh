@@ -108,6 +108,8 @@ __device__ __forceinline__ double gw_uniform53(uint32_t hi, uint32_t lo) {
 }
 
 // Dropout keep decision for element i: the same draw as Backend.random(BERNOULLI, keep) on the CPU.
-__device__ __forceinline__ bool gw_keep(unsigned long long seed, unsigned long long offset, long long i, float keep) {
-  return (double)gw_uniform24(gw_philox(seed, offset + (unsigned long long)i).w[0]) < (double)keep;
+// keep is a double, as the CPU compares it: float(0.9) is itself a multiple of 2^-24, so a float keep
+// would disagree with the CPU on the one draw equal to it.
+__device__ __forceinline__ bool gw_keep(unsigned long long seed, unsigned long long offset, long long i, double keep) {
+  return (double)gw_uniform24(gw_philox(seed, offset + (unsigned long long)i).w[0]) < keep;
 }

@@ -23,8 +23,13 @@ public interface FusedKernels {
         @Override void close();
     }
 
-    /** softmax(q kᵀ/√d + (1 − mask)·maskValue) v; inputs q, k, v, keyMask. */
-    default Result attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double maskValue, boolean forBackward) { return null; }
+    /**
+     * dropout(softmax(q kᵀ/√d + (1 − mask)·maskValue)) v; inputs q, k, v, keyMask. With dropout > 0 the
+     * keep decision of probability (b,h,i,j) is Philox(seed, offset + ((b·H + h)·Tq + i)·Tk + j) as
+     * {@code Attention} defines it, so the backward regenerates it rather than storing it.
+     */
+    default Result attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double maskValue, double dropout, long seed, long offset,
+                             boolean forBackward) { return null; }
 
     /** VG-BERT's matchmap similarity [B,B]; inputs image, language, nwords. */
     default Result matchmapSimilarity(Tensor image, Tensor language, Tensor nwords, boolean forBackward) { return null; }

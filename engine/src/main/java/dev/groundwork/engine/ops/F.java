@@ -97,6 +97,11 @@ public final class F {
         return Attention.attention(q, k, v, keyMask, maskValue);
     }
 
+    /** {@link #attention} with inverted dropout p on the probabilities (BERT training), drawn from gen; p = 0 or !training: none. */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double maskValue, double p, boolean training, Generator gen) {
+        return Attention.attention(q, k, v, keyMask, maskValue, training ? p : 0, gen);
+    }
+
     /** scores[b,r,i,j] = objects[b,i,:] . relations[r] . objects[b,j,:]; objects [B,T,S], relations [R,S,S]. */
     public static Tensor bilinearRelation(Tensor objects, Tensor relations) { return BilinearRelation.scores(objects, relations); }
 

@@ -130,6 +130,8 @@ class OpGradientTest {
         Tensor[] qkv = inputs(16, s(2, 3, 4, 5), s(2, 3, 6, 5), s(2, 3, 6, 5));
         Tensor mask = Tensor.of(new float[]{1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1}, 2, 6).to(DType.F64);
         check("attention masked cross", t -> F.attention(t[0], t[1], t[2], mask, -10000), qkv);
+        // A fresh generator per evaluation: every finite difference sees the same dropout mask.
+        check("attention dropout", t -> F.attention(t[0], t[1], t[2], mask, -10000, 0.3, true, new Generator(21)), qkv);
         Tensor[] br = inputs(17, s(2, 4, 3), s(5, 3, 3));
         check("bilinear_relation", t -> F.bilinearRelation(t[0], t[1]), br);
         Tensor nwords = Tensor.ofLongs(new long[]{2, 0, 5, 3}, 4);

@@ -270,8 +270,9 @@ public final class CudaBackend implements Backend, FusedKernels {
 
     public void setFused(boolean on) { this.fused = on; }
 
-    @Override public FusedKernels.Result attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double maskValue, boolean forBackward) {
-        return fused ? CudaFused.attention(this, q, k, v, keyMask, maskValue, forBackward) : null;
+    @Override public FusedKernels.Result attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double maskValue,
+                                                   double dropout, long seed, long offset, boolean forBackward) {
+        return fused ? CudaFused.attention(this, q, k, v, keyMask, maskValue, dropout, seed, offset, forBackward) : null;
     }
 
     @Override public FusedKernels.Result matchmapSimilarity(Tensor image, Tensor language, Tensor nwords, boolean forBackward) {

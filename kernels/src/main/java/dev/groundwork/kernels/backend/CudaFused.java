@@ -53,18 +53,20 @@ final class CudaFused {
         };
     }
 
-    static FusedKernels.Result attention(CudaBackend be, Tensor q, Tensor k, Tensor v, Tensor mask, double maskValue, boolean forBackward) {
+    static FusedKernels.Result attention(CudaBackend be, Tensor q, Tensor k, Tensor v, Tensor mask, double maskValue,
+                                         double dropout, long seed, long offset, boolean forBackward) {
         int d = q.size(3);
         if (!FusedAttention.supports(d) || v.size(3) != d || !f32(q, k, v)) return null;
         int b = q.size(0), h = q.size(1), tq = q.size(2);
         if (k.size(2) == 0) return null;
+        FusedAttention.Drop drop = dropout > 0 ? new FusedAttention.Drop(1 - dropout, seed, offset) : FusedAttention.Drop.NONE;
         Tensor out = be.empty(DType.F32, b, h, tq, d), lse = be.empty(DType.F32, b, h, tq);
-        FusedAttention.forward(be, q, k, v, mask, maskValue, out, lse);
+        FusedAttention.forward(be, q, k, v, mask, maskValue, drop, out, lse);
         return result(out, g -> {
             Tensor dq = q.requiresGrad() ? be.empty(DType.F32, q.shape()) : null;
             Tensor dk = k.requiresGrad() ? be.empty(DType.F32, k.shape()) : null;
             Tensor dv = v.requiresGrad() ? be.empty(DType.F32, v.shape()) : null;
-            FusedAttention.backward(be, q, k, v, mask, maskValue, out, lse, g, dq, dk, dv);
+            FusedAttention.backward(be, q, k, v, mask, maskValue, drop, out, lse, g, dq, dk, dv);
             return new Tensor[]{dq, dk, dv, null};
         }, lse);
     }

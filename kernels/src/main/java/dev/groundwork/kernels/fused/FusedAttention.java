@@ -23,6 +23,7 @@ import static dev.groundwork.kernels.backend.CudaBackend.addr;
  * CUDA F32 except the mask; non-contiguous inputs are copied dense first, non-contiguous outputs are
  * written through a dense temporary. Backward: gradients dq/dk/dv shaped like q/k/v; any of them
  * may be null to skip it. The backward is deterministic (dQ comes from its own kernel, no atomics).
+ * With a {@link Drop}, the _drop kernels regenerate the dropout mask in every pass from (seed, offset).
  */
 public final class FusedAttention {
     private FusedAttention() {}
@@ -42,14 +43,44 @@ public final class FusedAttention {
     /** Query rows per block of the backward kernels (GW_ATT_BWD_BQ_D64 / _D96 in attention.cu). */
     static int bwdQueryTile(int headDim) { return headDim == 64 ? 32 : 16; }
 
+    /**
+     * Inverted dropout on the probabilities: keep = 1 − p, and the Philox (seed, offset) from which
+     * probability (b,h,i,j) draws counter offset + ((b·H + h)·Tq + i)·Tk + j, as the engine's
+     * {@code Attention} defines it. {@link #NONE} runs the kernels without any dropout code.
+     */
+    public record Drop(double keep, long seed, long offset) {
+        public static final Drop NONE = new Drop(1, 0, 0);
+
+        public Drop {
+            if (!(keep > 0 && keep <= 1)) throw new IllegalArgumentException("attention dropout: keep probability must be in (0, 1], got " + keep);
+        }
+
+        boolean on() { return keep < 1; }
+
+        /** The kernel's entry point: gw_attention_{stem}[_drop]_d{d}. */
+        String kernel(String stem, int d) { return "gw_attention_" + stem + (on() ? "_drop" : "") + "_d" + d; }
+
+        /** Appends (keep, seed, offset) for the _drop kernels; nothing otherwise. */
+        KernelArgs append(KernelArgs a) { return on() ? a.f64(keep).i64(seed).i64(offset) : a; }
+    }
+
     private record Dims(int b, int h, int tq, int tk, int d) {
         int bh() { return b * h; }
         int gridY() { return Math.max(1, Math.min(bh(), MAX_GRID_Y)); }
         int gridZ() { return (bh() + gridY() - 1) / gridY(); }
     }
 
-    /** O = softmax(q kᵀ/√d + mask bias) v into out, and the row log-sum-exp of the scores into lse. */
+    /** {@link #forward(CudaBackend, Tensor, Tensor, Tensor, Tensor, double, Drop, Tensor, Tensor)} without dropout. */
     public static void forward(CudaBackend be, Tensor q, Tensor k, Tensor v, Tensor keyMask, double maskValue, Tensor out, Tensor lse) {
+        forward(be, q, k, v, keyMask, maskValue, Drop.NONE, out, lse);
+    }
+
+    /**
+     * O = dropout(softmax(q kᵀ/√d + mask bias)) v into out, and the row log-sum-exp of the scores
+     * (before dropout) into lse.
+     */
+    public static void forward(CudaBackend be, Tensor q, Tensor k, Tensor v, Tensor keyMask, double maskValue, Drop drop,
+                               Tensor out, Tensor lse) {
         Dims s = check("attention forward", q, k, v, keyMask);
         expect("attention forward", "out", out, s.b, s.h, s.tq, s.d);
         expect("attention forward", "lse", lse, s.b, s.h, s.tq);
@@ -57,10 +88,10 @@ public final class FusedAttention {
         Tensor qd = be.dense(q), kd = be.dense(k), vd = be.dense(v), md = maskF32(be, keyMask);
         Tensor od = dest(be, out), ld = dest(be, lse);
         try {
-            be.launcher().launch(MODULE, "gw_attention_fwd_d" + s.d, ceil(s.tq, FWD_QUERY_TILE), s.gridY(), s.gridZ(), THREADS, 1, 1, 0,
-                    new KernelArgs().ptr(addr(qd)).ptr(addr(kd)).ptr(addr(vd)).ptr(md == null ? 0 : addr(md))
+            be.launcher().launch(MODULE, drop.kernel("fwd", s.d), ceil(s.tq, FWD_QUERY_TILE), s.gridY(), s.gridZ(), THREADS, 1, 1, 0,
+                    drop.append(new KernelArgs().ptr(addr(qd)).ptr(addr(kd)).ptr(addr(vd)).ptr(md == null ? 0 : addr(md))
                             .ptr(addr(od)).ptr(addr(ld))
-                            .i32(s.tq).i32(s.tk).i32(s.h).i32(s.bh()).f32(scale(s.d)).f32((float) maskValue));
+                            .i32(s.tq).i32(s.tk).i32(s.h).i32(s.bh()).f32(scale(s.d)).f32((float) maskValue)));
             if (od != out) be.copy(od, out);
             if (ld != lse) be.copy(ld, lse);
         } finally {
@@ -73,11 +104,18 @@ public final class FusedAttention {
         }
     }
 
-    /**
-     * Gradients of {@link #forward} given out and lse from it and gradOut = dL/dout: dq, dk, dv
-     * (each nullable to skip it), overwritten, not accumulated.
-     */
+    /** {@link #backward(CudaBackend, Tensor, Tensor, Tensor, Tensor, double, Drop, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor)} without dropout. */
     public static void backward(CudaBackend be, Tensor q, Tensor k, Tensor v, Tensor keyMask, double maskValue,
+                                Tensor out, Tensor lse, Tensor gradOut, Tensor dq, Tensor dk, Tensor dv) {
+        backward(be, q, k, v, keyMask, maskValue, Drop.NONE, out, lse, gradOut, dq, dk, dv);
+    }
+
+    /**
+     * Gradients of {@link #forward} given out and lse from it (and the same drop, whose mask is
+     * regenerated) and gradOut = dL/dout: dq, dk, dv (each nullable to skip it), overwritten, not
+     * accumulated.
+     */
+    public static void backward(CudaBackend be, Tensor q, Tensor k, Tensor v, Tensor keyMask, double maskValue, Drop drop,
                                 Tensor out, Tensor lse, Tensor gradOut, Tensor dq, Tensor dk, Tensor dv) {
         String what = "attention backward";
         Dims s = check(what, q, k, v, keyMask);
@@ -102,15 +140,15 @@ public final class FusedAttention {
             be.launcher().launch(MODULE, "gw_attention_bwd_preprocess", ceil(rows, PRE_ROWS), 1, 1, THREADS, 1, 1, 0,
                     new KernelArgs().ptr(addr(gd)).ptr(addr(od)).ptr(delta.address()).i32(rows).i32(s.d));
             if (dk != null || dv != null)
-                be.launcher().launch(MODULE, "gw_attention_bwd_dkv_d" + s.d, ceil(s.tk, KEY_TILE), s.gridY(), s.gridZ(), THREADS, 1, 1, 0,
-                        common(s, qd, kd, vd, md, gd, ld, delta.address())
+                be.launcher().launch(MODULE, drop.kernel("bwd_dkv", s.d), ceil(s.tk, KEY_TILE), s.gridY(), s.gridZ(), THREADS, 1, 1, 0,
+                        drop.append(common(s, qd, kd, vd, md, gd, ld, delta.address())
                                 .ptr(dk == null ? 0 : addr(dkd)).ptr(dv == null ? 0 : addr(dvd))
-                                .i32(s.tq).i32(s.tk).i32(s.h).i32(s.bh()).f32(scale(s.d)).f32((float) maskValue));
+                                .i32(s.tq).i32(s.tk).i32(s.h).i32(s.bh()).f32(scale(s.d)).f32((float) maskValue)));
             if (dq != null)
-                be.launcher().launch(MODULE, "gw_attention_bwd_dq_d" + s.d, ceil(s.tq, bq), s.gridY(), s.gridZ(), THREADS, 1, 1, 0,
-                        common(s, qd, kd, vd, md, gd, ld, delta.address())
+                be.launcher().launch(MODULE, drop.kernel("bwd_dq", s.d), ceil(s.tq, bq), s.gridY(), s.gridZ(), THREADS, 1, 1, 0,
+                        drop.append(common(s, qd, kd, vd, md, gd, ld, delta.address())
                                 .ptr(addr(dqd))
-                                .i32(s.tq).i32(s.tk).i32(s.h).i32(s.bh()).f32(scale(s.d)).f32((float) maskValue));
+                                .i32(s.tq).i32(s.tk).i32(s.h).i32(s.bh()).f32(scale(s.d)).f32((float) maskValue)));
             if (dq != null && dqd != dq) be.copy(dqd, dq);
             if (dk != null && dkd != dk) be.copy(dkd, dk);
             if (dv != null && dvd != dv) be.copy(dvd, dv);

@@ -44,14 +44,14 @@ public final class GlueKernels {
     public static void addDropout(CudaBackend be, Tensor x, Tensor residual, Tensor y, double keep, long seed, long offset) {
         contiguousF32("add_dropout", x, residual, y);
         be.launcher().elementwise("add_dropout", "gw_add_dropout_f32", x.numel(),
-                new KernelArgs().ptr(addr(x)).ptr(addr(residual)).ptr(addr(y)).i64(x.numel()).f32((float) keep).i64(seed).i64(offset));
+                new KernelArgs().ptr(addr(x)).ptr(addr(residual)).ptr(addr(y)).i64(x.numel()).f64(keep).i64(seed).i64(offset));
     }
 
     /** dx = mask * g / keep, the mask regenerated from (seed, offset). */
     public static void dropoutBackward(CudaBackend be, Tensor g, Tensor dx, double keep, long seed, long offset) {
         contiguousF32("dropout backward", g, dx);
         be.launcher().elementwise("add_dropout", "gw_dropout_bwd_f32", g.numel(),
-                new KernelArgs().ptr(addr(g)).ptr(addr(dx)).i64(g.numel()).f32((float) keep).i64(seed).i64(offset));
+                new KernelArgs().ptr(addr(g)).ptr(addr(dx)).i64(g.numel()).f64(keep).i64(seed).i64(offset));
     }
 
     /**

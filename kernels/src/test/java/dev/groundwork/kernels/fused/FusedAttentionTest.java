@@ -63,6 +63,45 @@ class FusedAttentionTest {
         want.assertMatches(got, TOL);
     }
 
+    /**
+     * Dropout on the probabilities: the _drop kernels regenerate the engine's mask from (seed, offset)
+     * in the forward and both backward kernels, so they match the CPU composite that stores it.
+     * Odd lengths (partial tiles in both directions), a padded batch row, an offset that is not 0.
+     */
+    @ParameterizedTest(name = "d={0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {64, 96})
+    void dropoutMatchesTheCpuComposite(int d) {
+        CudaBackend be = requireCuda();
+        SplittableRandom r = new SplittableRandom(31 + d);
+        int b = 2, h = 3, tq = 45, tk = 71;
+        double p = 0.3;
+        Tensor q = rand(r, 1.0, b, h, tq, d), k = rand(r, 1.0, b, h, tk, d), v = rand(r, 1.0, b, h, tk, d);
+        Tensor g = rand(r, 1.0, b, h, tq, d);
+        Tensor mask = tailMask(b, tk, new int[]{tk, 40});
+        dev.groundwork.engine.random.Generator gen = new dev.groundwork.engine.random.Generator(77);
+        gen.reserve(1234);   // a non-zero offset
+        long seed = gen.seed(), offset = gen.offset();
+
+        Tensor qd = q.to(DType.F64).detach().requiresGrad(true), kd = k.to(DType.F64).detach().requiresGrad(true),
+                vd = v.to(DType.F64).detach().requiresGrad(true);
+        Tensor wantOut = Attention.attention(qd, kd, vd, mask, MASK_VALUE, p, gen);
+        wantOut.backward(g.to(DType.F64));
+        Result want = new Result(wantOut.detach(), logSumExp(qd, kd, mask), qd.grad(), kd.grad(), vd.grad());
+
+        FusedAttention.Drop drop = new FusedAttention.Drop(1 - p, seed, offset);
+        Tensor qc = q.to(CUDA), kc = k.to(CUDA), vc = v.to(CUDA), gc = g.to(CUDA), mc = mask.to(CUDA);
+        Tensor out = be.empty(DType.F32, b, h, tq, d), lse = be.empty(DType.F32, b, h, tq);
+        FusedAttention.forward(be, qc, kc, vc, mc, MASK_VALUE, drop, out, lse);
+        Tensor dq = be.empty(DType.F32, q.shape()), dk = be.empty(DType.F32, k.shape()), dv = be.empty(DType.F32, v.shape());
+        FusedAttention.backward(be, qc, kc, vc, mc, MASK_VALUE, drop, out, lse, gc, dq, dk, dv);
+        want.assertMatches(new Result(out, lse, dq, dk, dv), TOL);
+
+        // And it is dropout: the output differs from the undropped one.
+        Tensor plain = be.empty(DType.F32, b, h, tq, d);
+        FusedAttention.forward(be, qc, kc, vc, mc, MASK_VALUE, plain, be.empty(DType.F32, b, h, tq));
+        assertFalse(java.util.Arrays.equals(plain.toFloatArray(), out.toFloatArray()));
+    }
+
     /** A batch row whose keys are all padding still gets finite output and gradients (maskValue is finite). */
     @Test
     void fullyMaskedBatchRowStaysFinite() {

@@ -7,13 +7,9 @@ import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
 
 /**
- * Multi-head self-attention with HF's additive mask: (1 - attention_mask) * -10000 on the keys.
- *
- * <p>{@link F#attention} is one fused node without dropout on the probabilities. BERT trains with
- * dropout there (spec 2.5), so in training mode with p > 0 this block composes
- * softmax / dropout / matmul from separate ops instead; in eval mode, or with p = 0, it uses the
- * fused op. The results agree exactly when no dropout applies. A fused kernel with dropout is future
- * work.
+ * Multi-head self-attention with HF's additive mask: (1 - attention_mask) * -10000 on the keys, and
+ * dropout on the probabilities in training (spec 2.1), all in one {@link F#attention} node: the
+ * CUDA backend runs it as one fused kernel that regenerates the dropout mask in its backward.
  */
 public final class BertSelfAttention extends Module {
     /** transformers 4.2.1 (the VG-BERT stack) uses -10000, not finfo.min. */
@@ -44,18 +40,8 @@ public final class BertSelfAttention extends Module {
         Tensor q = heads(lin("query").forward(x), b, t);
         Tensor k = heads(lin("key").forward(x), b, t);
         Tensor v = heads(lin("value").forward(x), b, t);
-        Tensor ctx = isTraining() && probDropout > 0
-                ? withProbDropout(q, k, v, attentionMask, b, t)
-                : F.attention(q, k, v, attentionMask, MASK_VALUE);
+        Tensor ctx = F.attention(q, k, v, attentionMask, MASK_VALUE, probDropout, isTraining(), gen);
         return ctx.transpose(1, 2).reshape(b, t, heads * headDim);
-    }
-
-    /** The unfused path: softmax(q k^T / sqrt(d) + mask) -> dropout -> times v. */
-    private Tensor withProbDropout(Tensor q, Tensor k, Tensor v, Tensor mask, int b, int t) {
-        Tensor scores = q.matmul(k.mT()).mul(1 / Math.sqrt(headDim));
-        if (mask != null) scores = scores.add(mask.to(scores.dtype()).mul(-1).add(1).mul(MASK_VALUE).reshape(b, 1, 1, t));
-        Tensor p = F.dropout(F.softmax(scores, -1), probDropout, true, gen);
-        return p.matmul(v);
     }
 
     /** [B, T, H] -> [B, heads, T, d] (a view). */

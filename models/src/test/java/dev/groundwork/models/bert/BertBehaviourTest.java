@@ -28,7 +28,7 @@ class BertBehaviourTest {
             float[] c = realPositions(m.forward(ids(40), null, null).lastHiddenState());
             assertFalse(java.util.Arrays.equals(a, c), "without the mask the token is seen");
 
-            // training: the unfused softmax/dropout/matmul path; same dropout masks via the same seed
+            // training: dropout on the probabilities inside the attention node; same masks via the same seed
             BertModel t1 = new BertModel(C, new Generator(4)), t2 = new BertModel(C, new Generator(4));
             t1.train();
             t2.train();
@@ -51,7 +51,7 @@ class BertBehaviourTest {
             assertFalse(java.util.Arrays.equals(e1, t1), "training applies dropout");
             assertFalse(java.util.Arrays.equals(t1, t2), "fresh masks per call");
         }
-        // with p = 0 training equals eval exactly (both take the fused attention path)
+        // with p = 0 training equals eval exactly
         BertModel z = new BertModel(C.withDropout(0), new Generator(6));
         try (var s = GradMode.noGrad()) {
             float[] tr = z.forward(ids(12), null, MASK).lastHiddenState().toFloatArray();
@@ -61,7 +61,7 @@ class BertBehaviourTest {
     }
 
     @Test
-    void gradientsFlowThroughTheUnfusedTrainingPath() {
+    void gradientsFlowThroughTheTrainingPath() {
         BertModel m = new BertModel(C, new Generator(7));
         m.train();
         Tensor h = m.forward(ids(12), Tensor.ofLongs(new long[]{1, 1, 1, 1, 1, 1, 1, 1}, 2, 4), MASK).lastHiddenState();
