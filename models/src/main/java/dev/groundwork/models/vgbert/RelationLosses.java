@@ -1,5 +1,6 @@
 package dev.groundwork.models.vgbert;
 
+import dev.groundwork.engine.autograd.GradMode;
 import dev.groundwork.engine.ops.F;
 import dev.groundwork.engine.ops.Losses;
 import dev.groundwork.engine.tensor.Tensor;
@@ -42,23 +43,44 @@ public final class RelationLosses {
      * L_pair = (1/B) Σ_p [logsumexp_{q∈A_p} Z_pq/τ − Z_pp/τ] with Z[p,q] = s_q[c_p] and
      * A_p = {p} ∪ {q : c_q ≠ c_p}: a pair competes against every labelled pair of the batch, any image,
      * whose predicate differs, scored with p's matrix; same-predicate pairs are never negatives (§9.14).
-     * Written as a cross entropy of the masked rows against the diagonal; excluded entries get −1e9
-     * added, which exp turns into an exact 0 without the NaN risk of −inf.
+     *
+     * <p>§4.5's vectorised form builds the |𝒫|×|𝒫| matrix Z and a mask of the same size: at the
+     * paper's batch (180 Visual Genome images, thousands of labelled pairs) that is tens of millions of
+     * entries. But every pair with predicate c has the same negatives, so with z = s/τ
+     * <pre>
+     *   G_c = Σ_{q: c_q ≠ c} exp(z_q[c] − M_c),   M_c = max_{q: c_q ≠ c} z_q[c]       (one pass over [|𝒫|, K])
+     *   L_p = log(G_{c_p} exp(M_{c_p} − m_p) + exp(z_p[c_p] − m_p)) + m_p − z_p[c_p],   m_p = max(M_{c_p}, z_p[c_p])
+     * </pre>
+     * is the same loss in O(|𝒫|·K) time and memory, from primitive ops on any backend, so no fused
+     * kernel is needed for it. The shifts M and m are constants of the backward (the log-sum-exp does
+     * not depend on them), both exp arguments are ≤ 0 and one is 0, so nothing overflows; a predicate
+     * with no negatives (M_c = −∞, stood in for by −1e30) gives L_p = 0, as the one-element softmax does.
      */
     public static Tensor pair(Tensor s, Pairs p, double tau, int batch) {
-        int n = p.size();
-        Tensor idx = labels(p, s);
-        Tensor z = F.indexSelect(s, 1, idx).mT();   // [p, q] = s_q[c_p]
-        double[] mask = new double[n * n];
+        int n = p.size(), k = s.size(1);
         long[] c = p.labels();
-        for (int a = 0; a < n; a++)
-            for (int q = 0; q < n; q++)
-                if (q != a && c[q] == c[a]) mask[a * n + q] = -1e9;
-        Tensor logits = z.div(tau).add(Tensor.of(mask, n, n).to(s.dtype()).to(s.device()));
-        long[] diag = new long[n];
-        for (int a = 0; a < n; a++) diag[a] = a;
-        return F.crossEntropy(logits, Tensor.ofLongs(diag, n).to(s.device()), -100, Losses.Reduction.SUM).div(batch);
+        float[] negative = new float[n * k];   // [q, c] = 1 where pair q is a negative of predicate c
+        for (int q = 0; q < n; q++)
+            for (int j = 0; j < k; j++) if (c[q] != j) negative[q * k + j] = 1;
+        Tensor neg = Tensor.of(negative, n, k).to(s.dtype()).to(s.device());
+        Tensor z = s.div(tau);
+        Tensor zNeg = F.where(neg, z, Tensor.scalar(NO_NEGATIVE).to(s.dtype()).to(s.device()));
+        Tensor idx = labels(p, s);
+        Tensor zp = F.gather(z, 1, idx.reshape(n, 1)).reshape(n);
+        Tensor colMax, mp, shift;
+        try (var g = GradMode.noGrad()) {
+            colMax = zNeg.max(0, true).values();                     // M_c [1, K]
+            mp = F.indexSelect(colMax.reshape(k), 0, idx);          // M_{c_p}
+            shift = mp.maximum(zp);                                  // m_p
+        }
+        Tensor gc = zNeg.sub(colMax).exp().mul(neg).sum(0, false);  // G_c [K]
+        Tensor gp = F.indexSelect(gc, 0, idx);
+        Tensor lp = gp.mul(mp.sub(shift).exp()).add(zp.sub(shift).exp()).log().add(shift).sub(zp);
+        return lp.sum().div(batch);
     }
+
+    /** Stands in for −∞ as the score of a non-negative; exp(−1e30 − M) is an exact 0 in float32. */
+    private static final double NO_NEGATIVE = -1e30;
 
     /** L_obj = (1/B) Σ_{b,o} 1[t>0] CE(c_bo, t_bo): class 0 is ignored (§4.5). */
     public static Tensor object(Tensor logits, Tensor target, int batch) {
