@@ -32,10 +32,10 @@ public final class DataCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "OUT", description = "output directory (created if missing)")
         Path out;
 
-        @Option(names = "--images", defaultValue = "400", description = "number of images (default ${DEFAULT-VALUE})")
+        @Option(names = "--images", defaultValue = "2500", description = "number of images (default ${DEFAULT-VALUE}, as gw demo)")
         int images;
 
-        @Option(names = "--size", defaultValue = "64", description = "image side in pixels (default ${DEFAULT-VALUE})")
+        @Option(names = "--size", defaultValue = "48", description = "image side in pixels (default ${DEFAULT-VALUE}, what the demo preset takes)")
         int size;
 
         @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")

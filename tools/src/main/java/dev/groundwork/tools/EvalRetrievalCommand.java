@@ -81,17 +81,11 @@ public final class EvalRetrievalCommand implements Callable<Integer> {
         if (items.isEmpty()) return Failures.report(spec, karpathy, new IOException(karpathy + ": no images in split '" + split + "'"));
         try {
             Embedder e = f.open(model);
-            Tensor img = embedImages(e, f.imageTransform(e), items);
-            List<float[]> caps = new ArrayList<>();
-            List<Integer> owner = new ArrayList<>();
-            for (int i = 0; i < items.size(); i++)
-                for (String c : items.get(i).captions()) { caps.add(e.embedText(c).contiguous().toFloatArray()); owner.add(i); }
-            Tensor cap = stack(caps);
-            int[] own = owner.stream().mapToInt(Integer::intValue).toArray();
+            Embedded s = embed(e, f.imageTransform(e), items, batch, karpathy);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "%s split: %d images, %d captions%n", split, items.size(), own.length);
-            if (!protocol.equals("1k")) out.println("5k  " + Retrieval.evaluate(img, cap, own));
-            if (!protocol.equals("5k")) out.println("1k  " + Retrieval.folds(img, cap, own, Retrieval.COCO_1K_FOLD));
+            out.printf(Locale.ROOT, "%s split: %d images, %d captions%n", split, items.size(), s.owner().length);
+            if (!protocol.equals("1k")) out.println("5k  " + Retrieval.evaluate(s.images(), s.captions(), s.owner()));
+            if (!protocol.equals("5k")) out.println("1k  " + Retrieval.folds(s.images(), s.captions(), s.owner(), Retrieval.COCO_1K_FOLD));
             out.flush();
             return 0;
         } catch (IOException | RuntimeException ex) {
@@ -99,7 +93,21 @@ public final class EvalRetrievalCommand implements Callable<Integer> {
         }
     }
 
-    private Tensor embedImages(Embedder e, Function<Path, Tensor> transform, List<RetrievalSet.Entry> items) throws IOException {
+    /** A split embedded: image vectors [N,D], caption vectors [M,D], and the image each caption belongs to. */
+    record Embedded(Tensor images, Tensor captions, int[] owner) {}
+
+    /** Embeds every image of {@code items} (in batches) and every one of its captions; {@code source} names the split file in errors. */
+    static Embedded embed(Embedder e, Function<Path, Tensor> transform, List<RetrievalSet.Entry> items, int batch, Path source) throws IOException {
+        Tensor img = embedImages(e, transform, items, batch, source);
+        List<float[]> caps = new ArrayList<>();
+        List<Integer> owner = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++)
+            for (String c : items.get(i).captions()) { caps.add(e.embedText(c).contiguous().toFloatArray()); owner.add(i); }
+        return new Embedded(img, stack(caps), owner.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static Tensor embedImages(Embedder e, Function<Path, Tensor> transform, List<RetrievalSet.Entry> items, int batch, Path source)
+            throws IOException {
         int s = e.imageSize(), per = 3 * s * s;
         List<float[]> rows = new ArrayList<>();
         for (int start = 0; start < items.size(); start += batch) {
@@ -107,7 +115,7 @@ public final class EvalRetrievalCommand implements Callable<Integer> {
             float[] flat = new float[n * per];
             for (int b = 0; b < n; b++) {
                 Path p = items.get(start + b).image();
-                if (!Files.isRegularFile(p)) throw new IOException(p + ": no such image (from " + karpathy + ")");
+                if (!Files.isRegularFile(p)) throw new IOException(p + ": no such image (from " + source + ")");
                 System.arraycopy(transform.apply(p).contiguous().toFloatArray(), 0, flat, b * per, per);
             }
             float[] out = e.embedImages(Tensor.of(flat, n, 3, s, s)).contiguous().toFloatArray();

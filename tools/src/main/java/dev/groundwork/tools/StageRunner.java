@@ -10,6 +10,7 @@ import dev.groundwork.models.train.BatchSource;
 import dev.groundwork.models.train.StageTask;
 import dev.groundwork.models.train.Trainer;
 import dev.groundwork.models.train.TrainerConfig;
+import dev.groundwork.models.vgbert.Freezing;
 import dev.groundwork.models.vgbert.Handoff;
 import dev.groundwork.models.vgbert.RelationalModel;
 import dev.groundwork.models.vgbert.TransferModel;
@@ -65,9 +66,9 @@ final class StageRunner {
         };
     }
 
-    /** --train-backbone: a deliberate deviation from §2.5 for runs that skip stage 1 (the demo); off by default. */
+    /** --train-backbone (off by default): {@link Freezing#unfreezePretrained}. */
     private static void backbone(StageSettings s, Module m) {
-        if (s.flags().trainBackbone) m.unfreeze("image_model.image_model");
+        if (s.flags().trainBackbone) Freezing.unfreezePretrained(m, s.config().bert().numHiddenLayers(), s.learnable());
     }
 
     private static BatchSource<CaptionBatch> captions(StageSettings s, boolean train) throws IOException, DataException {

@@ -76,8 +76,8 @@ final class TrainFlags {
             description = "bert-base-uncased vocab.txt (default ${DEFAULT-VALUE})")
     Path vocab;
 
-    @Option(names = "--train-backbone", description = "also train the VGG convs in two-stream/relational: for runs without stage 1 "
-            + "(the demo), whose random convs would otherwise stay frozen; the paper freezes them (spec 2.5)")
+    @Option(names = "--train-backbone", description = "two-stream/relational: also train what spec 2.5 freezes because it comes pretrained "
+            + "(the VGG convs, BERT's embeddings and the query/key of its learnable layers), for runs from random weights such as the demo")
     boolean trainBackbone;
 
     @Option(names = "--workers", defaultValue = "1", paramLabel = "N", description = "data-loading threads, 0 = on the training thread (default ${DEFAULT-VALUE})")

@@ -35,6 +35,19 @@ public final class Freezing {
             model.freeze("re:" + Pattern.quote(BERT) + "\\.encoder\\.layer\\.\\d+\\.attention\\.self\\.(query|key)\\..*");
     }
 
+    /**
+     * A deliberate deviation from §2.5 for runs without pretrained weights (--train-backbone; the
+     * demo has no stage 1 and no pretrained BERT at its size): what §2.5 keeps frozen because it comes
+     * pretrained trains too, namely the VGG convs, BERT's embeddings and the query/key of the learnable
+     * layers. BERT layers below the learnable ones stay frozen.
+     */
+    public static void unfreezePretrained(Module model, int layers, int learnable) {
+        checkLearnable(layers, learnable);
+        model.unfreeze(VISUAL + ".image_model");
+        model.unfreeze(BERT + ".embeddings");
+        for (int l = layers - learnable; l < layers; l++) model.unfreeze(BERT + ".encoder.layer." + l);
+    }
+
     /** --base-model-learnable-layers must lie in [0, layers]. */
     public static void checkLearnable(int layers, int learnable) {
         if (learnable < 0 || learnable > layers)

@@ -31,7 +31,7 @@ public final class RelationalModel extends Module implements StageTask<RelationB
         registerModule("image_model", new Vgg16Attention(c.visualWithDropout(c.dropout()), gen));
         registerModule("language_model", new BertObject(c.bertWithDropout(c.dropout()), gen));
         registerModule("cross_attention_model", new CrossAttention(c.dim(), c.heads(), c.subspace(), c.relations(), c.dropout(), gen));
-        registerModule("object_classifier", new ObjectClassifier(c.dim(), c.classifierHidden(), c.objectClasses(), VgBertConfig.CLASSIFIER_DROPOUT, gen));
+        registerModule("object_classifier", new ObjectClassifier(c.dim(), c.classifierHidden(), c.objectClasses(), c.fixedDropout().classifier(), gen));
         Freezing.visualStream(this);
         Freezing.bert(this, c.bert().numHiddenLayers(), learnable, true);
     }

@@ -25,7 +25,8 @@ import java.util.Map;
  * <pre>
  *   E = BERT(ids, types = 1, real mask)          token level, no phrase pooling   (§9.3: the real mask, not the swapped one)
  *   Q = E W_Q;  K map = W_K X                    the frozen cross-attention's projections only
- *   ḡ = mean_cells head_img(K);  f̄ = mean over ALL T slots of head_lang(Q)       (§9.4: padding included, as the original)
+ *   ḡ = mean_cells head_img(K);  f̄ = mean over ALL T slots of head_lang(Q)       (§9.4: padding included, as the original;
+ *                                                                                  the demo preset averages real tokens only)
  *   L = symmetric InfoNCE of cos(ḡ, f̄) / 0.1
  * </pre>
  * The cross-attention's attention output and relation scores are unused, so only its two projections run.
@@ -42,9 +43,9 @@ public final class TransferModel extends Module implements StageTask<CaptionBatc
         registerModule("language_model", new BertObject(c.bertWithDropout(c.dropout()), gen));
         registerModule("cross_attention_model", new CrossAttention(d, c.heads(), c.subspace(), c.relations(), c.dropout(), gen));
         registerModule("image_projection_head", new Sequential(new Conv2d(d, d, 1, 1, 0, gen), new ReLU(),
-                new Dropout(VgBertConfig.TRANSFER_HEAD_DROPOUT, gen), new Conv2d(d, d, 1, 1, 0, gen)));
+                new Dropout(c.fixedDropout().transferHeads(), gen), new Conv2d(d, d, 1, 1, 0, gen)));
         registerModule("language_projection_head", new Sequential(new Linear(d, d, gen), new ReLU(),
-                new Dropout(VgBertConfig.TRANSFER_HEAD_DROPOUT, gen), new Linear(d, d, gen)));
+                new Dropout(c.fixedDropout().transferHeads(), gen), new Linear(d, d, gen)));
         // §2.5.5: everything frozen but the two heads.
         freeze("image_model");
         freeze("language_model");
@@ -63,11 +64,17 @@ public final class TransferModel extends Module implements StageTask<CaptionBatc
         return g.reshape(b, d, h * w).mean(2, false);
     }
 
-    /** Sentence vectors f̄ [B,D] from ids/types/mask [B,T]: the mean over every slot (§9.4). */
+    /**
+     * Sentence vectors f̄ [B,D] from ids/types/mask [B,T]: the mean over every slot (§9.4, as the
+     * original), or over the real tokens when the config asks for §9.4's masked mean.
+     */
     public Tensor embedTexts(Tensor ids, Tensor types, Tensor mask) {
         Tensor e = ((BertObject) submodule("language_model")).tokens(ids, types, mask);
         Tensor q = lin("cross_attention_model.query_language").forward(e);
-        return ((Sequential) submodule("language_projection_head")).forward(q).mean(1, false);
+        Tensor f = ((Sequential) submodule("language_projection_head")).forward(q);
+        if (!config.maskedTextMean()) return f.mean(1, false);
+        Tensor m = mask.to(f.dtype()).unsqueeze(2);
+        return f.mul(m).sum(1, false).div(m.sum(1, false).clampMin(1));   // an all-padding row stays finite
     }
 
     public Tensor[] losses(CaptionBatch b) {

@@ -32,9 +32,9 @@ public final class TwoStreamModel extends Module implements StageTask<CaptionBat
     public TwoStreamModel(VgBertConfig c, int learnable, Generator gen) {
         this.config = c;
         this.gen = gen;
-        // The visual attention follows --dropout-rate; Bert_base ignores it and keeps 0.3 (§2.1).
+        // The visual attention follows --dropout-rate; Bert_base ignores it and keeps its fixed rate (0.3, §2.1).
         registerModule("image_model", new Vgg16Attention(c.visualWithDropout(c.dropout()), gen));
-        registerModule("language_model", new BertObject(c.bertWithDropout(VgBertConfig.BERT_BASE_DROPOUT), gen));
+        registerModule("language_model", new BertObject(c.bertWithDropout(c.fixedDropout().bertBase()), gen));
         registerModule("image_projection_head", new Sequential(new Conv2d(c.dim(), c.dim(), 1, 1, 0, gen)));
         registerModule("language_projection_head", new Sequential(new Linear(c.dim(), c.dim(), gen)));
         Freezing.visualStream(this);

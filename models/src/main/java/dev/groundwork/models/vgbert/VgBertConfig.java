@@ -20,18 +20,33 @@ import java.util.List;
  * @param sigma            σ of the stage-2 matchmap loss (--sigma)
  * @param temperature      τ of the stage-3 relation losses (--temperature)
  * @param dropout          --dropout-rate: visual attention, Bert_object, relation matrices
+ * @param fixedDropout     the rates the original hard-codes whatever --dropout-rate says
+ * @param maskedTextMean   transfer sentence vector: the mean over the real tokens, not over every slot
+ *                         (§9.4's optional improvement; false reproduces the original and its checkpoints)
  * @param captionSlots     T, @param objects O, @param phraseSlots L, @param imageSize crop side in pixels
  */
 public record VgBertConfig(VisualConfig visual, BertConfig bert, int dim, int heads, int subspace, int relations,
                            int objectClasses, int classifierHidden, double sigma, double temperature, double dropout,
-                           int captionSlots, int objects, int phraseSlots, int imageSize) {
+                           FixedDropout fixedDropout, boolean maskedTextMean, int captionSlots, int objects, int phraseSlots,
+                           int imageSize) {
 
-    /** Bert_base is always built with its default 0.3, whatever --dropout-rate says (§2.1, §9.16). */
-    public static final double BERT_BASE_DROPOUT = 0.3;
-    /** Transfer heads' dropout and the transfer loss's σ, both fixed in the original (§5.1). */
-    public static final double TRANSFER_HEAD_DROPOUT = 0.5, TRANSFER_SIGMA = 0.1;
-    /** Object-classifier hidden dropout (§4.4). */
-    public static final double CLASSIFIER_DROPOUT = 0.1;
+    /**
+     * Dropout rates fixed in the original code: Bert_base is always built with its default 0.3 (§2.1,
+     * §9.16), the object classifier's hidden layer uses 0.1 (§4.4) and the transfer heads 0.5 (§5.1).
+     */
+    public record FixedDropout(double bertBase, double classifier, double transferHeads) {
+        public static final FixedDropout ORIGINAL = new FixedDropout(0.3, 0.1, 0.5);
+        /** The demo's: a few hundred steps from random weights learn faster without any dropout. */
+        public static final FixedDropout NONE = new FixedDropout(0, 0, 0);
+
+        public FixedDropout {
+            for (double p : new double[]{bertBase, classifier, transferHeads})
+                if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + p);
+        }
+    }
+
+    /** The transfer loss's σ, fixed in the original (§5.1: --sigma is not passed to it). */
+    public static final double TRANSFER_SIGMA = 0.1;
 
     public VgBertConfig {
         if (visual.embeddingDim() != dim || bert.hiddenSize() != dim)
@@ -52,22 +67,33 @@ public record VgBertConfig(VisualConfig visual, BertConfig bert, int dim, int he
     /** The paper's networks (§0, §8): 224 px, VGG16, bert-base-uncased, D=768, h=8, d_s=32, K=115, C=56. */
     public static VgBertConfig paper() {
         return new VgBertConfig(VisualConfig.vgBert(0.1), BertConfig.base(), 768, 8, 32, 115, 56, 256,
-                0.1, 1.0, 0.1, 32, 32, 10, 224);
+                0.1, 1.0, 0.1, FixedDropout.ORIGINAL, false, 32, 32, 10, 224);
     }
 
     /** {@link #demo(int, int)} with the synthetic scenes' label spaces: K = 5 predicates, C = 5 classes. */
     public static VgBertConfig demo() { return demo(5, 5); }
 
     /**
-     * Small enough for a minute per stage on two CPU cores: 64 px images through a narrow VGG (same
-     * layout, 1/8 of the channels, so the grid is 4x4), D = 64, a 2-layer BERT of width 64 over the
-     * bert-base-uncased vocabulary (the 30522 x 64 embedding is the bulk of it).
+     * Small enough for about a minute per stage on two CPU cores, from random weights (there is no
+     * pretrained VGG or BERT at this size):
+     * <ul>
+     *   <li>48 px images, so the grid is 3x3, one cell per cell of the synthetic scenes' layout;
+     *   <li>a VGG of the same kind, five 3x3 conv + ReLU + 2x2 max-pool blocks of one conv each,
+     *       16..64 channels (the 13-conv VGG16 layout, trained from scratch in a few hundred steps,
+     *       stayed near chance);
+     *   <li>D = 64, 4 heads, a 2-layer BERT of width 64 over the bert-base-uncased vocabulary;
+     *   <li>T = 24 caption slots, O = 4 objects of L = 8 phrase slots: the scenes' longest caption
+     *       has 19 tokens, a scene at most 4 objects and a phrase 4 tokens;
+     *   <li>no dropout anywhere ({@link FixedDropout#NONE}; the stages pass --dropout-rate 0);
+     *   <li>the transfer's sentence vector averages the real tokens only (§9.4's option): a 24-slot
+     *       caption of 8-19 tokens is otherwise mostly padding.
+     * </ul>
      */
     public static VgBertConfig demo(int relations, int objectClasses) {
-        List<Object> cfg = List.of(8, 8, "M", 16, 16, "M", 32, 32, 32, "M", 64, 64, 64, "M", 64, 64, 64, "M");
-        VisualConfig v = new VisualConfig(cfg, 64, 4, 128, 16, 1e-5, 0.1);
-        BertConfig b = new BertConfig(30522, 64, 2, 4, 128, "gelu", 0.1, 0.1, 64, 2, 0.02, 1e-12, 0);
-        return new VgBertConfig(v, b, 64, 4, 16, relations, objectClasses, 32, 0.1, 1.0, 0.1, 32, 32, 10, 64);
+        List<Object> cfg = List.of(16, "M", 32, "M", 64, "M", 64, "M", 64, "M");
+        VisualConfig v = new VisualConfig(cfg, 64, 4, 128, 9, 1e-5, 0.0);
+        BertConfig b = new BertConfig(30522, 64, 2, 4, 128, "gelu", 0.0, 0.0, 64, 2, 0.02, 1e-12, 0);
+        return new VgBertConfig(v, b, 64, 4, 16, relations, objectClasses, 32, 0.1, 1.0, 0.0, FixedDropout.NONE, true, 24, 4, 8, 48);
     }
 
     public VisualConfig visualWithDropout(double p) {
@@ -92,6 +118,6 @@ public record VgBertConfig(VisualConfig visual, BertConfig bert, int dim, int he
     public VgBertConfig withObjectClasses(int c) { return copy(heads, subspace, relations, c, sigma, temperature, dropout); }
 
     private VgBertConfig copy(int h, int s, int k, int c, double sg, double t, double p) {
-        return new VgBertConfig(visual, bert, dim, h, s, k, c, classifierHidden, sg, t, p, captionSlots, objects, phraseSlots, imageSize);
+        return new VgBertConfig(visual, bert, dim, h, s, k, c, classifierHidden, sg, t, p, fixedDropout, maskedTextMean, captionSlots, objects, phraseSlots, imageSize);
     }
 }

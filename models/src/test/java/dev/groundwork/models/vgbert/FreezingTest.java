@@ -49,6 +49,22 @@ class FreezingTest {
         assertTrue(m.isTraining(), "frozen modules stay in train mode (§9.16)");
     }
 
+    /** --train-backbone: also the VGG convs, BERT's embeddings and the learnable layers' query/key; lower layers stay frozen. */
+    @Test
+    void unfreezingThePretrainedPartsForRunsFromScratch() {
+        VgBertConfig c = TinyVgBert.config();
+        TwoStreamModel m = new TwoStreamModel(c, 1, new Generator(1));
+        Freezing.unfreezePretrained(m, c.bert().numHiddenLayers(), 1);
+        Set<String> t = m.namedTrainableParameters().keySet();
+        for (String n : m.namedParameters().keySet()) {
+            boolean expected;
+            if (n.startsWith(Freezing.BERT + ".encoder.layer.0.") || n.startsWith(Freezing.BERT + ".pooler.")) expected = false;
+            else expected = true;   // VGG convs, embedder, attention, embeddings, all of layer 1 (query/key too), heads
+            assertEquals(expected, t.contains(n), n);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Freezing.unfreezePretrained(m, 2, 3));
+    }
+
     @Test
     void transferTrainsOnlyItsHeads() {
         TransferModel m = new TransferModel(TinyVgBert.config(), new Generator(1));

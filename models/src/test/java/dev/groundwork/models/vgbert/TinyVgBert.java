@@ -20,7 +20,7 @@ public final class TinyVgBert {
     public static VgBertConfig config() {
         VisualConfig v = new VisualConfig(List.of(4, "M", 8, "M"), 16, 2, 32, 16, 1e-5, 0.1);
         BertConfig b = new BertConfig(VOCAB, 16, 2, 2, 32, "gelu", 0.1, 0.1, 16, 2, 0.02, 1e-12, 0);
-        return new VgBertConfig(v, b, 16, 2, 4, 4, 3, 8, 0.1, 1.0, 0.1, T, O, L, 8);
+        return new VgBertConfig(v, b, 16, 2, 4, 4, 3, 8, 0.1, 1.0, 0.1, VgBertConfig.FixedDropout.ORIGINAL, false, T, O, L, 8);
     }
 
     public static List<CaptionBatch> captions(int batches, int b, long seed) {
