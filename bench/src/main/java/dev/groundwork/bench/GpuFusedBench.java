@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code attn_fwd:B,h,T,d} / {@code attn_fwd_bwd:...}: F.attention (flash-style attention.cu);
  *       FLOPs 4·B·h·T²·d forward, 3.5x that forward+backward (the peer's count); bytes moved by the
- *       forward: q, k, v read and O written once, 16·B·h·T·d, plus the 4·B·h·T log-sum-exp.</li>
+ *       forward: q, k, v read and O written once, 16·B·h·T·d, plus the 4·B·h·T log-sum-exp.
+ *       {@code attn_drop_fwd_bwd:...} is the same with BERT's dropout 0.1 on the probabilities (the
+ *       _drop kernels regenerate the Philox mask in every pass).</li>
  *   <li>{@code matchmap:B,T,P,D}: stage-2 loss forward+backward (matchmap.cu + the two-way
  *       cross-entropy); FLOPs 3·2·B²·T·P·D; the O(B²·T) state is reported as peak allocator memory.</li>
  *   <li>{@code bilinear:B,O,S,K}: L2-normalised relation matrices, scores (bilinear_relation.cu),
@@ -30,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx8g"})
 public class GpuFusedBench {
-    @Param({"attn_fwd:32,12,128,64", "attn_fwd_bwd:32,12,128,64", "attn_fwd:32,12,512,64", "attn_fwd_bwd:32,12,512,64",
+    @Param({"attn_fwd:32,12,128,64", "attn_fwd_bwd:32,12,128,64", "attn_drop_fwd_bwd:32,12,128,64",
+            "attn_fwd:32,12,512,64", "attn_fwd_bwd:32,12,512,64", "attn_drop_fwd_bwd:32,12,512,64",
             "attn_fwd:180,8,32,96", "attn_fwd_bwd:180,8,32,96", "matchmap:180,32,196,768", "bilinear:180,32,32,115"})
     public String workload;
 
@@ -38,6 +41,7 @@ public class GpuFusedBench {
     private String kind;
     private int[] n;
     private Tensor a, b, c, nwords;
+    private final dev.groundwork.engine.random.Generator dropout = new dev.groundwork.engine.random.Generator(5);
 
     @Setup
     public void setup() {
@@ -49,7 +53,7 @@ public class GpuFusedBench {
         n = new int[d.length];
         for (int i = 0; i < d.length; i++) n[i] = Integer.parseInt(d[i]);
         switch (kind) {
-            case "attn_fwd", "attn_fwd_bwd" -> {
+            case "attn_fwd", "attn_fwd_bwd", "attn_drop_fwd_bwd" -> {
                 a = randn(1, n[0], n[1], n[2], n[3]);
                 b = randn(2, n[0], n[1], n[2], n[3]);
                 c = randn(3, n[0], n[1], n[2], n[3]);
@@ -84,6 +88,7 @@ public class GpuFusedBench {
             switch (kind) {
                 case "attn_fwd" -> F.attention(a, b, c, null, -10000);
                 case "attn_fwd_bwd" -> F.attention(a, b, c, null, -10000).sum().backward();
+                case "attn_drop_fwd_bwd" -> F.attention(a, b, c, null, -10000, 0.1, true, dropout).sum().backward();
                 case "matchmap" -> {
                     Tensor[] l = F.matchmapContrastive(a.reshape(n[0], n[3], n[2], 1), b, nwords, 0.1);
                     l[0].add(l[1]).backward();

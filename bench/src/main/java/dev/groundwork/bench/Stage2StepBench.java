@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2)
-@Measurement(iterations = 5)
+@Warmup(iterations = 6)    // single shots: the first CPU steps are still being JIT-compiled (12 s, 4 s, ... then ~3 s)
+@Measurement(iterations = 6)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx16g"})
 public class Stage2StepBench {
     @Param({"cpu:2"})

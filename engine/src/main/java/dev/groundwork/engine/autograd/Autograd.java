@@ -1,5 +1,6 @@
 package dev.groundwork.engine.autograd;
 
+import dev.groundwork.engine.backend.BinaryOp;
 import dev.groundwork.engine.tensor.Shape;
 import dev.groundwork.engine.tensor.Tensor;
 
@@ -51,7 +52,7 @@ public final class Autograd {
         if (!Arrays.equals(root.shape(), rootGrad.shape()))
             throw new IllegalArgumentException("gradient shape " + Shape.str(rootGrad.shape()) + " does not match output shape " + Shape.str(root.shape()));
         if (root.isLeaf()) {
-            accumulateLeaf(root, rootGrad);
+            accumulateLeaf(root, rootGrad, false);
             return;
         }
         List<GradFn> order = topologicalOrder(root.gradFn());
@@ -75,7 +76,7 @@ public final class Autograd {
                         throw new IllegalStateException(fn.name() + " backward produced gradient " + Shape.str(g.shape())
                                 + " for input " + i + " of shape " + Shape.str(in.shape()));
                     if (in.isLeaf()) {
-                        accumulateLeaf(in, g);
+                        accumulateLeaf(in, g, fresh(g, gradIn, gradOut));
                     } else {
                         Tensor[] slot = pending.computeIfAbsent(in.gradFn(), f -> new Tensor[f.numOutputs()]);
                         int k = in.outputNr();
@@ -86,15 +87,29 @@ public final class Autograd {
         }
     }
 
-    private static void accumulateLeaf(Tensor leaf, Tensor g) {
+    /**
+     * Adds g into leaf.grad. The first gradient becomes .grad itself when {@code fresh} (no copy of
+     * the parameter-sized buffer, as PyTorch steals it), else a copy; later ones are added in place.
+     */
+    private static void accumulateLeaf(Tensor leaf, Tensor g, boolean fresh) {
         try (var s = GradMode.noGrad()) {
-            // A backward function may hand the same tensor to several inputs (add does), so the first
-            // gradient is copied before it becomes a .grad that later calls update.
-            // The replaced gradient is closed: it was this leaf's alone (copied or summed here).
             Tensor cur = leaf.grad();
-            leaf.setGrad(cur == null ? g.detach().copy() : cur.add(g));
-            if (cur != null) cur.close();
+            if (cur == null) leaf.setGrad(fresh ? g : g.detach().copy());
+            else cur.backend().binary(BinaryOp.ADD, cur, g, cur);
         }
+    }
+
+    /**
+     * Whether g, returned by a backward function, is a buffer of its own that nothing else will read:
+     * not one of the incoming gradients passed through (those may be shared with other nodes, e.g.
+     * add hands its gradient to both inputs), returned for one input only, and the sole holder of a
+     * storage that it fills exactly (a view of something else shares the storage, so refs > 1).
+     */
+    private static boolean fresh(Tensor g, Tensor[] gradIn, Tensor[] gradOut) {
+        for (Tensor o : gradOut) if (o == g) return false;
+        int uses = 0;
+        for (Tensor o : gradIn) if (o == g) uses++;
+        return uses == 1 && g.isContiguous() && g.offset() == 0 && g.storage().size() == g.numel() && g.storage().refs() == 1;
     }
 
     /** Nodes reachable from root, each before every node it feeds (iterative DFS, no recursion limit). */

@@ -1,6 +1,7 @@
 package dev.groundwork.engine.ops;
 
 import dev.groundwork.engine.autograd.Autograd;
+import dev.groundwork.engine.autograd.GradMode;
 import dev.groundwork.engine.tensor.Shape;
 import dev.groundwork.engine.tensor.Tensor;
 
@@ -46,8 +47,10 @@ public final class LinearAlgebra {
     }
 
     /**
-     * y = x W^T + b over the last dim of x (any leading dims). The leading dims are folded into one
-     * GEMM; the weight gradient is a single [out, in] GEMM over all rows.
+     * y = x W^T + b over the last dim of x (any leading dims), as one autograd node. The leading dims
+     * are folded into one GEMM. Backward: dx = g W, dW = g^T x (one [out, in] GEMM over all rows,
+     * written contiguous, so it becomes W's .grad without a copy; through matmul of W^T it arrived as
+     * a transposed view and was copied element by element), db = the column sums of g.
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         Out.rank("linear", "weight", weight, 2);
@@ -59,8 +62,15 @@ public final class LinearAlgebra {
         int[] ys = xs.clone();
         ys[ys.length - 1] = outF;
         Tensor x2 = x.reshape(-1, in);
-        Tensor y = x2.matmul(weight.mT());
-        if (bias != null) y = y.add(bias);
+        Tensor y;
+        try (var s = GradMode.noGrad()) {
+            y = x2.matmul(weight.mT());
+            if (bias != null) y = y.add(bias);
+        }
+        y = Autograd.record("linear", y, new Tensor[]{x2, weight, bias}, g -> new Tensor[]{
+                x2.requiresGrad() ? g.matmul(weight) : null,
+                weight.requiresGrad() ? g.mT().matmul(x2) : null,
+                bias != null && bias.requiresGrad() ? g.sum(0, false) : null});
         return y.reshape(ys);
     }
 }

@@ -38,6 +38,9 @@ public abstract class Storage {
 
     public final synchronized boolean isLive() { return refs > 0; }
 
+    /** How many tensors hold this storage (1: exactly one, which may then take it over, see Autograd). */
+    public final synchronized int refs() { return refs; }
+
     /** Returns the memory to its device; called once, when the last reference is released. */
     protected abstract void free();
 }

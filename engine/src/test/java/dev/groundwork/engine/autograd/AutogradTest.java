@@ -30,6 +30,37 @@ class AutogradTest {
         assertArrayEquals(new float[]{1, 1, 1, 1}, b.grad().toFloatArray());
     }
 
+    /** A pass-through gradient shared by two paths (add into two non-leaves) must not be adopted by one leaf. */
+    @Test void passThroughGradientsSharedAcrossNodesAreCopied() {
+        Tensor w = Tensor.randn(gen, 4).requiresGrad(true), v = Tensor.randn(gen, 4).requiresGrad(true);
+        Tensor s = w.mul(1).add(v.mul(1));      // add's gradient goes to both mul nodes, mul's to the leaves
+        s.mul(2).sum().backward();
+        s = w.add(v);
+        s.sum().backward();                     // same gradient object reaches w and v directly
+        assertArrayEquals(new float[]{3, 3, 3, 3}, w.grad().toFloatArray());
+        assertArrayEquals(new float[]{3, 3, 3, 3}, v.grad().toFloatArray());
+    }
+
+    /** linear's weight gradient is a fresh contiguous [out, in] buffer: it becomes .grad without a copy, and accumulates in place. */
+    @Test void freshLeafGradientsAreAdoptedAndAccumulateInPlace() {
+        Tensor x = Tensor.randn(gen, 5, 3), w = Tensor.randn(gen, 2, 3).requiresGrad(true);
+        dev.groundwork.engine.ops.F.linear(x, w, null).sum().backward();
+        Tensor g1 = w.grad();
+        assertTrue(g1.isContiguous());
+        float[] once = g1.toFloatArray();
+        dev.groundwork.engine.ops.F.linear(x, w, null).sum().backward();
+        assertSame(g1, w.grad(), "accumulated in place");
+        float[] twice = w.grad().toFloatArray();
+        for (int i = 0; i < once.length; i++) assertEquals(2 * once[i], twice[i], 1e-5);
+        float[] xs = x.toFloatArray();
+        for (int o = 0; o < 2; o++)
+            for (int i = 0; i < 3; i++) {
+                float col = 0;
+                for (int r = 0; r < 5; r++) col += xs[r * 3 + i];
+                assertEquals(col, once[o * 3 + i], 1e-5);   // d sum(x W^T) / dW[o,i] = sum_r x[r,i]
+            }
+    }
+
     @Test void noGradScopeRecordsNothingAndRestores() {
         Tensor x = Tensor.randn(gen, 2).requiresGrad(true);
         try (var s = GradMode.noGrad()) {
