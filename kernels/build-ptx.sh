@@ -3,7 +3,8 @@
 #   kernels/build-ptx.sh            -> target/generated-ptx (the build does this where nvcc exists)
 #   kernels/build-ptx.sh --update   -> src/main/resources/dev/groundwork/kernels/ptx (the committed copy
 #                                      a GPU host loads, so it needs no nvcc)
-# PtxSourcesTest fails when the committed PTX differs from what the sources compile to.
+# PtxSourcesTest fails when the committed PTX was not made from the current sources (SOURCES.sha256)
+# or declares other kernel entry points than a fresh compile.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/target/generated-ptx"
@@ -20,4 +21,7 @@ for cu in "$here"/src/main/cuda/*.cu; do
     "$NVCC" -ptx -O3 -arch=compute_$sm -I"$here/src/main/cuda" -o "$out/$name.sm_$sm.ptx" "$cu"
   done
 done
-echo "build-ptx: $(ls "$out" | wc -l) PTX files in $out"
+# The sources the PTX was made from, so PtxSourcesTest can tell stale PTX without recompiling:
+# nvcc 13.0's output for the same source is not byte-stable from run to run (attention.cu).
+(cd "$here/src/main/cuda" && sha256sum $(ls *.cu *.cuh | LC_ALL=C sort)) > "$out/SOURCES.sha256"
+echo "build-ptx: $(ls "$out"/*.ptx | wc -l) PTX files in $out"

@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The PTX the jar carries is what the .cu sources compile to, and ptxas assembles it for sm_90 (and
- * sm_80). Needs nvcc/ptxas; skipped with the reason where they are missing. The byte comparison is
- * only meaningful for the same nvcc release as the committed PTX (its header names it).
+ * sm_80): the sources' hashes match those recorded when it was made, a fresh compile declares the same
+ * kernels, and ptxas accepts it. The last two need nvcc/ptxas and are skipped with the reason where
+ * they are missing.
  */
 class PtxSourcesTest {
     static final Path KERNELS = Path.of(System.getProperty("gw.root", ".."), "kernels");
@@ -45,6 +46,29 @@ class PtxSourcesTest {
         return out;
     }
 
+    private static final java.util.regex.Pattern ENTRY = java.util.regex.Pattern.compile("\\.visible \\.entry (\\w+)\\(([^)]*)\\)");
+
+    /** Every kernel entry point with its parameter types, in order: what the host-side launches rely on. */
+    static List<String> entries(String ptx) {
+        List<String> out = new ArrayList<>();
+        java.util.regex.Matcher m = ENTRY.matcher(ptx);
+        while (m.find()) {
+            StringBuilder sig = new StringBuilder(m.group(1)).append('(');
+            for (String param : m.group(2).split(",")) {
+                String t = param.strip();
+                if (t.isEmpty()) continue;
+                sig.append(t.replaceAll("\\s+\\S+$", "")).append(';');   // ".param .u64 .ptr .align 1 name" without the name
+            }
+            out.add(sig.append(')').toString());
+        }
+        return out;
+    }
+
+    static String sha256(Path file) throws Exception {
+        byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+        return java.util.HexFormat.of().formatHex(d);
+    }
+
     @Test
     void everySourceHasCommittedPtxForBothTargets() throws Exception {
         for (String n : cuNames())
@@ -53,25 +77,47 @@ class PtxSourcesTest {
                         + " (run kernels/build-ptx.sh --update)");
     }
 
+    /** The committed PTX was made from exactly the current .cu and .cuh files (build-ptx.sh records their hashes). */
     @Test
-    void committedPtxMatchesSources() throws Exception {
+    void committedPtxWasMadeFromTheCurrentSources() throws Exception {
+        Path manifest = COMMITTED.resolve("SOURCES.sha256");
+        assertTrue(Files.isRegularFile(manifest), manifest + " is missing: run kernels/build-ptx.sh --update");
+        List<String> want = new ArrayList<>();
+        try (Stream<Path> s = Files.list(SOURCES)) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".cu") || f.toString().endsWith(".cuh")).sorted().toList())
+                want.add(sha256(p) + "  " + p.getFileName());
+        }
+        assertEquals(want, Files.readAllLines(manifest), "the CUDA sources changed since the committed PTX was made: run kernels/build-ptx.sh --update");
+    }
+
+    /**
+     * A fresh compile declares the same kernels with the same parameters as the committed PTX. The
+     * instruction text itself is not compared: nvcc 13.0 does not always emit the same PTX for the
+     * same source (seen for attention.cu: an extra shared load and renumbered registers from one run
+     * to the next); the source hashes above pin the bodies instead.
+     */
+    @Test
+    void committedPtxDeclaresTheKernelsAFreshCompileDeclares() throws Exception {
         String nvcc = tool("nvcc");
         assumeTrue(nvcc != null, "nvcc not on PATH: cannot recompile the CUDA sources here");
-        String version = run(List.of(nvcc, "--version"));
-        String committedHeader = Files.readString(COMMITTED.resolve(cuNames().get(0) + ".sm_90.ptx"));
-        String release = version.lines().filter(l -> l.startsWith("Cuda compilation tools")).findFirst().orElse("?");
-        assumeTrue(committedHeader.contains(release), "committed PTX was made by another nvcc than " + release + "; byte comparison skipped");
         Path out = Files.createTempDirectory("gw-ptx");
         List<String> stale = new ArrayList<>();
         for (String n : cuNames()) {
             for (String sm : new String[]{"80", "90"}) {
                 Path ptx = out.resolve(n + ".sm_" + sm + ".ptx");
                 run(List.of(nvcc, "-ptx", "-O3", "-arch=compute_" + sm, "-I" + SOURCES, "-o", ptx.toString(), SOURCES.resolve(n + ".cu").toString()));
-                if (!Files.readString(ptx).equals(Files.readString(COMMITTED.resolve(ptx.getFileName()))))
-                    stale.add(ptx.getFileName().toString());
+                List<String> fresh = entries(Files.readString(ptx)), committed = entries(Files.readString(COMMITTED.resolve(ptx.getFileName())));
+                assertFalse(fresh.isEmpty(), ptx + " declares no kernel");
+                if (!fresh.equals(committed)) stale.add(ptx.getFileName() + " " + fresh + " vs committed " + committed);
             }
         }
-        assertTrue(stale.isEmpty(), "committed PTX differs from the sources for " + stale + ": run kernels/build-ptx.sh --update");
+        assertTrue(stale.isEmpty(), "committed PTX declares other kernels than the sources: run kernels/build-ptx.sh --update: " + stale);
+    }
+
+    @Test
+    void entrySignaturesAreReadOffThePtx() {
+        String ptx = ".visible .entry gw_k(\n\t.param .u64 .ptr .align 1 gw_k_param_0,\n\t.param .f64 gw_k_param_1\n)\n{";
+        assertEquals(List.of("gw_k(.param .u64 .ptr .align 1;.param .f64;)"), entries(ptx));
     }
 
     @Test
