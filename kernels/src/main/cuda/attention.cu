@@ -248,31 +248,25 @@ __device__ __forceinline__ void gw_att_fwd(const float* __restrict__ q, const fl
   }
 }
 
-extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
-gw_attention_fwd_d64(const float* q, const float* k, const float* v, const float* mask, float* out, float* lse,
-                     int Tq, int Tk, int H, int BH, float scale, float maskValue) {
-  gw_att_fwd<64, false>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue, gw_att_drop(1.0, 0, 0));
-}
+// The entry points: for each head dim a plain kernel and a *_drop one taking (keep, seed, offset),
+// all launched with GW_ATT_THREADS threads. GW_ATT_ENTRIES(name, D, PTRS, CALL) writes the pair; the
+// drop-free kernel passes keep = 1 so the DROP = false template never draws.
+#define GW_ATT_SIZES int Tq, int Tk, int H, int BH, float scale, float maskValue
+#define GW_ATT_DROP_STATE double keep, unsigned long long seed, unsigned long long offset
+#define GW_ATT_ENTRIES(name, D, PTRS, CALL)                                                          \
+  extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS) name##_d##D(PTRS, GW_ATT_SIZES) {      \
+    CALL(D, false, gw_att_drop(1.0, 0, 0));                                                           \
+  }                                                                                                   \
+  extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)                                        \
+  name##_drop_d##D(PTRS, GW_ATT_SIZES, GW_ATT_DROP_STATE) {                                           \
+    CALL(D, true, gw_att_drop(keep, seed, offset));                                                   \
+  }
 
-extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
-gw_attention_fwd_drop_d64(const float* q, const float* k, const float* v, const float* mask, float* out, float* lse,
-                          int Tq, int Tk, int H, int BH, float scale, float maskValue,
-                          double keep, unsigned long long seed, unsigned long long offset) {
-  gw_att_fwd<64, true>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue, gw_att_drop(keep, seed, offset));
-}
-
-extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
-gw_attention_fwd_d96(const float* q, const float* k, const float* v, const float* mask, float* out, float* lse,
-                     int Tq, int Tk, int H, int BH, float scale, float maskValue) {
-  gw_att_fwd<96, false>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue, gw_att_drop(1.0, 0, 0));
-}
-
-extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
-gw_attention_fwd_drop_d96(const float* q, const float* k, const float* v, const float* mask, float* out, float* lse,
-                          int Tq, int Tk, int H, int BH, float scale, float maskValue,
-                          double keep, unsigned long long seed, unsigned long long offset) {
-  gw_att_fwd<96, true>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue, gw_att_drop(keep, seed, offset));
-}
+#define GW_ATT_FWD_PTRS const float* q, const float* k, const float* v, const float* mask, float* out, float* lse
+#define GW_ATT_FWD_CALL(D, DROP, drop) \
+  gw_att_fwd<D, DROP>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue, drop)
+GW_ATT_ENTRIES(gw_attention_fwd, 64, GW_ATT_FWD_PTRS, GW_ATT_FWD_CALL)
+GW_ATT_ENTRIES(gw_attention_fwd, 96, GW_ATT_FWD_PTRS, GW_ATT_FWD_CALL)
 
 // ----------------------------------------------------------------------------------------- backward
 
@@ -502,70 +496,16 @@ __device__ __forceinline__ void gw_att_bwd_dq(const float* __restrict__ q, const
 #define GW_ATT_BWD_BQ_D64 32
 #define GW_ATT_BWD_BQ_D96 16
 
-extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
-gw_attention_bwd_dkv_d64(const float* q, const float* k, const float* v, const float* mask, const float* dout,
-                         const float* lse, const float* delta, float* dk, float* dv,
-                         int Tq, int Tk, int H, int BH, float scale, float maskValue) {
-  gw_att_bwd_dkv<64, GW_ATT_BWD_BQ_D64, false>(q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue,
-      gw_att_drop(1.0, 0, 0));
-}
+#define GW_ATT_BWD_IN const float* q, const float* k, const float* v, const float* mask, const float* dout, \
+                      const float* lse, const float* delta
+#define GW_ATT_DKV_PTRS GW_ATT_BWD_IN, float* dk, float* dv
+#define GW_ATT_DKV_CALL(D, DROP, drop) gw_att_bwd_dkv<D, GW_ATT_BWD_BQ_D##D, DROP>( \
+    q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue, drop)
+GW_ATT_ENTRIES(gw_attention_bwd_dkv, 64, GW_ATT_DKV_PTRS, GW_ATT_DKV_CALL)
+GW_ATT_ENTRIES(gw_attention_bwd_dkv, 96, GW_ATT_DKV_PTRS, GW_ATT_DKV_CALL)
 
-extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
-gw_attention_bwd_dkv_drop_d64(const float* q, const float* k, const float* v, const float* mask, const float* dout,
-                              const float* lse, const float* delta, float* dk, float* dv,
-                              int Tq, int Tk, int H, int BH, float scale, float maskValue,
-                              double keep, unsigned long long seed, unsigned long long offset) {
-  gw_att_bwd_dkv<64, GW_ATT_BWD_BQ_D64, true>(q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue,
-      gw_att_drop(keep, seed, offset));
-}
-
-extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
-gw_attention_bwd_dkv_d96(const float* q, const float* k, const float* v, const float* mask, const float* dout,
-                         const float* lse, const float* delta, float* dk, float* dv,
-                         int Tq, int Tk, int H, int BH, float scale, float maskValue) {
-  gw_att_bwd_dkv<96, GW_ATT_BWD_BQ_D96, false>(q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue,
-      gw_att_drop(1.0, 0, 0));
-}
-
-extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
-gw_attention_bwd_dkv_drop_d96(const float* q, const float* k, const float* v, const float* mask, const float* dout,
-                              const float* lse, const float* delta, float* dk, float* dv,
-                              int Tq, int Tk, int H, int BH, float scale, float maskValue,
-                              double keep, unsigned long long seed, unsigned long long offset) {
-  gw_att_bwd_dkv<96, GW_ATT_BWD_BQ_D96, true>(q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue,
-      gw_att_drop(keep, seed, offset));
-}
-
-extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
-gw_attention_bwd_dq_d64(const float* q, const float* k, const float* v, const float* mask, const float* dout,
-                        const float* lse, const float* delta, float* dq,
-                        int Tq, int Tk, int H, int BH, float scale, float maskValue) {
-  gw_att_bwd_dq<64, GW_ATT_BWD_BQ_D64, false>(q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue,
-      gw_att_drop(1.0, 0, 0));
-}
-
-extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
-gw_attention_bwd_dq_drop_d64(const float* q, const float* k, const float* v, const float* mask, const float* dout,
-                             const float* lse, const float* delta, float* dq,
-                             int Tq, int Tk, int H, int BH, float scale, float maskValue,
-                             double keep, unsigned long long seed, unsigned long long offset) {
-  gw_att_bwd_dq<64, GW_ATT_BWD_BQ_D64, true>(q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue,
-      gw_att_drop(keep, seed, offset));
-}
-
-extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
-gw_attention_bwd_dq_d96(const float* q, const float* k, const float* v, const float* mask, const float* dout,
-                        const float* lse, const float* delta, float* dq,
-                        int Tq, int Tk, int H, int BH, float scale, float maskValue) {
-  gw_att_bwd_dq<96, GW_ATT_BWD_BQ_D96, false>(q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue,
-      gw_att_drop(1.0, 0, 0));
-}
-
-extern "C" __global__ void __launch_bounds__(GW_ATT_THREADS)
-gw_attention_bwd_dq_drop_d96(const float* q, const float* k, const float* v, const float* mask, const float* dout,
-                             const float* lse, const float* delta, float* dq,
-                             int Tq, int Tk, int H, int BH, float scale, float maskValue,
-                             double keep, unsigned long long seed, unsigned long long offset) {
-  gw_att_bwd_dq<96, GW_ATT_BWD_BQ_D96, true>(q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue,
-      gw_att_drop(keep, seed, offset));
-}
+#define GW_ATT_DQ_PTRS GW_ATT_BWD_IN, float* dq
+#define GW_ATT_DQ_CALL(D, DROP, drop) gw_att_bwd_dq<D, GW_ATT_BWD_BQ_D##D, DROP>( \
+    q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue, drop)
+GW_ATT_ENTRIES(gw_attention_bwd_dq, 64, GW_ATT_DQ_PTRS, GW_ATT_DQ_CALL)
+GW_ATT_ENTRIES(gw_attention_bwd_dq, 96, GW_ATT_DQ_PTRS, GW_ATT_DQ_CALL)
