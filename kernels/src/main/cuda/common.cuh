@@ -1,5 +1,5 @@
 // Shared device helpers: tensor layouts, dtype-generic loads/stores, block reductions, Philox.
-// Every kernel file includes this one header and nothing else of ours.
+// Every kernel file includes this header; the tensor-core kernels also include tensor_core.cuh.
 #pragma once
 #include <stdint.h>
 

@@ -6,6 +6,9 @@ import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.engine.tensor.TensorScope;
 import dev.groundwork.kernels.backend.CudaBackend;
+import dev.groundwork.kernels.fused.FusedAttentionBf16;
+import dev.groundwork.kernels.fused.GlueKernels;
+import dev.groundwork.kernels.memory.DeviceBuffer;
 import org.openjdk.jmh.annotations.*;
 
 import java.util.concurrent.TimeUnit;
@@ -18,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  *       forward: q, k, v read and O written once, 16·B·h·T·d, plus the 4·B·h·T log-sum-exp.
  *       {@code attn_drop_fwd_bwd:...} is the same with BERT's dropout 0.1 on the probabilities (the
  *       _drop kernels regenerate the Philox mask in every pass).</li>
+ *   <li>{@code attn_bf16_fwd:B,h,T,d}: the tensor-core forward (attention_bf16.cu) on bf16 q, k, v
+ *       converted once in setup, bf16 output: the peer's bf16 {@code scaled_dot_product_attention}
+ *       row. Same FLOPs; half the bytes.</li>
  *   <li>{@code matchmap:B,T,P,D}: stage-2 loss forward+backward (matchmap.cu + the two-way
  *       cross-entropy); FLOPs 3·2·B²·T·P·D; the O(B²·T) state is reported as peak allocator memory.</li>
  *   <li>{@code bilinear:B,O,S,K}: L2-normalised relation matrices, scores (bilinear_relation.cu),
@@ -34,13 +40,16 @@ import java.util.concurrent.TimeUnit;
 public class GpuFusedBench {
     @Param({"attn_fwd:32,12,128,64", "attn_fwd_bwd:32,12,128,64", "attn_drop_fwd_bwd:32,12,128,64",
             "attn_fwd:32,12,512,64", "attn_fwd_bwd:32,12,512,64", "attn_drop_fwd_bwd:32,12,512,64",
-            "attn_fwd:180,8,32,96", "attn_fwd_bwd:180,8,32,96", "matchmap:180,32,196,768", "bilinear:180,32,32,115"})
+            "attn_fwd:180,8,32,96", "attn_fwd_bwd:180,8,32,96",
+            "attn_bf16_fwd:32,12,128,64", "attn_bf16_fwd:32,12,512,64", "attn_bf16_fwd:180,8,32,96", "matchmap:180,32,196,768", "bilinear:180,32,32,115"})
     public String workload;
 
     private CudaBackend be;
     private String kind;
     private int[] n;
-    private Tensor a, b, c, nwords;
+    private Tensor a, b, c, nwords, lse;
+    private DeviceBuffer qb, kb, vb, ob;
+    private FusedAttentionBf16.Dims dims;
     private final dev.groundwork.engine.random.Generator dropout = new dev.groundwork.engine.random.Generator(5);
 
     @Setup
@@ -57,6 +66,17 @@ public class GpuFusedBench {
                 a = randn(1, n[0], n[1], n[2], n[3]);
                 b = randn(2, n[0], n[1], n[2], n[3]);
                 c = randn(3, n[0], n[1], n[2], n[3]);
+            }
+            case "attn_bf16_fwd" -> {
+                dims = new FusedAttentionBf16.Dims(n[0], n[1], n[2], n[2], n[3]);
+                try (Tensor q = randn(1, n[0], n[1], n[2], n[3]); Tensor k = randn(2, n[0], n[1], n[2], n[3]);
+                     Tensor v = randn(3, n[0], n[1], n[2], n[3])) {
+                    qb = GlueKernels.toBf16(be, q);
+                    kb = GlueKernels.toBf16(be, k);
+                    vb = GlueKernels.toBf16(be, v);
+                }
+                ob = be.scratch(2L * n[0] * n[1] * n[2] * n[3]);
+                lse = Tensor.zeros(DType.F32, Device.cuda(0), n[0], n[1], n[2]);
             }
             case "matchmap" -> {   // B, T, P, D
                 a = randn(1, n[0], n[3], n[2]);
@@ -87,6 +107,7 @@ public class GpuFusedBench {
         try (TensorScope s = TensorScope.open()) {
             switch (kind) {
                 case "attn_fwd" -> F.attention(a, b, c, null, -10000);
+                case "attn_bf16_fwd" -> FusedAttentionBf16.forward(be, dims, qb, kb, vb, null, -10000, ob, lse);
                 case "attn_fwd_bwd" -> F.attention(a, b, c, null, -10000).sum().backward();
                 case "attn_drop_fwd_bwd" -> F.attention(a, b, c, null, -10000, 0.1, true, dropout).sum().backward();
                 case "matchmap" -> {
@@ -107,7 +128,8 @@ public class GpuFusedBench {
     @TearDown
     public void tearDown() {
         System.out.printf("%n[%s] peak allocated %.2f GB%n", workload, be.memoryStats().peakAllocatedBytes() / 1e9);
-        for (Tensor t : new Tensor[]{a, b, c, nwords}) if (t != null) t.close();
+        for (Tensor t : new Tensor[]{a, b, c, nwords, lse}) if (t != null) t.close();
+        for (DeviceBuffer d : new DeviceBuffer[]{qb, kb, vb, ob}) if (d != null) d.close();
         be.emptyCache();
     }
 }

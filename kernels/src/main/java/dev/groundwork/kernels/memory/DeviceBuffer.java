@@ -8,14 +8,19 @@ package dev.groundwork.kernels.memory;
 public final class DeviceBuffer implements AutoCloseable {
     private final CachingAllocator allocator;
     private final CachingAllocator.Block block;
+    private final long bytes;
     private boolean closed;
 
     public DeviceBuffer(CachingAllocator allocator, long bytes, long stream) {
         this.allocator = allocator;
+        this.bytes = bytes;
         this.block = bytes == 0 ? null : allocator.allocate(bytes, stream);
     }
 
     public long address() { return block == null ? 0 : block.address(); }
+
+    /** The size asked for (the block may be larger: the allocator rounds up). */
+    public long bytes() { return bytes; }
 
     @Override
     public void close() {

@@ -1,0 +1,228 @@
+// Fused multi-head attention forward on tensor cores: bf16 q, k, v, fp32 accumulation and softmax,
+// bf16 output (what torch's scaled_dot_product_attention computes under bf16), FlashAttention-2 style.
+// Semantics of attention.cu's forward without dropout, for each (b, h):
+//   S = q k^T * scale + (1 - keyMask[b,j]) * maskValue,  O = softmax_j(S) v,  LSE_i = log sum_j exp(S_ij).
+// Tensors contiguous: q/out [BH,Tq,D] bf16, k/v [BH,Tk,D] bf16, lse [BH,Tq] fp32, keyMask [B,Tk]
+// fp32 or null. D = 64 or 96 (entry points per D). No dropout: the bf16 path is for the forward at
+// inference and for benchmarking against SDPA; training keeps the fp32 kernels of attention.cu.
+//
+// Algorithm and launch: grid (ceil(Tq/64), BH over y*z), 128 threads = 4 warps; each warp owns 16
+// query rows of the block's 64, whose Q fragments it keeps in registers for the whole key loop.
+// Per 64-key tile: S (16x64 per warp) = Q K^T by mma.m16n8k16 (K fragments by ldmatrix from the
+// tile in shared memory), scaled into log2 units and biased; the online softmax keeps the running
+// row max m and a per-thread partial row sum l (reduced over the 4 threads of a row once, at the end;
+// FA2's deferred normalisation); P = exp2(S - m) is rounded to bf16 and repacked in registers as the
+// A fragment of O += P V (V fragments by ldmatrix.trans, so V needs no transposed copy).
+// Pipelining: K and V have one shared buffer each, filled by cp.async: V(j) lands while S(j) is
+// computed, K(j+1) while P(j) V(j) is. Shared memory per block: Q, K, V tiles of 64 x (D+8) bf16
+// (rows padded by 16 bytes so ldmatrix and the Q fragment loads are free of bank conflicts) and
+// 64 biases: 27.9 KB at D=64, 40.2 KB at D=96.
+// Numerics against the fp32 kernel: Q K^T is exact products of bf16 inputs summed in fp32; P is
+// rounded to bf16 for P V (the row sum l uses the fp32 P, as FA2 does); O is rounded to bf16 once.
+//
+// What bounds it: the tensor-core issue rate of mma.sync and, next to it, exp2 on the SFU (one per
+// score: at D=64 the 16x64 S tile of a warp costs 1024 exp2 against 64 mma), plus ldmatrix
+// bandwidth (512 bytes per pair of mma). Global traffic is small: every K/V tile serves 64 rows.
+// Not yet run on a GPU: checked on the CPU by kernels/src/test/emu (the CUDA operations emulated from
+// their PTX ISA definitions) against the engine's attention on bf16-rounded inputs.
+#include "common.cuh"
+#include "tensor_core.cuh"
+
+#define GW_ATB_THREADS 128
+#define GW_ATB_BQ 64  // query rows per block (16 per warp)
+#define GW_ATB_BK 64  // keys per tile
+
+__device__ __forceinline__ int gw_atb_bh() { return blockIdx.z * gridDim.y + blockIdx.y; }
+
+// Score bias of key `key` in log2 units: (1 - mask) * maskValue * log2(e), 0 without a mask, and
+// -inf past Tk (the partial last tile), so those keys get probability exactly 0.
+__device__ __forceinline__ float gw_atb_bias(const float* mask, int b, int key, int Tk, float maskValue) {
+  const float LOG2E = 1.4426950408889634f;
+  if (key >= Tk) return -INFINITY;
+  if (mask == nullptr) return 0.f;
+  return (1.f - mask[(long long)b * Tk + key]) * maskValue * LOG2E;
+}
+
+// Rows [row0, row0 + 64) of a row-major [n, D] bf16 matrix into shared memory (row stride LD),
+// asynchronously, 16 bytes per copy; rows at or past n are zero-filled.
+template <int D, int LD>
+__device__ __forceinline__ void gw_atb_load_tile(uint16_t* dst, const uint16_t* __restrict__ src, int row0, int n) {
+  constexpr int CH = D / 8;  // 16-byte chunks per row
+  for (int e = threadIdx.x; e < GW_ATB_BK * CH; e += GW_ATB_THREADS) {
+    int r = e / CH, c = e - r * CH;
+    bool ok = row0 + r < n;
+    gw_cp_async16(dst + r * LD + c * 8, ok ? src + (long long)(row0 + r) * D + c * 8 : src, ok);
+  }
+}
+
+template <int D>
+__device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const uint16_t* __restrict__ k,
+                                           const uint16_t* __restrict__ v, const float* __restrict__ mask,
+                                           uint16_t* __restrict__ out, float* __restrict__ lse,
+                                           int Tq, int Tk, int H, int BH, float scale, float maskValue) {
+  constexpr int BQ = GW_ATB_BQ, BK = GW_ATB_BK, LD = D + 8;
+  constexpr int KD = D / 16;  // k-steps of Q K^T
+  constexpr int ND = D / 8;   // n-tiles of O
+  constexpr int NS = BK / 8;  // n-tiles of S
+  __shared__ __align__(16) uint16_t Qs[BQ * LD];
+  __shared__ __align__(16) uint16_t Ks[BK * LD];
+  __shared__ __align__(16) uint16_t Vs[BK * LD];
+  __shared__ float Bs[BK];
+
+  const int bh = gw_atb_bh();
+  if (bh >= BH) return;
+  const int b = bh / H, q0 = blockIdx.x * BQ;
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
+  const int mi = lane >> 3, mr = lane & 7;  // which ldmatrix matrix / row this lane addresses
+  const float sl2 = scale * 1.4426950408889634f;
+  const uint16_t* kb = k + (long long)bh * Tk * D;
+  const uint16_t* vb = v + (long long)bh * Tk * D;
+
+  {  // Q tile, once per block (plain 16-byte loads; the first barrier of the loop publishes it)
+    const uint16_t* qb = q + (long long)bh * Tq * D;
+    constexpr int CH = D / 8;
+    for (int e = tid; e < BQ * CH; e += GW_ATB_THREADS) {
+      int r = e / CH, c = e - r * CH;
+      uint4 val = make_uint4(0u, 0u, 0u, 0u);
+      if (q0 + r < Tq) val = *reinterpret_cast<const uint4*>(qb + (long long)(q0 + r) * D + c * 8);
+      *reinterpret_cast<uint4*>(Qs + r * LD + c * 8) = val;
+    }
+  }
+  gw_atb_load_tile<D, LD>(Ks, kb, 0, Tk);
+  gw_cp_async_commit();
+  gw_atb_load_tile<D, LD>(Vs, vb, 0, Tk);
+  gw_cp_async_commit();
+  if (tid < BK) Bs[tid] = gw_atb_bias(mask, b, tid, Tk, maskValue);
+
+  uint32_t qf[KD][4];
+  float o[ND][4];
+#pragma unroll
+  for (int n = 0; n < ND; n++) o[n][0] = o[n][1] = o[n][2] = o[n][3] = 0.f;
+  float m[2] = {-INFINITY, -INFINITY}, l[2] = {0.f, 0.f};  // rows g and g+8 of this warp
+
+  const int ntiles = (Tk + BK - 1) / BK;
+  for (int j = 0; j < ntiles; j++) {
+    gw_cp_async_wait<1>();  // K(j) has landed (V(j) may still be in flight)
+    __syncthreads();
+    if (j == 0) {
+      const uint16_t* r0 = Qs + (warp * 16 + g) * LD + 2 * t;
+      const uint16_t* r1 = r0 + 8 * LD;
+#pragma unroll
+      for (int kk = 0; kk < KD; kk++) {
+        qf[kk][0] = *reinterpret_cast<const uint32_t*>(r0 + kk * 16);
+        qf[kk][1] = *reinterpret_cast<const uint32_t*>(r1 + kk * 16);
+        qf[kk][2] = *reinterpret_cast<const uint32_t*>(r0 + kk * 16 + 8);
+        qf[kk][3] = *reinterpret_cast<const uint32_t*>(r1 + kk * 16 + 8);
+      }
+    }
+
+    // S = Q K^T: per k-step, one ldmatrix.x4 gives the B fragments of two 8-key n-tiles
+    // (matrices: keys +0..7 at d +0 and +8, keys +8..15 at d +0 and +8).
+    float s[NS][4];
+#pragma unroll
+    for (int n = 0; n < NS; n++) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.f;
+#pragma unroll
+    for (int kk = 0; kk < KD; kk++) {
+#pragma unroll
+      for (int np = 0; np < NS / 2; np++) {
+        uint32_t r[4];
+        gw_ldmatrix_x4(r, Ks + (np * 16 + (mi >> 1) * 8 + mr) * LD + kk * 16 + (mi & 1) * 8);
+        gw_mma_bf16_16816(s[2 * np], qf[kk], r[0], r[1]);
+        gw_mma_bf16_16816(s[2 * np + 1], qf[kk], r[2], r[3]);
+      }
+    }
+
+    // Online softmax in log2 units; thread (g, t) holds keys 8n + 2t + {0, 1} of rows g and g+8.
+    float mx[2] = {m[0], m[1]};
+#pragma unroll
+    for (int n = 0; n < NS; n++)
+#pragma unroll
+      for (int c = 0; c < 4; c++) {
+        float x = s[n][c] * sl2 + Bs[n * 8 + 2 * t + (c & 1)];
+        s[n][c] = x;
+        mx[c >> 1] = fmaxf(mx[c >> 1], x);
+      }
+    float alpha[2];
+#pragma unroll
+    for (int r = 0; r < 2; r++) {
+      mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 1));
+      mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 2));
+      alpha[r] = exp2f(m[r] - mx[r]);  // 0 on the first tile (m = -inf); the tile's key 0 is < Tk, so mx is finite
+      m[r] = mx[r];
+      l[r] *= alpha[r];
+    }
+#pragma unroll
+    for (int n = 0; n < ND; n++) {
+      o[n][0] *= alpha[0];
+      o[n][1] *= alpha[0];
+      o[n][2] *= alpha[1];
+      o[n][3] *= alpha[1];
+    }
+    uint32_t pf[BK / 16][4];  // P as the A fragments of P V, one per 16-key k-step
+#pragma unroll
+    for (int n = 0; n < NS; n++) {
+      float p0 = exp2f(s[n][0] - m[0]), p1 = exp2f(s[n][1] - m[0]);
+      float p2 = exp2f(s[n][2] - m[1]), p3 = exp2f(s[n][3] - m[1]);
+      l[0] += p0 + p1;
+      l[1] += p2 + p3;
+      pf[n >> 1][(n & 1) * 2] = gw_bf16x2(p0, p1);
+      pf[n >> 1][(n & 1) * 2 + 1] = gw_bf16x2(p2, p3);
+    }
+
+    gw_cp_async_wait<0>();  // V(j) has landed
+    __syncthreads();        // ... for every thread; and every warp is done with K(j) and Bs(j)
+    if (j + 1 < ntiles) {
+      gw_atb_load_tile<D, LD>(Ks, kb, (j + 1) * BK, Tk);
+      gw_cp_async_commit();
+      if (tid < BK) Bs[tid] = gw_atb_bias(mask, b, (j + 1) * BK + tid, Tk, maskValue);
+    }
+
+    // O += P V: per 16-key k-step, one ldmatrix.x4.trans gives the B fragments of two 8-column
+    // n-tiles (matrices: keys +0..7 and +8..15 at d +0, the same at d +8).
+#pragma unroll
+    for (int kk = 0; kk < BK / 16; kk++) {
+#pragma unroll
+      for (int dp = 0; dp < ND / 2; dp++) {
+        uint32_t r[4];
+        gw_ldmatrix_x4_trans(r, Vs + (kk * 16 + (mi & 1) * 8 + mr) * LD + dp * 16 + (mi >> 1) * 8);
+        gw_mma_bf16_16816(o[2 * dp], pf[kk], r[0], r[1]);
+        gw_mma_bf16_16816(o[2 * dp + 1], pf[kk], r[2], r[3]);
+      }
+    }
+    __syncthreads();  // every warp is done with V(j)
+    if (j + 1 < ntiles) {
+      gw_atb_load_tile<D, LD>(Vs, vb, (j + 1) * BK, Tk);
+      gw_cp_async_commit();
+    }
+  }
+
+  // Epilogue: full row sums over the row's 4 threads, O / l to bf16, LSE = ln 2 * (m + log2 l).
+#pragma unroll
+  for (int r = 0; r < 2; r++) {
+    l[r] += __shfl_xor_sync(0xffffffffu, l[r], 1);
+    l[r] += __shfl_xor_sync(0xffffffffu, l[r], 2);
+  }
+  const float inv0 = 1.f / l[0], inv1 = 1.f / l[1];
+  const int row0 = q0 + warp * 16 + g, row1 = row0 + 8;
+  uint16_t* ob = out + (long long)bh * Tq * D;
+#pragma unroll
+  for (int n = 0; n < ND; n++) {
+    int col = n * 8 + 2 * t;
+    if (row0 < Tq) *reinterpret_cast<uint32_t*>(ob + (long long)row0 * D + col) = gw_bf16x2(o[n][0] * inv0, o[n][1] * inv0);
+    if (row1 < Tq) *reinterpret_cast<uint32_t*>(ob + (long long)row1 * D + col) = gw_bf16x2(o[n][2] * inv1, o[n][3] * inv1);
+  }
+  if (t == 0) {
+    const float LN2 = 0.6931471805599453f;
+    if (row0 < Tq) lse[(long long)bh * Tq + row0] = (m[0] + log2f(l[0])) * LN2;
+    if (row1 < Tq) lse[(long long)bh * Tq + row1] = (m[1] + log2f(l[1])) * LN2;
+  }
+}
+
+#define GW_ATB_ENTRY(D)                                                                                                 \
+  extern "C" __global__ void __launch_bounds__(GW_ATB_THREADS) gw_attention_bf16_fwd_d##D(                              \
+      const uint16_t* q, const uint16_t* k, const uint16_t* v, const float* mask, uint16_t* out, float* lse, int Tq, \
+      int Tk, int H, int BH, float scale, float maskValue) {                                                            \
+    gw_atb_fwd<D>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue);                                           \
+  }
+GW_ATB_ENTRY(64)
+GW_ATB_ENTRY(96)

@@ -1,0 +1,60 @@
+// Tensor-core, bf16 and async-copy helpers for the sm_80+ kernels (attention_bf16.cu).
+// Each is one PTX instruction whose register layout the kernels depend on, so they are named after
+// the instruction and documented with the layout (PTX ISA, "Matrix fragments for mma.m16n8k16"):
+//   lane = 4 * g + t  (g = groupID = lane >> 2, t = threadID_in_group = lane & 3)
+//   A (16x16, row-major) regs a0..a3, two bf16 each, low half first:
+//       a0 = A[g][2t, 2t+1]   a1 = A[g+8][2t, 2t+1]   a2 = A[g][2t+8, 2t+9]   a3 = A[g+8][2t+8, 2t+9]
+//   B (16x8, "col": B[k][n]) regs b0, b1:   b0 = B[2t, 2t+1][g]   b1 = B[2t+8, 2t+9][g]
+//   C, D (16x8 fp32):   c0, c1 = C[g][2t, 2t+1]   c2, c3 = C[g+8][2t, 2t+1]
+// So the C fragments of two adjacent n-tiles, rounded to bf16 and packed in pairs, are exactly the A
+// fragment of the next product over those 16 columns (how P = softmax(S) feeds P V without shared memory).
+//
+// Built with -DGW_HOST_EMU by the CPU emulator (kernels/src/test/emu/cuda_emu.h), which defines the
+// same functions from these layouts so the kernels can be run and checked without a GPU.
+#pragma once
+#include <stdint.h>
+
+#ifndef GW_HOST_EMU
+#include <cuda_bf16.h>
+
+// Two floats rounded to bf16 (nearest even) and packed: lo in bits 0-15, hi in bits 16-31.
+__device__ __forceinline__ uint32_t gw_bf16x2(float lo, float hi) {
+  __nv_bfloat162 v = __floats2bfloat162_rn(lo, hi);
+  return *reinterpret_cast<uint32_t*>(&v);
+}
+
+// d += a b for one m16n8k16 tile: bf16 inputs, fp32 accumulation (layouts above).
+__device__ __forceinline__ void gw_mma_bf16_16816(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+  asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+
+// Four 8x8 bf16 matrices from shared memory: lanes 8i..8i+7 give the addresses of rows 0..7 of
+// matrix i (16 contiguous, 16-byte-aligned bytes each); r[i] gets row g, columns 2t and 2t+1 of it.
+__device__ __forceinline__ void gw_ldmatrix_x4(uint32_t (&r)[4], const void* smem) {
+  uint32_t s = (uint32_t)__cvta_generic_to_shared(smem);
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(s) : "memory");
+}
+
+// As gw_ldmatrix_x4 with each matrix transposed: r[i] gets rows 2t and 2t+1 of column g.
+__device__ __forceinline__ void gw_ldmatrix_x4_trans(uint32_t (&r)[4], const void* smem) {
+  uint32_t s = (uint32_t)__cvta_generic_to_shared(smem);
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(s) : "memory");
+}
+
+// 16 bytes global -> shared without passing through registers; zero-filled when !valid (the
+// source is then not read, but must still be a mapped address).
+__device__ __forceinline__ void gw_cp_async16(void* smem, const void* gmem, bool valid) {
+  uint32_t s = (uint32_t)__cvta_generic_to_shared(smem);
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(gmem), "r"(valid ? 16 : 0) : "memory");
+}
+
+__device__ __forceinline__ void gw_cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
+
+// Waits until at most N of this thread's committed copy groups are still in flight.
+template <int N>
+__device__ __forceinline__ void gw_cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N) : "memory"); }
+#endif

@@ -1,0 +1,60 @@
+// Runs attention_bf16.cu's forward kernels under the CPU emulation (cuda_emu.h), for
+// AttentionBf16EmulationTest:  attention_bf16_emu D B H Tq Tk maskValue DIR
+// reads DIR/q.bin, k.bin, v.bin (bf16 bits, little-endian, [B*H, T, D]) and DIR/mask.bin if present
+// (float32 [B, Tk]); writes DIR/out.bin (bf16 [B*H, Tq, D]) and DIR/lse.bin (float32 [B*H, Tq]).
+// The grid is the one FusedAttention.forwardBf16 launches.
+#include <math.h>
+#include "cuda_emu.h"
+#include "attention_bf16.cu"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+template <class T>
+static std::vector<T> read(const std::string& path, size_t n, bool required) {
+  std::vector<T> v;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (required) { std::fprintf(stderr, "cannot read %s\n", path.c_str()); std::exit(2); }
+    return v;
+  }
+  v.resize(n);
+  in.read(reinterpret_cast<char*>(v.data()), (std::streamsize)(n * sizeof(T)));
+  if ((size_t)in.gcount() != n * sizeof(T)) { std::fprintf(stderr, "%s: expected %zu bytes\n", path.c_str(), n * sizeof(T)); std::exit(2); }
+  return v;
+}
+
+template <class T>
+static void write(const std::string& path, const std::vector<T>& v) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(v.data()), (std::streamsize)(v.size() * sizeof(T)));
+}
+
+int main(int argc, char** argv) {
+  if (argc != 8) { std::fprintf(stderr, "usage: %s D B H Tq Tk maskValue DIR\n", argv[0]); return 2; }
+  int D = std::atoi(argv[1]), B = std::atoi(argv[2]), H = std::atoi(argv[3]), Tq = std::atoi(argv[4]), Tk = std::atoi(argv[5]);
+  float maskValue = std::strtof(argv[6], nullptr);
+  std::string dir = argv[7];
+  if (D != 64 && D != 96) { std::fprintf(stderr, "head dim %d: only 64 and 96 are built\n", D); return 2; }
+  int BH = B * H;
+  auto q = read<uint16_t>(dir + "/q.bin", (size_t)BH * Tq * D, true);
+  auto k = read<uint16_t>(dir + "/k.bin", (size_t)BH * Tk * D, true);
+  auto v = read<uint16_t>(dir + "/v.bin", (size_t)BH * Tk * D, true);
+  auto mask = read<float>(dir + "/mask.bin", (size_t)B * Tk, false);
+  std::vector<uint16_t> out((size_t)BH * Tq * D, 0xffffu);  // NaN bits: rows never written show up
+  std::vector<float> lse((size_t)BH * Tq, NAN);
+  const float* mp = mask.empty() ? nullptr : mask.data();
+  float scale = (float)(1.0 / std::sqrt((double)D));
+  dim3 grid{(unsigned)((Tq + GW_ATB_BQ - 1) / GW_ATB_BQ), (unsigned)BH, 1};
+  gw_emu::launch(grid, GW_ATB_THREADS, [&] {
+    if (D == 64)
+      gw_attention_bf16_fwd_d64(q.data(), k.data(), v.data(), mp, out.data(), lse.data(), Tq, Tk, H, BH, scale, maskValue);
+    else
+      gw_attention_bf16_fwd_d96(q.data(), k.data(), v.data(), mp, out.data(), lse.data(), Tq, Tk, H, BH, scale, maskValue);
+  });
+  write(dir + "/out.bin", out);
+  write(dir + "/lse.bin", lse);
+  return 0;
+}

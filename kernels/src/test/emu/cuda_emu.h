@@ -1,0 +1,174 @@
+// A CPU emulation of the CUDA features the tensor-core kernels use, so a kernel's source can be
+// compiled by the host compiler, run and compared with the engine's reference on a machine with
+// no GPU. Include this first, then the .cu file; tensor_core.cuh sees GW_HOST_EMU and leaves its
+// functions to the definitions here.
+//
+// Model: a launch runs its blocks one after another; a block's threads are real std::threads, so
+// __syncthreads is a barrier of the block and `__shared__` (made `static`) is one array per
+// kernel instantiation, reused by consecutive blocks as shared memory is. Warp-collective
+// operations (shuffles, ldmatrix, mma.sync) meet at a barrier of the warp's 32 threads, exchange
+// their registers through the warp's slots and compute every lane's result from the PTX ISA's
+// fragment layouts, as written out in tensor_core.cuh. mma accumulates in fp32 in k order (the
+// hardware's summation order is not specified, so results agree to rounding, not bitwise).
+// What it cannot show: timing, and races that real hardware would expose. cp.async completes at
+// issue, so a kernel that reads a tile before its cp.async.wait_group passes here and fails there.
+#pragma once
+#include <barrier>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#define GW_HOST_EMU 1
+#define __global__
+#define __device__
+#define __host__
+#define __forceinline__ inline
+#define __restrict__ __restrict
+#define __shared__ static
+#define __align__(n) __attribute__((aligned(n)))
+#define __launch_bounds__(...)
+
+struct dim3 {
+  unsigned x = 1, y = 1, z = 1;
+};
+struct uint4 {
+  uint32_t x, y, z, w;
+};
+inline uint4 make_uint4(uint32_t x, uint32_t y, uint32_t z, uint32_t w) { return {x, y, z, w}; }
+
+inline thread_local dim3 threadIdx, blockIdx;
+inline dim3 gridDim, blockDim;
+
+namespace gw_emu {
+struct Warp {
+  std::barrier<> bar{32};
+  float f[32][4];
+  uint32_t u[32][6];
+  const uint16_t* row[32];
+};
+struct Block {
+  explicit Block(int threads) : bar(threads) {
+    for (int w = 0; w < threads / 32; w++) warps.push_back(std::make_unique<Warp>());
+  }
+  std::barrier<> bar;
+  std::vector<std::unique_ptr<Warp>> warps;
+};
+inline thread_local Block* block = nullptr;
+inline Warp& warp() { return *block->warps[threadIdx.x / 32]; }
+inline int lane() { return threadIdx.x & 31; }
+inline float bf16(uint32_t reg, int half) {
+  uint32_t bits = (half ? reg >> 16 : reg & 0xffffu) << 16;
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+// Runs kernel() for every thread of every block of grid (blockDim.x threads, a multiple of 32).
+template <class F>
+void launch(dim3 grid, int threads, F kernel) {
+  gridDim = grid;
+  blockDim = dim3{(unsigned)threads, 1, 1};
+  for (unsigned z = 0; z < grid.z; z++)
+    for (unsigned y = 0; y < grid.y; y++)
+      for (unsigned x = 0; x < grid.x; x++) {
+        Block blk(threads);
+        std::vector<std::thread> ts;
+        for (int i = 0; i < threads; i++)
+          ts.emplace_back([&, i] {
+            threadIdx = dim3{(unsigned)i, 0, 0};
+            blockIdx = dim3{x, y, z};
+            block = &blk;
+            kernel();
+          });
+        for (auto& th : ts) th.join();
+      }
+}
+}  // namespace gw_emu
+
+inline void __syncthreads() { gw_emu::block->bar.arrive_and_wait(); }
+
+inline float __shfl_xor_sync(unsigned, float v, int laneMask) {
+  auto& w = gw_emu::warp();
+  int l = gw_emu::lane();
+  w.f[l][0] = v;
+  w.bar.arrive_and_wait();
+  float r = w.f[l ^ laneMask][0];
+  w.bar.arrive_and_wait();
+  return r;
+}
+
+inline unsigned __umulhi(unsigned a, unsigned b) { return (unsigned)(((uint64_t)a * b) >> 32); }
+
+// ---- tensor_core.cuh, emulated
+
+inline uint32_t gw_bf16_bits(float f) {  // round to nearest even, as __float2bfloat16_rn
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  if ((u & 0x7fffffffu) > 0x7f800000u) return 0x7fc0u;  // NaN
+  return (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
+}
+
+inline uint32_t gw_bf16x2(float lo, float hi) { return gw_bf16_bits(lo) | gw_bf16_bits(hi) << 16; }
+
+inline void gw_mma_bf16_16816(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+  auto& w = gw_emu::warp();
+  int l = gw_emu::lane();
+  for (int i = 0; i < 4; i++) w.u[l][i] = a[i];
+  w.u[l][4] = b0;
+  w.u[l][5] = b1;
+  w.bar.arrive_and_wait();
+  // Element (row, k) of A sits in lane 4*(row%8) + (k%8)/2, register (row/8) + 2*(k/8), half k%2;
+  // element (k, n) of B in lane 4n + (k%8)/2, register k/8, half k%2.
+  int g = l >> 2, t = l & 3;
+  float r[4];
+  for (int c = 0; c < 4; c++) {
+    int row = g + (c >> 1) * 8, col = 2 * t + (c & 1);
+    float acc = d[c];
+    for (int kx = 0; kx < 16; kx++) {
+      float av = gw_emu::bf16(w.u[(row & 7) * 4 + ((kx & 7) >> 1)][(row >> 3) + 2 * (kx >> 3)], kx & 1);
+      float bv = gw_emu::bf16(w.u[col * 4 + ((kx & 7) >> 1)][4 + (kx >> 3)], kx & 1);
+      acc += av * bv;  // the product of two bf16 is exact in fp32
+    }
+    r[c] = acc;
+  }
+  w.bar.arrive_and_wait();
+  for (int c = 0; c < 4; c++) d[c] = r[c];
+}
+
+// Lane 8i + j addresses row j of matrix i; lane 4g + t receives (row g, columns 2t, 2t+1) of each
+// matrix, or with trans (rows 2t, 2t+1 of column g).
+inline void gw_emu_ldmatrix(uint32_t (&r)[4], const void* smem, bool trans) {
+  auto& w = gw_emu::warp();
+  int l = gw_emu::lane();
+  w.row[l] = static_cast<const uint16_t*>(smem);
+  w.bar.arrive_and_wait();
+  int g = l >> 2, t = l & 3;
+  for (int i = 0; i < 4; i++) {
+    uint32_t lo, hi;
+    if (!trans) {
+      lo = w.row[8 * i + g][2 * t];
+      hi = w.row[8 * i + g][2 * t + 1];
+    } else {
+      lo = w.row[8 * i + 2 * t][g];
+      hi = w.row[8 * i + 2 * t + 1][g];
+    }
+    r[i] = lo | hi << 16;
+  }
+  w.bar.arrive_and_wait();
+}
+
+inline void gw_ldmatrix_x4(uint32_t (&r)[4], const void* smem) { gw_emu_ldmatrix(r, smem, false); }
+inline void gw_ldmatrix_x4_trans(uint32_t (&r)[4], const void* smem) { gw_emu_ldmatrix(r, smem, true); }
+
+inline void gw_cp_async16(void* smem, const void* gmem, bool valid) {
+  if (valid)
+    std::memcpy(smem, gmem, 16);
+  else
+    std::memset(smem, 0, 16);
+}
+inline void gw_cp_async_commit() {}
+template <int N>
+inline void gw_cp_async_wait() {}

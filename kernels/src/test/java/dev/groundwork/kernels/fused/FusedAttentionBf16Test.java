@@ -1,0 +1,83 @@
+package dev.groundwork.kernels.fused;
+
+import dev.groundwork.engine.autograd.GradMode;
+import dev.groundwork.engine.ops.Attention;
+import dev.groundwork.engine.tensor.Bf16;
+import dev.groundwork.engine.tensor.DType;
+import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.kernels.backend.CudaBackend;
+import dev.groundwork.kernels.memory.DeviceBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.SplittableRandom;
+
+import static dev.groundwork.kernels.CudaTestSupport.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The tensor-core attention forward on the GPU against the engine's attention on the same
+ * bf16-rounded inputs in float64 (the tolerance as in {@link AttentionBf16EmulationTest}, which runs
+ * the same kernel source on the CPU), and against the fp32 fused kernel.
+ */
+class FusedAttentionBf16Test {
+    private static final double MASK_VALUE = -10000;
+
+    @Test
+    void refusesBadShapesBeforeAnyDeviceWork() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new FusedAttentionBf16.Dims(2, 3, 4, 5, 80));
+        assertTrue(e.getMessage().contains("head dim 80"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new FusedAttentionBf16.Dims(2, 3, 4, 0, 64));
+        assertTrue(e.getMessage().contains("Tk = 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> FusedAttentionBf16.forward(null, new FusedAttentionBf16.Dims(1, 1, 4, 4, 64), null, null, null, null, MASK_VALUE, null, null));
+        assertTrue(e.getMessage().contains("q is required"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "d={0} Tq={1} Tk={2} mask={3}")
+    @CsvSource({"64, 70, 70, false", "64, 37, 53, true", "64, 130, 150, true", "64, 512, 512, false",
+                "96, 100, 33, true", "96, 5, 130, false", "96, 32, 32, true"})
+    void matchesTheEngineOnBf16RoundedInputs(int d, int tq, int tk, boolean masked) {
+        CudaBackend be = requireCuda();
+        int b = 2, h = 3;
+        SplittableRandom r = new SplittableRandom(1000L * d + 10L * tq + tk + (masked ? 7 : 0));
+        Tensor q = rand(r, 1.0, b, h, tq, d), k = rand(r, 1.0, b, h, tk, d), v = rand(r, 1.0, b, h, tk, d);
+        Tensor mask = masked ? keepFirst(b, tk, new int[]{tk, Math.max(1, tk * 3 / 5)}) : null;
+        Tensor[] got = gpu(be, q, k, v, mask);
+
+        Tensor qr = Bf16.round(q), kr = Bf16.round(k), vr = Bf16.round(v), want;
+        try (var ng = GradMode.noGrad()) {
+            want = Attention.attention(qr.to(DType.F64), kr.to(DType.F64), vr.to(DType.F64), mask, MASK_VALUE);
+        }
+        double roundingOnly = relL2(Bf16.round(want.to(DType.F32)), want);
+        double e = relL2(got[0], want);
+        assertTrue(e <= 3 * roundingOnly + 1e-3, "out: relative L2 error " + e + " (rounding the exact result alone: " + roundingOnly + ")");
+
+        // The fp32 kernel on the same rounded inputs gives the same log-sum-exp to fp32 rounding.
+        Tensor out32 = be.empty(DType.F32, b, h, tq, d), lse32 = be.empty(DType.F32, b, h, tq);
+        FusedAttention.forward(be, qr.to(CUDA), kr.to(CUDA), vr.to(CUDA), mask == null ? null : mask.to(CUDA), MASK_VALUE, out32, lse32);
+        assertClose("lse vs fp32 kernel", got[1], lse32, 1e-5);
+        assertClose("out vs fp32 kernel", got[0], out32, 3 * roundingOnly + 1e-3);
+    }
+
+    /** out (float32, from bf16) and lse of the bf16 kernel; q, k, v rounded to bf16 on the device. */
+    private static Tensor[] gpu(CudaBackend be, Tensor q, Tensor k, Tensor v, Tensor mask) {
+        var dims = new FusedAttentionBf16.Dims(q.size(0), q.size(1), q.size(2), k.size(2), q.size(3));
+        Tensor qc = q.to(CUDA), kc = k.to(CUDA), vc = v.to(CUDA);
+        Tensor lse = be.empty(DType.F32, dims.b(), dims.h(), dims.tq()), out = be.empty(DType.F32, q.shape());
+        try (DeviceBuffer qb = GlueKernels.toBf16(be, qc); DeviceBuffer kb = GlueKernels.toBf16(be, kc);
+             DeviceBuffer vb = GlueKernels.toBf16(be, vc); DeviceBuffer ob = be.scratch(2L * q.numel())) {
+            FusedAttentionBf16.forward(be, dims, qb, kb, vb, mask == null ? null : mask.to(CUDA), MASK_VALUE, ob, lse);
+            GlueKernels.fromBf16(be, ob, out);
+        }
+        return new Tensor[]{out, lse};
+    }
+
+    private static Tensor keepFirst(int b, int tk, int[] keep) {
+        float[] m = new float[b * tk];
+        for (int i = 0; i < b; i++)
+            for (int j = 0; j < keep[i]; j++) m[i * tk + j] = 1;
+        return Tensor.of(m, b, tk);
+    }
+}
