@@ -11,18 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 import static dev.groundwork.kernels.CudaTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * attention_bf16.cu without a GPU: the kernel source compiled by the host C++ compiler against the
@@ -34,21 +27,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class AttentionBf16EmulationTest {
     private static final double MASK_VALUE = -10000;
-    private static final Path KERNELS = Path.of(System.getProperty("gw.root", ".."), "kernels");
     private static Path binary;
 
     @BeforeAll
     static void compile(@TempDir Path dir) throws Exception {
-        String cxx = onPath("g++");
-        if (cxx == null) {
-            String why = "no g++ on PATH: the CPU emulation of attention_bf16.cu cannot be built";
-            if (System.getenv("CI") != null) fail(why + " (CI is set, so this is a failure)");
-            assumeTrue(false, why);
-        }
-        binary = dir.resolve("attention_bf16_emu");
-        Path emu = KERNELS.resolve("src/test/emu");
-        run(List.of(cxx, "-std=c++20", "-O2", "-pthread", "-I" + emu, "-I" + KERNELS.resolve("src/main/cuda"),
-                "-o", binary.toString(), emu.resolve("attention_bf16_emu.cpp").toString()), 300);
+        binary = Emulator.build("attention_bf16_emu", dir);
     }
 
     @ParameterizedTest(name = "d={0} Tq={1} Tk={2} mask={3}")
@@ -63,14 +46,14 @@ class AttentionBf16EmulationTest {
         int b = 2, h = 2;
         SplittableRandom r = new SplittableRandom(1000L * d + 10L * tq + tk + (masked ? 7 : 0));
         Tensor q = Bf16.round(rand(r, 1.0, b, h, tq, d)), k = Bf16.round(rand(r, 1.0, b, h, tk, d)), v = Bf16.round(rand(r, 1.0, b, h, tk, d));
-        Tensor mask = masked ? keepFirst(b, tk, new int[]{tk, Math.max(1, tk * 3 / 5)}) : null;
-        writeBf16(dir.resolve("q.bin"), q);
-        writeBf16(dir.resolve("k.bin"), k);
-        writeBf16(dir.resolve("v.bin"), v);
-        if (mask != null) Files.write(dir.resolve("mask.bin"), littleEndian(mask.toFloatArray()));
-        run(List.of(binary.toString(), "" + d, "" + b, "" + h, "" + tq, "" + tk, "" + MASK_VALUE, dir.toString()), 600);
+        Tensor mask = masked ? AttentionReference.keepFirst(b, tk, new int[]{tk, Math.max(1, tk * 3 / 5)}) : null;
+        Emulator.writeBf16(dir.resolve("q.bin"), q);
+        Emulator.writeBf16(dir.resolve("k.bin"), k);
+        Emulator.writeBf16(dir.resolve("v.bin"), v);
+        if (mask != null) Emulator.writeF32(dir.resolve("mask.bin"), mask);
+        Emulator.run(binary, d, b, h, tq, tk, MASK_VALUE, dir);
 
-        Tensor out = readBf16(dir.resolve("out.bin"), b, h, tq, d), lse = readF32(dir.resolve("lse.bin"), b, h, tq);
+        Tensor out = Emulator.readBf16(dir.resolve("out.bin"), b, h, tq, d), lse = Emulator.readF32(dir.resolve("lse.bin"), b, h, tq);
         Tensor want;
         try (var ng = GradMode.noGrad()) {
             want = Attention.attention(q.to(DType.F64), k.to(DType.F64), v.to(DType.F64), mask, MASK_VALUE);
@@ -80,7 +63,7 @@ class AttentionBf16EmulationTest {
         double roundingOnly = relL2(Bf16.round(want.to(DType.F32)), want);
         double e = relL2(out, want);
         assertTrue(e <= 3 * roundingOnly + 1e-3, "out: relative L2 error " + e + " (rounding the exact result alone: " + roundingOnly + ")");
-        assertClose("lse", lse, logSumExp(q, k, mask), 2e-6);
+        assertClose("lse", lse, AttentionReference.logSumExp(q, k, mask, MASK_VALUE), 2e-6);
     }
 
     @Test
@@ -89,11 +72,11 @@ class AttentionBf16EmulationTest {
         int b = 1, h = 1, tq = 20, tk = 40, d = 64;
         SplittableRandom r = new SplittableRandom(3);
         Tensor q = Bf16.round(rand(r, 1.0, b, h, tq, d)), k = Bf16.round(rand(r, 1.0, b, h, tk, d)), v = Bf16.round(rand(r, 1.0, b, h, tk, d));
-        writeBf16(dir.resolve("q.bin"), q);
-        writeBf16(dir.resolve("k.bin"), k);
-        writeBf16(dir.resolve("v.bin"), v);
-        run(List.of(binary.toString(), "" + d, "" + b, "" + h, "" + tq, "" + tk, "" + MASK_VALUE, dir.toString()), 600);
-        Tensor out = readBf16(dir.resolve("out.bin"), b, h, tq, d);
+        Emulator.writeBf16(dir.resolve("q.bin"), q);
+        Emulator.writeBf16(dir.resolve("k.bin"), k);
+        Emulator.writeBf16(dir.resolve("v.bin"), v);
+        Emulator.run(binary, d, b, h, tq, tk, MASK_VALUE, dir);
+        Tensor out = Emulator.readBf16(dir.resolve("out.bin"), b, h, tq, d);
         Tensor wrong;
         try (var ng = GradMode.noGrad()) {
             wrong = Attention.attention(q.to(DType.F64), k.to(DType.F64), flipKeys(v), null, MASK_VALUE);
@@ -110,80 +93,5 @@ class AttentionBf16EmulationTest {
             for (int i = 0; i < t; i++)
                 System.arraycopy(a, (bh * t + i) * d, o, (bh * t + (t - 1 - i)) * d, d);
         return Tensor.of(o, b, h, t, d);
-    }
-
-    /** [b, tk] mask of ones with batch row i keeping only its first keep[i] keys. */
-    private static Tensor keepFirst(int b, int tk, int[] keep) {
-        float[] m = new float[b * tk];
-        for (int i = 0; i < b; i++)
-            for (int j = 0; j < keep[i]; j++) m[i * tk + j] = 1;
-        return Tensor.of(m, b, tk);
-    }
-
-    /** log Σ_j exp(S_ij), S = q kᵀ/√d + (1 − mask)·maskValue, in float64. */
-    private static Tensor logSumExp(Tensor q, Tensor k, Tensor mask) {
-        int b = q.size(0), h = q.size(1), tq = q.size(2), d = q.size(3), tk = k.size(2);
-        double[] s;
-        try (var ng = GradMode.noGrad()) {
-            s = q.to(DType.F64).matmul(k.to(DType.F64).mT()).mul(1 / Math.sqrt(d)).toDoubleArray();
-        }
-        double[] m = mask == null ? null : mask.toDoubleArray();
-        double[] lse = new double[b * h * tq];
-        for (int row = 0; row < lse.length; row++) {
-            int bi = row / (h * tq);
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < tk; j++) {
-                s[row * tk + j] += m == null ? 0 : (1 - m[bi * tk + j]) * MASK_VALUE;
-                max = Math.max(max, s[row * tk + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < tk; j++) sum += Math.exp(s[row * tk + j] - max);
-            lse[row] = max + Math.log(sum);
-        }
-        return Tensor.of(lse, b, h, tq);
-    }
-
-    private static void writeBf16(Path p, Tensor t) throws IOException {
-        short[] bits = Bf16.bits(t);
-        ByteBuffer buf = ByteBuffer.allocate(bits.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (short s : bits) buf.putShort(s);
-        Files.write(p, buf.array());
-    }
-
-    private static byte[] littleEndian(float[] a) {
-        ByteBuffer buf = ByteBuffer.allocate(a.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : a) buf.putFloat(f);
-        return buf.array();
-    }
-
-    private static Tensor readBf16(Path p, int... shape) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] a = new float[buf.remaining() / 2];
-        for (int i = 0; i < a.length; i++) a[i] = Bf16.value(buf.getShort());
-        for (int i = 0; i < a.length; i++) assertFalse(Float.isNaN(a[i]), p + ": element " + i + " was never written");
-        return Tensor.of(a, shape);
-    }
-
-    private static Tensor readF32(Path p, int... shape) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] a = new float[buf.remaining() / 4];
-        for (int i = 0; i < a.length; i++) a[i] = buf.getFloat();
-        for (int i = 0; i < a.length; i++) assertFalse(Float.isNaN(a[i]), p + ": element " + i + " was never written");
-        return Tensor.of(a, shape);
-    }
-
-    private static String onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) return p.toString();
-        }
-        return null;
-    }
-
-    private static void run(List<String> cmd, int timeoutSeconds) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(timeoutSeconds, TimeUnit.SECONDS), "timed out: " + cmd);
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + out);
     }
 }

@@ -43,7 +43,7 @@ class FusedAttentionBf16Test {
         int b = 2, h = 3;
         SplittableRandom r = new SplittableRandom(1000L * d + 10L * tq + tk + (masked ? 7 : 0));
         Tensor q = rand(r, 1.0, b, h, tq, d), k = rand(r, 1.0, b, h, tk, d), v = rand(r, 1.0, b, h, tk, d);
-        Tensor mask = masked ? keepFirst(b, tk, new int[]{tk, Math.max(1, tk * 3 / 5)}) : null;
+        Tensor mask = masked ? AttentionReference.keepFirst(b, tk, new int[]{tk, Math.max(1, tk * 3 / 5)}) : null;
         Tensor[] got = gpu(be, q, k, v, mask);
 
         Tensor qr = Bf16.round(q), kr = Bf16.round(k), vr = Bf16.round(v), want;
@@ -72,12 +72,5 @@ class FusedAttentionBf16Test {
             GlueKernels.fromBf16(be, ob, out);
         }
         return new Tensor[]{out, lse};
-    }
-
-    private static Tensor keepFirst(int b, int tk, int[] keep) {
-        float[] m = new float[b * tk];
-        for (int i = 0; i < b; i++)
-            for (int j = 0; j < keep[i]; j++) m[i * tk + j] = 1;
-        return Tensor.of(m, b, tk);
     }
 }

@@ -57,7 +57,7 @@ class FusedAttentionTest {
         int b = 2, h = 3;
         Tensor q = rand(r, 1.0, b, h, tq, d), k = rand(r, 1.0, b, h, tk, d), v = rand(r, 1.0, b, h, tk, d);
         Tensor g = rand(r, 1.0, b, h, tq, d);
-        Tensor mask = masked ? tailMask(b, tk, new int[]{tk, Math.max(1, tk * 3 / 5)}) : null;
+        Tensor mask = masked ? AttentionReference.keepFirst(b, tk, new int[]{tk, Math.max(1, tk * 3 / 5)}) : null;
         Result got = gpu(be, q, k, v, mask, g);
         Result want = cpu(q, k, v, mask, g, DType.F64);
         want.assertMatches(got, TOL);
@@ -77,7 +77,7 @@ class FusedAttentionTest {
         double p = 0.3;
         Tensor q = rand(r, 1.0, b, h, tq, d), k = rand(r, 1.0, b, h, tk, d), v = rand(r, 1.0, b, h, tk, d);
         Tensor g = rand(r, 1.0, b, h, tq, d);
-        Tensor mask = tailMask(b, tk, new int[]{tk, 40});
+        Tensor mask = AttentionReference.keepFirst(b, tk, new int[]{tk, 40});
         dev.groundwork.engine.random.Generator gen = new dev.groundwork.engine.random.Generator(77);
         gen.reserve(1234);   // a non-zero offset
         long seed = gen.seed(), offset = gen.offset();
@@ -86,7 +86,7 @@ class FusedAttentionTest {
                 vd = v.to(DType.F64).detach().requiresGrad(true);
         Tensor wantOut = Attention.attention(qd, kd, vd, mask, MASK_VALUE, p, gen);
         wantOut.backward(g.to(DType.F64));
-        Result want = new Result(wantOut.detach(), logSumExp(qd, kd, mask), qd.grad(), kd.grad(), vd.grad());
+        Result want = new Result(wantOut.detach(), AttentionReference.logSumExp(qd, kd, mask, MASK_VALUE), qd.grad(), kd.grad(), vd.grad());
 
         FusedAttention.Drop drop = new FusedAttention.Drop(1 - p, seed, offset);
         Tensor qc = q.to(CUDA), kc = k.to(CUDA), vc = v.to(CUDA), gc = g.to(CUDA), mc = mask.to(CUDA);
@@ -110,7 +110,7 @@ class FusedAttentionTest {
         int b = 2, h = 3, tq = 37, tk = 53, d = 64;
         Tensor q = rand(r, 1.0, b, h, tq, d), k = rand(r, 1.0, b, h, tk, d), v = rand(r, 1.0, b, h, tk, d);
         Tensor g = rand(r, 1.0, b, h, tq, d);
-        Tensor mask = tailMask(b, tk, new int[]{20, 0});
+        Tensor mask = AttentionReference.keepFirst(b, tk, new int[]{20, 0});
         Result got = gpu(be, q, k, v, mask, g);
         for (Tensor t : new Tensor[]{got.out, got.lse, got.dq, got.dk, got.dv})
             for (float x : t.toFloatArray()) assertTrue(Float.isFinite(x), "non-finite value " + x);
@@ -127,7 +127,7 @@ class FusedAttentionTest {
         int b = 2, h = 3, tq = 45, tk = 29, d = 96;
         Tensor q = rand(r, 1.0, b, tq, h, d), k = rand(r, 1.0, b, tk, h, d), v = rand(r, 1.0, b, tk, h, d);
         Tensor g = rand(r, 1.0, b, tq, h, d);
-        Tensor mask = tailMask(b, tk, new int[]{tk - 3, tk});
+        Tensor mask = AttentionReference.keepFirst(b, tk, new int[]{tk - 3, tk});
         Tensor qt = q.transpose(1, 2), kt = k.transpose(1, 2), vt = v.transpose(1, 2), gt = g.transpose(1, 2);
         Result want = cpu(qt.contiguous(), kt.contiguous(), vt.contiguous(), mask, gt.contiguous(), DType.F64);
 
@@ -186,14 +186,6 @@ class FusedAttentionTest {
         }
     }
 
-    /** [b, tk] mask of ones with each batch row i keeping only its first keep[i] keys. */
-    private static Tensor tailMask(int b, int tk, int[] keep) {
-        float[] m = new float[b * tk];
-        for (int i = 0; i < b; i++)
-            for (int j = 0; j < keep[i]; j++) m[i * tk + j] = 1;
-        return Tensor.of(m, b, tk);
-    }
-
     private static Result gpu(CudaBackend be, Tensor q, Tensor k, Tensor v, Tensor mask, Tensor g) {
         int[] qs = q.shape(), ks = k.shape();
         Tensor qc = q.to(CUDA), kc = k.to(CUDA), vc = v.to(CUDA), gc = g.to(CUDA);
@@ -210,30 +202,6 @@ class FusedAttentionTest {
         Tensor qd = q.to(dtype).detach().requiresGrad(true), kd = k.to(dtype).detach().requiresGrad(true), vd = v.to(dtype).detach().requiresGrad(true);
         Tensor out = Attention.attention(qd, kd, vd, mask, MASK_VALUE);
         out.backward(g.to(dtype));
-        return new Result(out.detach(), logSumExp(qd, kd, mask), qd.grad(), kd.grad(), vd.grad());
-    }
-
-    /** log Σ_j exp(S_ij) of S = q kᵀ/√d + (1 − mask)·maskValue, per row, in float64 on the CPU. */
-    private static Tensor logSumExp(Tensor q, Tensor k, Tensor mask) {
-        int b = q.size(0), h = q.size(1), tq = q.size(2), d = q.size(3), tk = k.size(2);
-        double[] s;
-        try (var ng = GradMode.noGrad()) {
-            s = q.to(DType.F64).matmul(k.to(DType.F64).mT()).mul(1 / Math.sqrt(d)).toDoubleArray();
-        }
-        double[] m = mask == null ? null : mask.toDoubleArray();
-        double[] lse = new double[b * h * tq];
-        for (int row = 0; row < lse.length; row++) {
-            int bi = row / (h * tq);
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < tk; j++) {
-                double x = s[row * tk + j] + (m == null ? 0 : (1 - m[bi * tk + j]) * MASK_VALUE);
-                s[row * tk + j] = x;
-                max = Math.max(max, x);
-            }
-            double sum = 0;
-            for (int j = 0; j < tk; j++) sum += Math.exp(s[row * tk + j] - max);
-            lse[row] = max + Math.log(sum);
-        }
-        return Tensor.of(lse, b, h, tq);
+        return new Result(out.detach(), AttentionReference.logSumExp(qd, kd, mask, MASK_VALUE), qd.grad(), kd.grad(), vd.grad());
     }
 }
