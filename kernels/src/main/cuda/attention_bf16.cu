@@ -3,8 +3,8 @@
 // Semantics of attention.cu's forward without dropout, for each (b, h):
 //   S = q k^T * scale + (1 - keyMask[b,j]) * maskValue,  O = softmax_j(S) v,  LSE_i = log sum_j exp(S_ij).
 // Tensors contiguous: q/out [BH,Tq,D] bf16, k/v [BH,Tk,D] bf16, lse [BH,Tq] fp32, keyMask [B,Tk]
-// fp32 or null. D = 64 or 96 (entry points per D). No dropout: the bf16 path is for the forward at
-// inference and for benchmarking against SDPA; training keeps the fp32 kernels of attention.cu.
+// fp32 or null. D = 64 or 96 (entry points per D). Its backward is attention_bf16_bwd.cu. No dropout:
+// training with dropout on the probabilities (BERT) runs the fp32 kernels of attention.cu.
 //
 // Algorithm and launch: grid (ceil(Tq/64), BH over y*z), 128 threads = 4 warps; each warp owns 16
 // query rows of the block's 64, whose Q fragments it keeps in registers for the whole key loop.
@@ -25,35 +25,10 @@
 // bandwidth (512 bytes per pair of mma). Global traffic is small: every K/V tile serves 64 rows.
 // Not yet run on a GPU: checked on the CPU by kernels/src/test/emu (the CUDA operations emulated from
 // their PTX ISA definitions) against the engine's attention on bf16-rounded inputs.
-#include "common.cuh"
-#include "tensor_core.cuh"
+#include "attention_bf16.cuh"
 
-#define GW_ATB_THREADS 128
 #define GW_ATB_BQ 64  // query rows per block (16 per warp)
 #define GW_ATB_BK 64  // keys per tile
-
-__device__ __forceinline__ int gw_atb_bh() { return blockIdx.z * gridDim.y + blockIdx.y; }
-
-// Score bias of key `key` in log2 units: (1 - mask) * maskValue * log2(e), 0 without a mask, and
-// -inf past Tk (the partial last tile), so those keys get probability exactly 0.
-__device__ __forceinline__ float gw_atb_bias(const float* mask, int b, int key, int Tk, float maskValue) {
-  const float LOG2E = 1.4426950408889634f;
-  if (key >= Tk) return -INFINITY;
-  if (mask == nullptr) return 0.f;
-  return (1.f - mask[(long long)b * Tk + key]) * maskValue * LOG2E;
-}
-
-// Rows [row0, row0 + 64) of a row-major [n, D] bf16 matrix into shared memory (row stride LD),
-// asynchronously, 16 bytes per copy; rows at or past n are zero-filled.
-template <int D, int LD>
-__device__ __forceinline__ void gw_atb_load_tile(uint16_t* dst, const uint16_t* __restrict__ src, int row0, int n) {
-  constexpr int CH = D / 8;  // 16-byte chunks per row
-  for (int e = threadIdx.x; e < GW_ATB_BK * CH; e += GW_ATB_THREADS) {
-    int r = e / CH, c = e - r * CH;
-    bool ok = row0 + r < n;
-    gw_cp_async16(dst + r * LD + c * 8, ok ? src + (long long)(row0 + r) * D + c * 8 : src, ok);
-  }
-}
 
 template <int D>
 __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const uint16_t* __restrict__ k,
@@ -73,8 +48,7 @@ __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const
   if (bh >= BH) return;
   const int b = bh / H, q0 = blockIdx.x * BQ;
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
-  const int mi = lane >> 3, mr = lane & 7;  // which ldmatrix matrix / row this lane addresses
-  const float sl2 = scale * 1.4426950408889634f;
+  const float sl2 = scale * GW_ATB_LOG2E;
   const uint16_t* kb = k + (long long)bh * Tk * D;
   const uint16_t* vb = v + (long long)bh * Tk * D;
 
@@ -88,9 +62,9 @@ __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const
       *reinterpret_cast<uint4*>(Qs + r * LD + c * 8) = val;
     }
   }
-  gw_atb_load_tile<D, LD>(Ks, kb, 0, Tk);
+  gw_atb_load_tile<BK, D, LD>(Ks, kb, 0, Tk);
   gw_cp_async_commit();
-  gw_atb_load_tile<D, LD>(Vs, vb, 0, Tk);
+  gw_atb_load_tile<BK, D, LD>(Vs, vb, 0, Tk);
   gw_cp_async_commit();
   if (tid < BK) Bs[tid] = gw_atb_bias(mask, b, tid, Tk, maskValue);
 
@@ -104,33 +78,13 @@ __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const
   for (int j = 0; j < ntiles; j++) {
     gw_cp_async_wait<1>();  // K(j) has landed (V(j) may still be in flight)
     __syncthreads();
-    if (j == 0) {
-      const uint16_t* r0 = Qs + (warp * 16 + g) * LD + 2 * t;
-      const uint16_t* r1 = r0 + 8 * LD;
-#pragma unroll
-      for (int kk = 0; kk < KD; kk++) {
-        qf[kk][0] = *reinterpret_cast<const uint32_t*>(r0 + kk * 16);
-        qf[kk][1] = *reinterpret_cast<const uint32_t*>(r1 + kk * 16);
-        qf[kk][2] = *reinterpret_cast<const uint32_t*>(r0 + kk * 16 + 8);
-        qf[kk][3] = *reinterpret_cast<const uint32_t*>(r1 + kk * 16 + 8);
-      }
-    }
+    if (j == 0) gw_frag_a_load<KD>(qf, Qs + warp * 16 * LD, LD, true, true);
 
-    // S = Q K^T: per k-step, one ldmatrix.x4 gives the B fragments of two 8-key n-tiles
-    // (matrices: keys +0..7 at d +0 and +8, keys +8..15 at d +0 and +8).
+    // S = Q K^T (K fragments by ldmatrix from the tile)
     float s[NS][4];
 #pragma unroll
     for (int n = 0; n < NS; n++) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.f;
-#pragma unroll
-    for (int kk = 0; kk < KD; kk++) {
-#pragma unroll
-      for (int np = 0; np < NS / 2; np++) {
-        uint32_t r[4];
-        gw_ldmatrix_x4(r, Ks + (np * 16 + (mi >> 1) * 8 + mr) * LD + kk * 16 + (mi & 1) * 8);
-        gw_mma_bf16_16816(s[2 * np], qf[kk], r[0], r[1]);
-        gw_mma_bf16_16816(s[2 * np + 1], qf[kk], r[2], r[3]);
-      }
-    }
+    gw_warp_mma_abt<KD, NS, LD>(s, qf, Ks);
 
     // Online softmax in log2 units; thread (g, t) holds keys 8n + 2t + {0, 1} of rows g and g+8.
     float mx[2] = {m[0], m[1]};
@@ -158,40 +112,31 @@ __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const
       o[n][2] *= alpha[1];
       o[n][3] *= alpha[1];
     }
-    uint32_t pf[BK / 16][4];  // P as the A fragments of P V, one per 16-key k-step
 #pragma unroll
     for (int n = 0; n < NS; n++) {
-      float p0 = exp2f(s[n][0] - m[0]), p1 = exp2f(s[n][1] - m[0]);
-      float p2 = exp2f(s[n][2] - m[1]), p3 = exp2f(s[n][3] - m[1]);
-      l[0] += p0 + p1;
-      l[1] += p2 + p3;
-      pf[n >> 1][(n & 1) * 2] = gw_bf16x2(p0, p1);
-      pf[n >> 1][(n & 1) * 2 + 1] = gw_bf16x2(p2, p3);
+      s[n][0] = exp2f(s[n][0] - m[0]);
+      s[n][1] = exp2f(s[n][1] - m[0]);
+      s[n][2] = exp2f(s[n][2] - m[1]);
+      s[n][3] = exp2f(s[n][3] - m[1]);
+      l[0] += s[n][0] + s[n][1];
+      l[1] += s[n][2] + s[n][3];
     }
+    uint32_t pf[BK / 16][4];  // P as the A fragments of P V, one per 16-key k-step
+    gw_frag_c_to_a<BK / 16>(pf, s);
 
     gw_cp_async_wait<0>();  // V(j) has landed
     __syncthreads();        // ... for every thread; and every warp is done with K(j) and Bs(j)
     if (j + 1 < ntiles) {
-      gw_atb_load_tile<D, LD>(Ks, kb, (j + 1) * BK, Tk);
+      gw_atb_load_tile<BK, D, LD>(Ks, kb, (j + 1) * BK, Tk);
       gw_cp_async_commit();
       if (tid < BK) Bs[tid] = gw_atb_bias(mask, b, (j + 1) * BK + tid, Tk, maskValue);
     }
 
-    // O += P V: per 16-key k-step, one ldmatrix.x4.trans gives the B fragments of two 8-column
-    // n-tiles (matrices: keys +0..7 and +8..15 at d +0, the same at d +8).
-#pragma unroll
-    for (int kk = 0; kk < BK / 16; kk++) {
-#pragma unroll
-      for (int dp = 0; dp < ND / 2; dp++) {
-        uint32_t r[4];
-        gw_ldmatrix_x4_trans(r, Vs + (kk * 16 + (mi & 1) * 8 + mr) * LD + dp * 16 + (mi >> 1) * 8);
-        gw_mma_bf16_16816(o[2 * dp], pf[kk], r[0], r[1]);
-        gw_mma_bf16_16816(o[2 * dp + 1], pf[kk], r[2], r[3]);
-      }
-    }
+    // O += P V (V fragments by ldmatrix.trans: V needs no transposed copy)
+    gw_warp_mma_ab<BK / 16, ND, LD>(o, pf, Vs);
     __syncthreads();  // every warp is done with V(j)
     if (j + 1 < ntiles) {
-      gw_atb_load_tile<D, LD>(Vs, vb, (j + 1) * BK, Tk);
+      gw_atb_load_tile<BK, D, LD>(Vs, vb, (j + 1) * BK, Tk);
       gw_cp_async_commit();
     }
   }

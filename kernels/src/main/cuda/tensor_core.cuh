@@ -9,6 +9,8 @@
 // So the C fragments of two adjacent n-tiles, rounded to bf16 and packed in pairs, are exactly the A
 // fragment of the next product over those 16 columns (how P = softmax(S) feeds P V without shared memory).
 //
+// Below the instructions: warp-level tile products built from them, shared by the attention kernels.
+//
 // Built with -DGW_HOST_EMU by the CPU emulator (kernels/src/test/emu/cuda_emu.h), which defines the
 // same functions from these layouts so the kernels can be run and checked without a GPU.
 #pragma once
@@ -58,3 +60,68 @@ __device__ __forceinline__ void gw_cp_async_commit() { asm volatile("cp.async.co
 template <int N>
 __device__ __forceinline__ void gw_cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N) : "memory"); }
 #endif
+
+// ------------------------------------------------------------------------- warp-level tile products
+// A warp's 16-row operand A lives in registers as KS k-steps of fragments; the other operand B is a
+// bf16 tile in shared memory, row-major with row stride LD elements (LD*2 a multiple of 16 bytes, and
+// LD = width + 8 keeps ldmatrix free of bank conflicts). NT (n-tiles of 8 columns) must be even: one
+// ldmatrix.x4 serves two n-tiles.
+
+// c[16 x 8NT] += a[16 x 16KS] * b^T, b [8NT rows][16KS columns] (b's rows are c's columns: Q K^T).
+// Per k-step the x4 load takes b rows +0..7 at columns +0 and +8, then rows +8..15 at +0 and +8.
+template <int KS, int NT, int LD>
+__device__ __forceinline__ void gw_warp_mma_abt(float (&c)[NT][4], const uint32_t (&a)[KS][4], const uint16_t* b) {
+  const int lane = threadIdx.x & 31, mi = lane >> 3, mr = lane & 7;
+#pragma unroll
+  for (int kk = 0; kk < KS; kk++)
+#pragma unroll
+    for (int np = 0; np < NT / 2; np++) {
+      uint32_t r[4];
+      gw_ldmatrix_x4(r, b + (np * 16 + (mi >> 1) * 8 + mr) * LD + kk * 16 + (mi & 1) * 8);
+      gw_mma_bf16_16816(c[2 * np], a[kk], r[0], r[1]);
+      gw_mma_bf16_16816(c[2 * np + 1], a[kk], r[2], r[3]);
+    }
+}
+
+// c[16 x 8NT] += a[16 x 16KS] * b, b [16KS rows][8NT columns] (P V). Per k-step the transposing x4
+// load takes b rows +0..7 and +8..15 at columns +0, then the same at +8.
+template <int KS, int NT, int LD>
+__device__ __forceinline__ void gw_warp_mma_ab(float (&c)[NT][4], const uint32_t (&a)[KS][4], const uint16_t* b) {
+  const int lane = threadIdx.x & 31, mi = lane >> 3, mr = lane & 7;
+#pragma unroll
+  for (int kk = 0; kk < KS; kk++)
+#pragma unroll
+    for (int np = 0; np < NT / 2; np++) {
+      uint32_t r[4];
+      gw_ldmatrix_x4_trans(r, b + (kk * 16 + (mi & 1) * 8 + mr) * LD + np * 16 + (mi >> 1) * 8);
+      gw_mma_bf16_16816(c[2 * np], a[kk], r[0], r[1]);
+      gw_mma_bf16_16816(c[2 * np + 1], a[kk], r[2], r[3]);
+    }
+}
+
+// The fp32 C fragments of a 16 x 16KS tile, rounded to bf16, as the A fragments of a product over
+// its columns (two adjacent n-tiles make one k-step).
+template <int KS>
+__device__ __forceinline__ void gw_frag_c_to_a(uint32_t (&a)[KS][4], const float (&c)[2 * KS][4]) {
+#pragma unroll
+  for (int n = 0; n < 2 * KS; n++) {
+    a[n >> 1][(n & 1) * 2] = gw_bf16x2(c[n][0], c[n][1]);
+    a[n >> 1][(n & 1) * 2 + 1] = gw_bf16x2(c[n][2], c[n][3]);
+  }
+}
+
+// A fragments of 16 rows of a row-major bf16 matrix m (shared or global; row stride ld elements),
+// columns 0 .. 16KS; rows g and g+8 read as zeros unless ok0 / ok1.
+template <int KS>
+__device__ __forceinline__ void gw_frag_a_load(uint32_t (&a)[KS][4], const uint16_t* m, long long ld, bool ok0, bool ok1) {
+  const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+  const uint16_t* r0 = m + g * ld + 2 * t;
+  const uint16_t* r1 = r0 + 8 * ld;
+#pragma unroll
+  for (int kk = 0; kk < KS; kk++) {
+    a[kk][0] = ok0 ? *reinterpret_cast<const uint32_t*>(r0 + kk * 16) : 0u;
+    a[kk][1] = ok1 ? *reinterpret_cast<const uint32_t*>(r1 + kk * 16) : 0u;
+    a[kk][2] = ok0 ? *reinterpret_cast<const uint32_t*>(r0 + kk * 16 + 8) : 0u;
+    a[kk][3] = ok1 ? *reinterpret_cast<const uint32_t*>(r1 + kk * 16 + 8) : 0u;
+  }
+}

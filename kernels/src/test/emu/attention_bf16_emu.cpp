@@ -1,11 +1,14 @@
-// Runs attention_bf16.cu's forward kernels under the CPU emulation (cuda_emu.h), for
-// AttentionBf16EmulationTest:  attention_bf16_emu D B H Tq Tk maskValue DIR
+// Runs the bf16 attention kernels (attention_bf16.cu forward, attention_bf16_bwd.cu backward) under
+// the CPU emulation (cuda_emu.h), for AttentionBf16EmulationTest:
+//   attention_bf16_emu D B H Tq Tk maskValue DIR
 // reads DIR/q.bin, k.bin, v.bin (bf16 bits, little-endian, [B*H, T, D]) and DIR/mask.bin if present
 // (float32 [B, Tk]); writes DIR/out.bin (bf16 [B*H, Tq, D]) and DIR/lse.bin (float32 [B*H, Tq]).
-// The grid is the one FusedAttention.forwardBf16 launches.
+// With DIR/dout.bin (bf16 [B*H, Tq, D]) it also runs the backward on the forward's out and lse and
+// writes DIR/dq.bin, dk.bin, dv.bin (float32). The grids are the ones FusedAttentionBf16 launches.
 #include <math.h>
 #include "cuda_emu.h"
 #include "attention_bf16.cu"
+#include "attention_bf16_bwd.cu"
 
 #include <cstdio>
 #include <cstdlib>
@@ -56,5 +59,27 @@ int main(int argc, char** argv) {
   });
   write(dir + "/out.bin", out);
   write(dir + "/lse.bin", lse);
+
+  auto dout = read<uint16_t>(dir + "/dout.bin", (size_t)BH * Tq * D, false);
+  if (dout.empty()) return 0;
+  int rows = BH * Tq;
+  std::vector<float> delta(rows, NAN), dq((size_t)rows * D, NAN), dk((size_t)BH * Tk * D, NAN), dv((size_t)BH * Tk * D, NAN);
+  gw_emu::launch(dim3{(unsigned)((rows + 3) / 4), 1, 1}, GW_ATB_THREADS,
+                 [&] { gw_attention_bf16_bwd_preprocess(dout.data(), out.data(), delta.data(), rows, D); });
+  gw_emu::launch(dim3{(unsigned)((Tk + GW_ATB_BWD_BK - 1) / GW_ATB_BWD_BK), (unsigned)BH, 1}, GW_ATB_THREADS, [&] {
+    if (D == 64)
+      gw_attention_bf16_bwd_dkv_d64(q.data(), k.data(), v.data(), mp, dout.data(), lse.data(), delta.data(), dk.data(), dv.data(), Tq, Tk, H, BH, scale, maskValue);
+    else
+      gw_attention_bf16_bwd_dkv_d96(q.data(), k.data(), v.data(), mp, dout.data(), lse.data(), delta.data(), dk.data(), dv.data(), Tq, Tk, H, BH, scale, maskValue);
+  });
+  gw_emu::launch(dim3{(unsigned)((Tq + GW_ATB_DQ_BQ - 1) / GW_ATB_DQ_BQ), (unsigned)BH, 1}, GW_ATB_THREADS, [&] {
+    if (D == 64)
+      gw_attention_bf16_bwd_dq_d64(q.data(), k.data(), v.data(), mp, dout.data(), lse.data(), delta.data(), dq.data(), Tq, Tk, H, BH, scale, maskValue);
+    else
+      gw_attention_bf16_bwd_dq_d96(q.data(), k.data(), v.data(), mp, dout.data(), lse.data(), delta.data(), dq.data(), Tq, Tk, H, BH, scale, maskValue);
+  });
+  write(dir + "/dq.bin", dq);
+  write(dir + "/dk.bin", dk);
+  write(dir + "/dv.bin", dv);
   return 0;
 }

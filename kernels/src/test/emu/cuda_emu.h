@@ -111,6 +111,12 @@ inline float __shfl_xor_sync(unsigned, float v, int laneMask) {
   return r;
 }
 
+inline float __uint_as_float(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
 inline unsigned __umulhi(unsigned a, unsigned b) { return (unsigned)(((uint64_t)a * b) >> 32); }
 
 // ---- tensor_core.cuh, emulated

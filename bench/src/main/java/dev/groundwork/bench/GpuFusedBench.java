@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  *       _drop kernels regenerate the Philox mask in every pass).</li>
  *   <li>{@code attn_bf16_fwd:B,h,T,d}: the tensor-core forward (attention_bf16.cu) on bf16 q, k, v
  *       converted once in setup, bf16 output: the peer's bf16 {@code scaled_dot_product_attention}
- *       row. Same FLOPs; half the bytes.</li>
+ *       row. Same FLOPs; half the bytes. {@code attn_bf16_fwd_bwd:...} adds the backward
+ *       (attention_bf16_bwd.cu) from a bf16 gradient of ones, as the peer's {@code .sum().backward()}
+ *       gives; fp32 gradients.</li>
  *   <li>{@code matchmap:B,T,P,D}: stage-2 loss forward+backward (matchmap.cu + the two-way
  *       cross-entropy); FLOPs 3·2·B²·T·P·D; the O(B²·T) state is reported as peak allocator memory.</li>
  *   <li>{@code bilinear:B,O,S,K}: L2-normalised relation matrices, scores (bilinear_relation.cu),
@@ -41,14 +43,16 @@ public class GpuFusedBench {
     @Param({"attn_fwd:32,12,128,64", "attn_fwd_bwd:32,12,128,64", "attn_drop_fwd_bwd:32,12,128,64",
             "attn_fwd:32,12,512,64", "attn_fwd_bwd:32,12,512,64", "attn_drop_fwd_bwd:32,12,512,64",
             "attn_fwd:180,8,32,96", "attn_fwd_bwd:180,8,32,96",
-            "attn_bf16_fwd:32,12,128,64", "attn_bf16_fwd:32,12,512,64", "attn_bf16_fwd:180,8,32,96", "matchmap:180,32,196,768", "bilinear:180,32,32,115"})
+            "attn_bf16_fwd:32,12,128,64", "attn_bf16_fwd:32,12,512,64", "attn_bf16_fwd:180,8,32,96",
+            "attn_bf16_fwd_bwd:32,12,128,64", "attn_bf16_fwd_bwd:32,12,512,64", "attn_bf16_fwd_bwd:180,8,32,96", "matchmap:180,32,196,768", "bilinear:180,32,32,115"})
     public String workload;
 
     private CudaBackend be;
     private String kind;
     private int[] n;
     private Tensor a, b, c, nwords, lse;
-    private DeviceBuffer qb, kb, vb, ob;
+    private DeviceBuffer qb, kb, vb, ob, gb;
+    private Tensor dq, dk, dv;
     private FusedAttentionBf16.Dims dims;
     private final dev.groundwork.engine.random.Generator dropout = new dev.groundwork.engine.random.Generator(5);
 
@@ -67,7 +71,7 @@ public class GpuFusedBench {
                 b = randn(2, n[0], n[1], n[2], n[3]);
                 c = randn(3, n[0], n[1], n[2], n[3]);
             }
-            case "attn_bf16_fwd" -> {
+            case "attn_bf16_fwd", "attn_bf16_fwd_bwd" -> {
                 dims = new FusedAttentionBf16.Dims(n[0], n[1], n[2], n[2], n[3]);
                 try (Tensor q = randn(1, n[0], n[1], n[2], n[3]); Tensor k = randn(2, n[0], n[1], n[2], n[3]);
                      Tensor v = randn(3, n[0], n[1], n[2], n[3])) {
@@ -77,6 +81,15 @@ public class GpuFusedBench {
                 }
                 ob = be.scratch(2L * n[0] * n[1] * n[2] * n[3]);
                 lse = Tensor.zeros(DType.F32, Device.cuda(0), n[0], n[1], n[2]);
+                if (kind.equals("attn_bf16_fwd_bwd")) {
+                    try (Tensor ones = Tensor.zeros(DType.F32, Device.cuda(0), n[0], n[1], n[2], n[3])) {
+                        be.fill(ones, 1);
+                        gb = GlueKernels.toBf16(be, ones);
+                    }
+                    dq = Tensor.zeros(DType.F32, Device.cuda(0), n[0], n[1], n[2], n[3]);
+                    dk = Tensor.zeros(DType.F32, Device.cuda(0), n[0], n[1], n[2], n[3]);
+                    dv = Tensor.zeros(DType.F32, Device.cuda(0), n[0], n[1], n[2], n[3]);
+                }
             }
             case "matchmap" -> {   // B, T, P, D
                 a = randn(1, n[0], n[3], n[2]);
@@ -108,6 +121,10 @@ public class GpuFusedBench {
             switch (kind) {
                 case "attn_fwd" -> F.attention(a, b, c, null, -10000);
                 case "attn_bf16_fwd" -> FusedAttentionBf16.forward(be, dims, qb, kb, vb, null, -10000, ob, lse);
+                case "attn_bf16_fwd_bwd" -> {
+                    FusedAttentionBf16.forward(be, dims, qb, kb, vb, null, -10000, ob, lse);
+                    FusedAttentionBf16.backward(be, dims, qb, kb, vb, null, -10000, ob, lse, gb, dq, dk, dv);
+                }
                 case "attn_fwd_bwd" -> F.attention(a, b, c, null, -10000).sum().backward();
                 case "attn_drop_fwd_bwd" -> F.attention(a, b, c, null, -10000, 0.1, true, dropout).sum().backward();
                 case "matchmap" -> {
@@ -128,8 +145,8 @@ public class GpuFusedBench {
     @TearDown
     public void tearDown() {
         System.out.printf("%n[%s] peak allocated %.2f GB%n", workload, be.memoryStats().peakAllocatedBytes() / 1e9);
-        for (Tensor t : new Tensor[]{a, b, c, nwords, lse}) if (t != null) t.close();
-        for (DeviceBuffer d : new DeviceBuffer[]{qb, kb, vb, ob}) if (d != null) d.close();
+        for (Tensor t : new Tensor[]{a, b, c, nwords, lse, dq, dk, dv}) if (t != null) t.close();
+        for (DeviceBuffer d : new DeviceBuffer[]{qb, kb, vb, ob, gb}) if (d != null) d.close();
         be.emptyCache();
     }
 }

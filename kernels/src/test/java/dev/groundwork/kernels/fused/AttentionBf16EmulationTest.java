@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * ({@link FusedAttentionBf16Test}).
  */
 class AttentionBf16EmulationTest {
-    private static final double MASK_VALUE = -10000;
+    private static final double MASK_VALUE = -10000, GRAD_TOL = 5e-3;
     private static Path binary;
 
     @BeforeAll
@@ -46,24 +46,41 @@ class AttentionBf16EmulationTest {
         int b = 2, h = 2;
         SplittableRandom r = new SplittableRandom(1000L * d + 10L * tq + tk + (masked ? 7 : 0));
         Tensor q = Bf16.round(rand(r, 1.0, b, h, tq, d)), k = Bf16.round(rand(r, 1.0, b, h, tk, d)), v = Bf16.round(rand(r, 1.0, b, h, tk, d));
+        Tensor g = Bf16.round(rand(r, 1.0, b, h, tq, d));
         Tensor mask = masked ? AttentionReference.keepFirst(b, tk, new int[]{tk, Math.max(1, tk * 3 / 5)}) : null;
         Emulator.writeBf16(dir.resolve("q.bin"), q);
         Emulator.writeBf16(dir.resolve("k.bin"), k);
         Emulator.writeBf16(dir.resolve("v.bin"), v);
+        Emulator.writeBf16(dir.resolve("dout.bin"), g);
         if (mask != null) Emulator.writeF32(dir.resolve("mask.bin"), mask);
         Emulator.run(binary, d, b, h, tq, tk, MASK_VALUE, dir);
 
         Tensor out = Emulator.readBf16(dir.resolve("out.bin"), b, h, tq, d), lse = Emulator.readF32(dir.resolve("lse.bin"), b, h, tq);
-        Tensor want;
-        try (var ng = GradMode.noGrad()) {
-            want = Attention.attention(q.to(DType.F64), k.to(DType.F64), v.to(DType.F64), mask, MASK_VALUE);
-        }
+        Tensor qd = q.to(DType.F64).detach().requiresGrad(true), kd = k.to(DType.F64).detach().requiresGrad(true),
+                vd = v.to(DType.F64).detach().requiresGrad(true);
+        Tensor want = Attention.attention(qd, kd, vd, mask, MASK_VALUE);
+        want.backward(g.to(DType.F64));
+        want = want.detach();
         // bf16 output: rounding the exact result alone costs ~2^-9 relative per element; P in bf16 for
         // P V adds less. A wrong fragment, tile or mask index costs O(1).
         double roundingOnly = relL2(Bf16.round(want.to(DType.F32)), want);
         double e = relL2(out, want);
+        System.out.printf("d=%d Tq=%d Tk=%d mask=%s: out %.2e (rounding alone %.2e)", d, tq, tk, masked, e, roundingOnly);
         assertTrue(e <= 3 * roundingOnly + 1e-3, "out: relative L2 error " + e + " (rounding the exact result alone: " + roundingOnly + ")");
         assertClose("lse", lse, AttentionReference.logSumExp(q, k, mask, MASK_VALUE), 2e-6);
+
+        // Backward from the kernel's own bf16 out and lse. P and dS are rounded to bf16 for their
+        // products, and Delta comes from the rounded out: errors of a few 2^-9, against O(1) for a bug.
+        String[] names = {"dq", "dk", "dv"};
+        Tensor[] grads = {qd.grad(), kd.grad(), vd.grad()};
+        int[][] shapes = {{b, h, tq, d}, {b, h, tk, d}, {b, h, tk, d}};
+        for (int i = 0; i < 3; i++) {
+            Tensor got = Emulator.readF32(dir.resolve(names[i] + ".bin"), shapes[i]);
+            double ge = relL2(got, grads[i]);
+            System.out.printf(", %s %.2e", names[i], ge);
+            assertTrue(ge <= GRAD_TOL, names[i] + ": relative L2 error " + ge + " exceeds " + GRAD_TOL);
+        }
+        System.out.println();
     }
 
     @Test
