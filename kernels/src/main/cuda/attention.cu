@@ -49,6 +49,7 @@
 // its 7 tile products). Registers (ptxas, sm_90): fwd 128 (D=64) / 160 (D=96), dkv 128 / 118,
 // dq 128 / 100, no spills.
 #include "common.cuh"
+#include "attention_drop.cuh"
 
 #define GW_ATT_THREADS 128
 #define GW_ATT_BK 32  // key tile of every kernel
@@ -62,31 +63,6 @@ __device__ __forceinline__ float gw_att_bias(const float* mask, int b, int key, 
   if (key >= Tk) return -INFINITY;
   if (mask == nullptr) return 0.f;
   return __fmul_rn(1.f - mask[(long long)b * Tk + key], maskValue);
-}
-
-// Dropout on the probabilities: keep probability, 1/keep as float, and the Philox (seed, offset).
-struct GwAttDrop {
-  double keep;
-  float inv;
-  unsigned long long seed, offset;
-};
-
-__device__ __forceinline__ GwAttDrop gw_att_drop(double keep, unsigned long long seed, unsigned long long offset) {
-  GwAttDrop d;
-  d.keep = keep;
-  d.inv = (float)(1.0 / keep);
-  d.seed = seed;
-  d.offset = offset;
-  return d;
-}
-
-// Z of probability (bh, row, key): 1/keep if kept, 0 if dropped. DROP is a template parameter so the
-// kernels without dropout compile exactly as before (no Philox code, no extra registers).
-template <bool DROP>
-__device__ __forceinline__ float gw_att_z(const GwAttDrop& dr, int bh, int row, int key, int Tq, int Tk) {
-  if (!DROP) return 1.f;
-  long long i = ((long long)bh * Tq + row) * Tk + key;
-  return gw_keep(dr.seed, dr.offset, i, dr.keep) ? dr.inv : 0.f;
 }
 
 // The score as the CPU computes it: (q.k) * scale, rounded, then + bias, rounded (no FMA contraction).

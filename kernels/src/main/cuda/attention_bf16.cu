@@ -1,10 +1,11 @@
 // Fused multi-head attention forward on tensor cores: bf16 q, k, v, fp32 accumulation and softmax,
 // bf16 output (what torch's scaled_dot_product_attention computes under bf16), FlashAttention-2 style.
-// Semantics of attention.cu's forward without dropout, for each (b, h):
+// Semantics of attention.cu's forward, for each (b, h):
 //   S = q k^T * scale + (1 - keyMask[b,j]) * maskValue,  O = softmax_j(S) v,  LSE_i = log sum_j exp(S_ij).
 // Tensors contiguous: q/out [BH,Tq,D] bf16, k/v [BH,Tk,D] bf16, lse [BH,Tq] fp32, keyMask [B,Tk]
-// fp32 or null. D = 64 or 96 (entry points per D). Its backward is attention_bf16_bwd.cu. No dropout:
-// training with dropout on the probabilities (BERT) runs the fp32 kernels of attention.cu.
+// fp32 or null. D = 64 or 96 (entry points per D). Its backward is attention_bf16_bwd.cu. The *_drop
+// kernels add inverted dropout on the probabilities, O = (P * Z) v, Z regenerated from Philox
+// (attention_drop.cuh) as in attention.cu; LSE and the row sums stay those of P before dropout.
 //
 // Algorithm and launch: grid (ceil(Tq/64), BH over y*z), 128 threads = 4 warps; each warp owns 16
 // query rows of the block's 64, whose Q fragments it keeps in registers for the whole key loop.
@@ -23,6 +24,7 @@
 // What bounds it: the tensor-core issue rate of mma.sync and, next to it, exp2 on the SFU (one per
 // score: at D=64 the 16x64 S tile of a warp costs 1024 exp2 against 64 mma), plus ldmatrix
 // bandwidth (512 bytes per pair of mma). Global traffic is small: every K/V tile serves 64 rows.
+// Registers (ptxas, sm_90): 127 (D=64) / 167 (D=96), _drop 126 / 172, no spills.
 // Not yet run on a GPU: checked on the CPU by kernels/src/test/emu (the CUDA operations emulated from
 // their PTX ISA definitions) against the engine's attention on bf16-rounded inputs.
 #include "attention_bf16.cuh"
@@ -30,11 +32,11 @@
 #define GW_ATB_BQ 64  // query rows per block (16 per warp)
 #define GW_ATB_BK 64  // keys per tile
 
-template <int D>
+template <int D, bool DROP>
 __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const uint16_t* __restrict__ k,
                                            const uint16_t* __restrict__ v, const float* __restrict__ mask,
                                            uint16_t* __restrict__ out, float* __restrict__ lse,
-                                           int Tq, int Tk, int H, int BH, float scale, float maskValue) {
+                                           int Tq, int Tk, int H, int BH, float scale, float maskValue, GwAttDrop dr) {
   constexpr int BQ = GW_ATB_BQ, BK = GW_ATB_BK, LD = D + 8;
   constexpr int KD = D / 16;  // k-steps of Q K^T
   constexpr int ND = D / 8;   // n-tiles of O
@@ -48,6 +50,7 @@ __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const
   if (bh >= BH) return;
   const int b = bh / H, q0 = blockIdx.x * BQ;
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
+  const int row0 = q0 + warp * 16 + g, row1 = row0 + 8;  // this thread's two query rows
   const float sl2 = scale * GW_ATB_LOG2E;
   const uint16_t* kb = k + (long long)bh * Tk * D;
   const uint16_t* vb = v + (long long)bh * Tk * D;
@@ -118,8 +121,15 @@ __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const
       s[n][1] = exp2f(s[n][1] - m[0]);
       s[n][2] = exp2f(s[n][2] - m[1]);
       s[n][3] = exp2f(s[n][3] - m[1]);
-      l[0] += s[n][0] + s[n][1];
+      l[0] += s[n][0] + s[n][1];  // l sums the probabilities before dropout
       l[1] += s[n][2] + s[n][3];
+      if (DROP) {
+        int key = j * BK + n * 8 + 2 * t;
+        s[n][0] *= gw_att_z<DROP>(dr, bh, row0, key, Tq, Tk);
+        s[n][1] *= gw_att_z<DROP>(dr, bh, row0, key + 1, Tq, Tk);
+        s[n][2] *= gw_att_z<DROP>(dr, bh, row1, key, Tq, Tk);
+        s[n][3] *= gw_att_z<DROP>(dr, bh, row1, key + 1, Tq, Tk);
+      }
     }
     uint32_t pf[BK / 16][4];  // P as the A fragments of P V, one per 16-key k-step
     gw_frag_c_to_a<BK / 16>(pf, s);
@@ -148,7 +158,6 @@ __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const
     l[r] += __shfl_xor_sync(0xffffffffu, l[r], 2);
   }
   const float inv0 = 1.f / l[0], inv1 = 1.f / l[1];
-  const int row0 = q0 + warp * 16 + g, row1 = row0 + 8;
   uint16_t* ob = out + (long long)bh * Tq * D;
 #pragma unroll
   for (int n = 0; n < ND; n++) {
@@ -163,11 +172,17 @@ __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const
   }
 }
 
-#define GW_ATB_ENTRY(D)                                                                                                 \
-  extern "C" __global__ void __launch_bounds__(GW_ATB_THREADS) gw_attention_bf16_fwd_d##D(                              \
-      const uint16_t* q, const uint16_t* k, const uint16_t* v, const float* mask, uint16_t* out, float* lse, int Tq, \
-      int Tk, int H, int BH, float scale, float maskValue) {                                                            \
-    gw_atb_fwd<D>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue);                                           \
+// Entry points per head dim: plain, and *_drop taking (keep, seed, offset) (DROP is a template
+// parameter, so the plain kernels carry no Philox code).
+#define GW_ATB_FWD_ARGS const uint16_t *q, const uint16_t *k, const uint16_t *v, const float *mask, uint16_t *out, float *lse, \
+                        int Tq, int Tk, int H, int BH, float scale, float maskValue
+#define GW_ATB_ENTRY(D)                                                                                                  \
+  extern "C" __global__ void __launch_bounds__(GW_ATB_THREADS) gw_attention_bf16_fwd_d##D(GW_ATB_FWD_ARGS) {           \
+    gw_atb_fwd<D, false>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue, gw_att_drop(1.0, 0, 0));              \
+  }                                                                                                                      \
+  extern "C" __global__ void __launch_bounds__(GW_ATB_THREADS)                                                          \
+      gw_attention_bf16_fwd_drop_d##D(GW_ATB_FWD_ARGS, double keep, unsigned long long seed, unsigned long long offset) { \
+    gw_atb_fwd<D, true>(q, k, v, mask, out, lse, Tq, Tk, H, BH, scale, maskValue, gw_att_drop(keep, seed, offset));      \
   }
 GW_ATB_ENTRY(64)
 GW_ATB_ENTRY(96)

@@ -3,6 +3,7 @@
 #pragma once
 #include "common.cuh"
 #include "tensor_core.cuh"
+#include "attention_drop.cuh"
 
 #define GW_ATB_THREADS 128  // 4 warps, every kernel
 #define GW_ATB_LOG2E 1.4426950408889634f

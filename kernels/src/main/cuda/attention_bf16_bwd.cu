@@ -1,6 +1,7 @@
 // Backward of the tensor-core attention forward (attention_bf16.cu): bf16 q, k, v, out and dout,
-// fp32 lse; fp32 gradients dq, dk, dv. Same math as attention.cu's backward without dropout:
-//   Delta_i = rowsum(dO_i * O_i),  P = exp(S - LSE),  dV = P^T dO,  dP = dO V^T,  dS = P (dP - Delta),
+// fp32 lse; fp32 gradients dq, dk, dv. Same math as attention.cu's backward:
+//   Delta_i = rowsum(dO_i * O_i),  P = exp(S - LSE),  dV = (P Z)^T dO,  dP = (dO V^T) Z,
+//   dS = P (dP - Delta),  with Z the dropout factors (1 without dropout; *_drop kernels regenerate it),
 //   dQ = dS K * scale,  dK = dS^T Q * scale,
 // with every product on mma.m16n8k16 (bf16 operands, fp32 accumulation): P and dS are rounded to bf16
 // as the A operands of their products, as FlashAttention-2 does. Layouts: q/out/dout [BH,Tq,D] bf16,
@@ -22,6 +23,9 @@
 //       no memset, no atomics, deterministic.
 // Shared memory: dkv 2 x BQ x (D+8) bf16 + 2 BQ floats (18.9 KB at D=64, 13.6 KB at D=96); dq 2 x 64 x
 // (D+8) bf16 + 64 floats (18.7 KB, 26.9 KB). Single-buffered: resident blocks hide the load latency.
+// Registers (ptxas, sm_90): dkv 169 (D=64) / 238 (D=96), dq 130 / 182, no spills; the _drop variants
+// (one Philox4x32-10 per probability, interleaved by the compiler) reach 242-254, and dq_drop_d96
+// spills 16 bytes.
 // What bounds it: mma issue, and one exp2 per score per kernel. Not yet run on a GPU: checked on the
 // CPU by kernels/src/test/emu against the engine's attention on bf16-rounded inputs.
 #include "attention_bf16.cuh"
@@ -47,12 +51,12 @@ extern "C" __global__ void gw_attention_bf16_bwd_preprocess(const uint16_t* dout
   if (lane == 0) delta[row] = s;
 }
 
-template <int D, int BQ>
+template <int D, int BQ, bool DROP>
 __device__ __forceinline__ void gw_atb_bwd_dkv(const uint16_t* __restrict__ q, const uint16_t* __restrict__ k,
                                                const uint16_t* __restrict__ v, const float* __restrict__ mask,
                                                const uint16_t* __restrict__ dout, const float* __restrict__ lse,
                                                const float* __restrict__ delta, float* __restrict__ dk, float* __restrict__ dv,
-                                               int Tq, int Tk, int H, int BH, float scale, float maskValue) {
+                                               int Tq, int Tk, int H, int BH, float scale, float maskValue, GwAttDrop dr) {
   constexpr int BK = GW_ATB_BWD_BK, LD = D + 8, KD = D / 16, ND = D / 8, NQ = BQ / 8;
   __shared__ __align__(16) uint16_t Qs[BQ * LD];
   __shared__ __align__(16) uint16_t dOs[BQ * LD];
@@ -103,8 +107,9 @@ __device__ __forceinline__ void gw_atb_bwd_dkv(const uint16_t* __restrict__ q, c
       for (int c = 0; c < 4; c++) {
         int col = n * 8 + 2 * t + (c & 1);
         float p = exp2f(st[n][c] * sl2 + (c < 2 ? bias0 : bias1) - lseS[col]);
-        st[n][c] = p;                              // P^T
-        dpt[n][c] = p * (dpt[n][c] - deltaS[col]);  // dS^T
+        float z = gw_att_z<DROP>(dr, bh, q0 + col, key0 + g + (c >> 1) * 8, Tq, Tk);
+        st[n][c] = p * z;                              // (P Z)^T
+        dpt[n][c] = p * (dpt[n][c] * z - deltaS[col]);  // dS^T
       }
     uint32_t pf[BQ / 16][4], sf[BQ / 16][4];
     gw_frag_c_to_a<BQ / 16>(pf, st);
@@ -129,12 +134,12 @@ __device__ __forceinline__ void gw_atb_bwd_dkv(const uint16_t* __restrict__ q, c
   }
 }
 
-template <int D>
+template <int D, bool DROP>
 __device__ __forceinline__ void gw_atb_bwd_dq(const uint16_t* __restrict__ q, const uint16_t* __restrict__ k,
                                               const uint16_t* __restrict__ v, const float* __restrict__ mask,
                                               const uint16_t* __restrict__ dout, const float* __restrict__ lse,
                                               const float* __restrict__ delta, float* __restrict__ dq,
-                                              int Tq, int Tk, int H, int BH, float scale, float maskValue) {
+                                              int Tq, int Tk, int H, int BH, float scale, float maskValue, GwAttDrop dr) {
   constexpr int BQ = GW_ATB_DQ_BQ, BK = GW_ATB_BWD_BK, LD = D + 8, KD = D / 16, ND = D / 8, NS = BK / 8;
   __shared__ __align__(16) uint16_t Ks[BK * LD];
   __shared__ __align__(16) uint16_t Vs[BK * LD];
@@ -178,8 +183,10 @@ __device__ __forceinline__ void gw_atb_bwd_dq(const uint16_t* __restrict__ q, co
     for (int n = 0; n < NS; n++)
 #pragma unroll
       for (int c = 0; c < 4; c++) {
+        int key = k0 + n * 8 + 2 * t + (c & 1);
         float p = exp2f(s[n][c] * sl2 + Bs[n * 8 + 2 * t + (c & 1)] - (c < 2 ? lse0 : lse1));
-        dp[n][c] = p * (dp[n][c] - (c < 2 ? dl0 : dl1));  // dS
+        float z = gw_att_z<DROP>(dr, bh, c < 2 ? row0 : row1, key, Tq, Tk);
+        dp[n][c] = p * (dp[n][c] * z - (c < 2 ? dl0 : dl1));  // dS
       }
     uint32_t sf[BK / 16][4];
     gw_frag_c_to_a<BK / 16>(sf, dp);
@@ -198,14 +205,27 @@ __device__ __forceinline__ void gw_atb_bwd_dq(const uint16_t* __restrict__ q, co
 #define GW_ATB_BWD_IN const uint16_t *q, const uint16_t *k, const uint16_t *v, const float *mask, const uint16_t *dout, \
                       const float *lse, const float *delta
 #define GW_ATB_BWD_SIZES int Tq, int Tk, int H, int BH, float scale, float maskValue
+#define GW_ATB_DROP_STATE double keep, unsigned long long seed, unsigned long long offset
+// Per head dim: dkv and dq, each plain and *_drop (DROP a template parameter, as in attention.cu).
 #define GW_ATB_BWD_ENTRIES(D)                                                                                              \
   extern "C" __global__ void __launch_bounds__(GW_ATB_THREADS)                                                            \
       gw_attention_bf16_bwd_dkv_d##D(GW_ATB_BWD_IN, float* dk, float* dv, GW_ATB_BWD_SIZES) {                              \
-    gw_atb_bwd_dkv<D, GW_ATB_BWD_BQ_D##D>(q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue);     \
+    gw_atb_bwd_dkv<D, GW_ATB_BWD_BQ_D##D, false>(q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue, \
+                                                 gw_att_drop(1.0, 0, 0));                                                  \
+  }                                                                                                                        \
+  extern "C" __global__ void __launch_bounds__(GW_ATB_THREADS)                                                            \
+      gw_attention_bf16_bwd_dkv_drop_d##D(GW_ATB_BWD_IN, float* dk, float* dv, GW_ATB_BWD_SIZES, GW_ATB_DROP_STATE) {      \
+    gw_atb_bwd_dkv<D, GW_ATB_BWD_BQ_D##D, true>(q, k, v, mask, dout, lse, delta, dk, dv, Tq, Tk, H, BH, scale, maskValue,  \
+                                                gw_att_drop(keep, seed, offset));                                          \
   }                                                                                                                        \
   extern "C" __global__ void __launch_bounds__(GW_ATB_THREADS)                                                            \
       gw_attention_bf16_bwd_dq_d##D(GW_ATB_BWD_IN, float* dq, GW_ATB_BWD_SIZES) {                                          \
-    gw_atb_bwd_dq<D>(q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue);                                \
+    gw_atb_bwd_dq<D, false>(q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue, gw_att_drop(1.0, 0, 0)); \
+  }                                                                                                                        \
+  extern "C" __global__ void __launch_bounds__(GW_ATB_THREADS)                                                            \
+      gw_attention_bf16_bwd_dq_drop_d##D(GW_ATB_BWD_IN, float* dq, GW_ATB_BWD_SIZES, GW_ATB_DROP_STATE) {                  \
+    gw_atb_bwd_dq<D, true>(q, k, v, mask, dout, lse, delta, dq, Tq, Tk, H, BH, scale, maskValue,                          \
+                           gw_att_drop(keep, seed, offset));                                                               \
   }
 GW_ATB_BWD_ENTRIES(64)
 GW_ATB_BWD_ENTRIES(96)

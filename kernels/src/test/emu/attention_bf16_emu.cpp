@@ -1,6 +1,6 @@
 // Runs the bf16 attention kernels (attention_bf16.cu forward, attention_bf16_bwd.cu backward) under
 // the CPU emulation (cuda_emu.h), for AttentionBf16EmulationTest:
-//   attention_bf16_emu D B H Tq Tk maskValue DIR
+//   attention_bf16_emu D B H Tq Tk maskValue keep seed offset DIR   (keep < 1: the *_drop kernels)
 // reads DIR/q.bin, k.bin, v.bin (bf16 bits, little-endian, [B*H, T, D]) and DIR/mask.bin if present
 // (float32 [B, Tk]); writes DIR/out.bin (bf16 [B*H, Tq, D]) and DIR/lse.bin (float32 [B*H, Tq]).
 // With DIR/dout.bin (bf16 [B*H, Tq, D]) it also runs the backward on the forward's out and lse and
@@ -36,10 +36,13 @@ static void write(const std::string& path, const std::vector<T>& v) {
 }
 
 int main(int argc, char** argv) {
-  if (argc != 8) { std::fprintf(stderr, "usage: %s D B H Tq Tk maskValue DIR\n", argv[0]); return 2; }
+  if (argc != 11) { std::fprintf(stderr, "usage: %s D B H Tq Tk maskValue keep seed offset DIR\n", argv[0]); return 2; }
   int D = std::atoi(argv[1]), B = std::atoi(argv[2]), H = std::atoi(argv[3]), Tq = std::atoi(argv[4]), Tk = std::atoi(argv[5]);
   float maskValue = std::strtof(argv[6], nullptr);
-  std::string dir = argv[7];
+  double keep = std::strtod(argv[7], nullptr);
+  unsigned long long seed = std::strtoull(argv[8], nullptr, 10), offset = std::strtoull(argv[9], nullptr, 10);
+  const bool drop = keep < 1;
+  std::string dir = argv[10];
   if (D != 64 && D != 96) { std::fprintf(stderr, "head dim %d: only 64 and 96 are built\n", D); return 2; }
   int BH = B * H;
   auto q = read<uint16_t>(dir + "/q.bin", (size_t)BH * Tq * D, true);
@@ -52,10 +55,11 @@ int main(int argc, char** argv) {
   float scale = (float)(1.0 / std::sqrt((double)D));
   dim3 grid{(unsigned)((Tq + GW_ATB_BQ - 1) / GW_ATB_BQ), (unsigned)BH, 1};
   gw_emu::launch(grid, GW_ATB_THREADS, [&] {
-    if (D == 64)
-      gw_attention_bf16_fwd_d64(q.data(), k.data(), v.data(), mp, out.data(), lse.data(), Tq, Tk, H, BH, scale, maskValue);
-    else
-      gw_attention_bf16_fwd_d96(q.data(), k.data(), v.data(), mp, out.data(), lse.data(), Tq, Tk, H, BH, scale, maskValue);
+#define GW_EMU_FWD(D_)                                                                                                     \
+  if (drop) gw_attention_bf16_fwd_drop_d##D_(q.data(), k.data(), v.data(), mp, out.data(), lse.data(), Tq, Tk, H, BH, scale, \
+                                             maskValue, keep, seed, offset);                                                 \
+  else gw_attention_bf16_fwd_d##D_(q.data(), k.data(), v.data(), mp, out.data(), lse.data(), Tq, Tk, H, BH, scale, maskValue);
+    if (D == 64) { GW_EMU_FWD(64) } else { GW_EMU_FWD(96) }
   });
   write(dir + "/out.bin", out);
   write(dir + "/lse.bin", lse);
@@ -67,16 +71,16 @@ int main(int argc, char** argv) {
   gw_emu::launch(dim3{(unsigned)((rows + 3) / 4), 1, 1}, GW_ATB_THREADS,
                  [&] { gw_attention_bf16_bwd_preprocess(dout.data(), out.data(), delta.data(), rows, D); });
   gw_emu::launch(dim3{(unsigned)((Tk + GW_ATB_BWD_BK - 1) / GW_ATB_BWD_BK), (unsigned)BH, 1}, GW_ATB_THREADS, [&] {
-    if (D == 64)
-      gw_attention_bf16_bwd_dkv_d64(q.data(), k.data(), v.data(), mp, dout.data(), lse.data(), delta.data(), dk.data(), dv.data(), Tq, Tk, H, BH, scale, maskValue);
-    else
-      gw_attention_bf16_bwd_dkv_d96(q.data(), k.data(), v.data(), mp, dout.data(), lse.data(), delta.data(), dk.data(), dv.data(), Tq, Tk, H, BH, scale, maskValue);
+#define GW_EMU_BWD(name, D_, ...)                                                                                          \
+  if (drop) name##_drop_d##D_(q.data(), k.data(), v.data(), mp, dout.data(), lse.data(), delta.data(), __VA_ARGS__, Tq, Tk, H, \
+                              BH, scale, maskValue, keep, seed, offset);                                                 \
+  else name##_d##D_(q.data(), k.data(), v.data(), mp, dout.data(), lse.data(), delta.data(), __VA_ARGS__, Tq, Tk, H, BH, scale, maskValue);
+    if (D == 64) { GW_EMU_BWD(gw_attention_bf16_bwd_dkv, 64, dk.data(), dv.data()) }
+    else { GW_EMU_BWD(gw_attention_bf16_bwd_dkv, 96, dk.data(), dv.data()) }
   });
   gw_emu::launch(dim3{(unsigned)((Tq + GW_ATB_DQ_BQ - 1) / GW_ATB_DQ_BQ), (unsigned)BH, 1}, GW_ATB_THREADS, [&] {
-    if (D == 64)
-      gw_attention_bf16_bwd_dq_d64(q.data(), k.data(), v.data(), mp, dout.data(), lse.data(), delta.data(), dq.data(), Tq, Tk, H, BH, scale, maskValue);
-    else
-      gw_attention_bf16_bwd_dq_d96(q.data(), k.data(), v.data(), mp, dout.data(), lse.data(), delta.data(), dq.data(), Tq, Tk, H, BH, scale, maskValue);
+    if (D == 64) { GW_EMU_BWD(gw_attention_bf16_bwd_dq, 64, dq.data()) }
+    else { GW_EMU_BWD(gw_attention_bf16_bwd_dq, 96, dq.data()) }
   });
   write(dir + "/dq.bin", dq);
   write(dir + "/dk.bin", dk);

@@ -6,6 +6,7 @@ import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.engine.tensor.TensorScope;
 import dev.groundwork.kernels.backend.CudaBackend;
+import dev.groundwork.kernels.fused.FusedAttention;
 import dev.groundwork.kernels.fused.FusedAttentionBf16;
 import dev.groundwork.kernels.fused.GlueKernels;
 import dev.groundwork.kernels.memory.DeviceBuffer;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *       converted once in setup, bf16 output: the peer's bf16 {@code scaled_dot_product_attention}
  *       row. Same FLOPs; half the bytes. {@code attn_bf16_fwd_bwd:...} adds the backward
  *       (attention_bf16_bwd.cu) from a bf16 gradient of ones, as the peer's {@code .sum().backward()}
- *       gives; fp32 gradients.</li>
+ *       gives; fp32 gradients. {@code attn_bf16_drop_fwd_bwd:...} with dropout 0.1 on the probabilities.</li>
  *   <li>{@code matchmap:B,T,P,D}: stage-2 loss forward+backward (matchmap.cu + the two-way
  *       cross-entropy); FLOPs 3·2·B²·T·P·D; the O(B²·T) state is reported as peak allocator memory.</li>
  *   <li>{@code bilinear:B,O,S,K}: L2-normalised relation matrices, scores (bilinear_relation.cu),
@@ -44,7 +45,8 @@ public class GpuFusedBench {
             "attn_fwd:32,12,512,64", "attn_fwd_bwd:32,12,512,64", "attn_drop_fwd_bwd:32,12,512,64",
             "attn_fwd:180,8,32,96", "attn_fwd_bwd:180,8,32,96",
             "attn_bf16_fwd:32,12,128,64", "attn_bf16_fwd:32,12,512,64", "attn_bf16_fwd:180,8,32,96",
-            "attn_bf16_fwd_bwd:32,12,128,64", "attn_bf16_fwd_bwd:32,12,512,64", "attn_bf16_fwd_bwd:180,8,32,96", "matchmap:180,32,196,768", "bilinear:180,32,32,115"})
+            "attn_bf16_fwd_bwd:32,12,128,64", "attn_bf16_fwd_bwd:32,12,512,64", "attn_bf16_fwd_bwd:180,8,32,96",
+            "attn_bf16_drop_fwd_bwd:32,12,128,64", "attn_bf16_drop_fwd_bwd:32,12,512,64", "matchmap:180,32,196,768", "bilinear:180,32,32,115"})
     public String workload;
 
     private CudaBackend be;
@@ -71,7 +73,7 @@ public class GpuFusedBench {
                 b = randn(2, n[0], n[1], n[2], n[3]);
                 c = randn(3, n[0], n[1], n[2], n[3]);
             }
-            case "attn_bf16_fwd", "attn_bf16_fwd_bwd" -> {
+            case "attn_bf16_fwd", "attn_bf16_fwd_bwd", "attn_bf16_drop_fwd_bwd" -> {
                 dims = new FusedAttentionBf16.Dims(n[0], n[1], n[2], n[2], n[3]);
                 try (Tensor q = randn(1, n[0], n[1], n[2], n[3]); Tensor k = randn(2, n[0], n[1], n[2], n[3]);
                      Tensor v = randn(3, n[0], n[1], n[2], n[3])) {
@@ -81,7 +83,7 @@ public class GpuFusedBench {
                 }
                 ob = be.scratch(2L * n[0] * n[1] * n[2] * n[3]);
                 lse = Tensor.zeros(DType.F32, Device.cuda(0), n[0], n[1], n[2]);
-                if (kind.equals("attn_bf16_fwd_bwd")) {
+                if (!kind.equals("attn_bf16_fwd")) {
                     try (Tensor ones = Tensor.zeros(DType.F32, Device.cuda(0), n[0], n[1], n[2], n[3])) {
                         be.fill(ones, 1);
                         gb = GlueKernels.toBf16(be, ones);
@@ -124,6 +126,11 @@ public class GpuFusedBench {
                 case "attn_bf16_fwd_bwd" -> {
                     FusedAttentionBf16.forward(be, dims, qb, kb, vb, null, -10000, ob, lse);
                     FusedAttentionBf16.backward(be, dims, qb, kb, vb, null, -10000, ob, lse, gb, dq, dk, dv);
+                }
+                case "attn_bf16_drop_fwd_bwd" -> {   // a fresh Philox offset per step, as training draws
+                    FusedAttention.Drop drop = new FusedAttention.Drop(0.9, dropout.seed(), dropout.reserve((long) n[0] * n[1] * n[2] * n[2]));
+                    FusedAttentionBf16.forward(be, dims, qb, kb, vb, null, -10000, drop, ob, lse);
+                    FusedAttentionBf16.backward(be, dims, qb, kb, vb, null, -10000, drop, ob, lse, gb, dq, dk, dv);
                 }
                 case "attn_fwd_bwd" -> F.attention(a, b, c, null, -10000).sum().backward();
                 case "attn_drop_fwd_bwd" -> F.attention(a, b, c, null, -10000, 0.1, true, dropout).sum().backward();

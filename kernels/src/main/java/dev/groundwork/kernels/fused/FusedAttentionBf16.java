@@ -15,11 +15,10 @@ import static dev.groundwork.kernels.backend.CudaBackend.addr;
 /**
  * Host side of attention_bf16.cu and attention_bf16_bwd.cu: fused attention on tensor cores, bf16
  * q, k, v, output and output gradient with fp32 accumulation and softmax, fp32 gradients;
- * {@link FusedAttention}'s semantics without dropout.
+ * {@link FusedAttention}'s semantics, dropout on the probabilities included ({@link FusedAttention.Drop}).
  * The engine has no bf16 tensors, so q, k, v and out are raw device buffers of bf16 elements in
  * [B,H,T,d] order (made by {@link GlueKernels#toBf16} and read back by {@link GlueKernels#fromBf16});
  * the mask [B,Tk] (CUDA, any dtype), lse [B,H,Tq] and the gradients (CUDA F32) are tensors.
- * Dropout on the probabilities is not built for bf16; BERT training with it runs the fp32 kernels.
  */
 public final class FusedAttentionBf16 {
     private FusedAttentionBf16() {}
@@ -48,12 +47,18 @@ public final class FusedAttentionBf16 {
         int gridZ() { return (bh() + gridY() - 1) / gridY(); }
     }
 
-    /**
-     * out = softmax(q kᵀ/√d + (1 − keyMask)·maskValue) v in bf16, and the scores' row log-sum-exp
-     * (fp32) into lse.
-     */
+    /** {@link #forward(CudaBackend, Dims, DeviceBuffer, DeviceBuffer, DeviceBuffer, Tensor, double, FusedAttention.Drop, DeviceBuffer, Tensor)} without dropout. */
     public static void forward(CudaBackend be, Dims s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, Tensor keyMask, double maskValue,
                                DeviceBuffer out, Tensor lse) {
+        forward(be, s, q, k, v, keyMask, maskValue, FusedAttention.Drop.NONE, out, lse);
+    }
+
+    /**
+     * out = dropout(softmax(q kᵀ/√d + (1 − keyMask)·maskValue)) v in bf16, and the scores' row
+     * log-sum-exp (fp32, before dropout) into lse.
+     */
+    public static void forward(CudaBackend be, Dims s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, Tensor keyMask, double maskValue,
+                               FusedAttention.Drop drop, DeviceBuffer out, Tensor lse) {
         String what = "attention bf16 forward";
         size(what, "q", q, s.qBytes());
         size(what, "k", k, s.kBytes());
@@ -65,10 +70,10 @@ public final class FusedAttentionBf16 {
         Tensor md = maskF32(be, keyMask);
         Tensor ld = lse.isContiguous() ? lse : be.empty(DType.F32, lse.shape());
         try {
-            be.launcher().launch(MODULE, "gw_attention_bf16_fwd_d" + s.d, (s.tq + QUERY_TILE - 1) / QUERY_TILE, s.gridY(), s.gridZ(), THREADS, 1, 1, 0,
-                    new KernelArgs().ptr(q.address()).ptr(k.address()).ptr(v.address()).ptr(md == null ? 0 : addr(md))
+            be.launcher().launch(MODULE, drop.kernel("bf16_fwd", s.d), (s.tq + QUERY_TILE - 1) / QUERY_TILE, s.gridY(), s.gridZ(), THREADS, 1, 1, 0,
+                    drop.append(new KernelArgs().ptr(q.address()).ptr(k.address()).ptr(v.address()).ptr(md == null ? 0 : addr(md))
                             .ptr(out.address()).ptr(addr(ld))
-                            .i32(s.tq).i32(s.tk).i32(s.h).i32(s.bh()).f32(scale(s.d)).f32((float) maskValue));
+                            .i32(s.tq).i32(s.tk).i32(s.h).i32(s.bh()).f32(scale(s.d)).f32((float) maskValue)));
             if (ld != lse) be.copy(ld, lse);
         } finally {
             CudaBackend.closeIfCopy(md, keyMask);
@@ -76,13 +81,20 @@ public final class FusedAttentionBf16 {
         }
     }
 
-    /**
-     * Gradients of {@link #forward} given its out and lse and gradOut = dL/dout (bf16): dq, dk, dv
-     * (CUDA F32, shaped like q, k, v; each nullable to skip it), overwritten, not accumulated.
-     * Deterministic: dQ comes from its own kernel, no atomics.
-     */
+    /** {@link #backward(CudaBackend, Dims, DeviceBuffer, DeviceBuffer, DeviceBuffer, Tensor, double, FusedAttention.Drop, DeviceBuffer, Tensor, DeviceBuffer, Tensor, Tensor, Tensor)} without dropout. */
     public static void backward(CudaBackend be, Dims s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, Tensor keyMask, double maskValue,
                                 DeviceBuffer out, Tensor lse, DeviceBuffer gradOut, Tensor dq, Tensor dk, Tensor dv) {
+        backward(be, s, q, k, v, keyMask, maskValue, FusedAttention.Drop.NONE, out, lse, gradOut, dq, dk, dv);
+    }
+
+    /**
+     * Gradients of {@link #forward} given its out and lse (and the same drop, whose mask is
+     * regenerated) and gradOut = dL/dout (bf16): dq, dk, dv (CUDA F32, shaped like q, k, v; each
+     * nullable to skip it), overwritten, not accumulated. Deterministic: dQ comes from its own
+     * kernel, no atomics.
+     */
+    public static void backward(CudaBackend be, Dims s, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, Tensor keyMask, double maskValue,
+                                FusedAttention.Drop drop, DeviceBuffer out, Tensor lse, DeviceBuffer gradOut, Tensor dq, Tensor dk, Tensor dv) {
         String what = "attention bf16 backward";
         size(what, "q", q, s.qBytes());
         size(what, "k", k, s.kBytes());
@@ -107,13 +119,13 @@ public final class FusedAttentionBf16 {
             be.launcher().launch(MODULE_BWD, "gw_attention_bf16_bwd_preprocess", (rows + 3) / 4, 1, 1, THREADS, 1, 1, 0,
                     new KernelArgs().ptr(gradOut.address()).ptr(out.address()).ptr(delta.address()).i32(rows).i32(s.d));
             if (dk != null || dv != null)
-                be.launcher().launch(MODULE_BWD, "gw_attention_bf16_bwd_dkv_d" + s.d, (s.tk + BWD_KEY_TILE - 1) / BWD_KEY_TILE, s.gridY(), s.gridZ(),
-                        THREADS, 1, 1, 0, inputs(q, k, v, md, gradOut, ld, delta).ptr(dk == null ? 0 : addr(dkd)).ptr(dv == null ? 0 : addr(dvd))
-                                .i32(s.tq).i32(s.tk).i32(s.h).i32(s.bh()).f32(scale(s.d)).f32((float) maskValue));
+                be.launcher().launch(MODULE_BWD, drop.kernel("bf16_bwd_dkv", s.d), (s.tk + BWD_KEY_TILE - 1) / BWD_KEY_TILE, s.gridY(), s.gridZ(),
+                        THREADS, 1, 1, 0, drop.append(inputs(q, k, v, md, gradOut, ld, delta).ptr(dk == null ? 0 : addr(dkd)).ptr(dv == null ? 0 : addr(dvd))
+                                .i32(s.tq).i32(s.tk).i32(s.h).i32(s.bh()).f32(scale(s.d)).f32((float) maskValue)));
             if (dq != null)
-                be.launcher().launch(MODULE_BWD, "gw_attention_bf16_bwd_dq_d" + s.d, (s.tq + DQ_QUERY_TILE - 1) / DQ_QUERY_TILE, s.gridY(), s.gridZ(),
-                        THREADS, 1, 1, 0, inputs(q, k, v, md, gradOut, ld, delta).ptr(addr(dqd))
-                                .i32(s.tq).i32(s.tk).i32(s.h).i32(s.bh()).f32(scale(s.d)).f32((float) maskValue));
+                be.launcher().launch(MODULE_BWD, drop.kernel("bf16_bwd_dq", s.d), (s.tq + DQ_QUERY_TILE - 1) / DQ_QUERY_TILE, s.gridY(), s.gridZ(),
+                        THREADS, 1, 1, 0, drop.append(inputs(q, k, v, md, gradOut, ld, delta).ptr(addr(dqd))
+                                .i32(s.tq).i32(s.tk).i32(s.h).i32(s.bh()).f32(scale(s.d)).f32((float) maskValue)));
             if (dq != null && dqd != dq) be.copy(dqd, dq);
             if (dk != null && dkd != dk) be.copy(dkd, dk);
             if (dv != null && dvd != dv) be.copy(dvd, dv);

@@ -2,6 +2,7 @@ package dev.groundwork.kernels.fused;
 
 import dev.groundwork.engine.autograd.GradMode;
 import dev.groundwork.engine.ops.Attention;
+import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Bf16;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Tensor;
@@ -34,15 +35,17 @@ class AttentionBf16EmulationTest {
         binary = Emulator.build("attention_bf16_emu", dir);
     }
 
-    @ParameterizedTest(name = "d={0} Tq={1} Tk={2} mask={3}")
+    @ParameterizedTest(name = "d={0} Tq={1} Tk={2} mask={3} p={4}")
     @CsvSource({
-            "64, 70, 70, false",    // self-attention, partial second tiles
-            "64, 37, 53, true",     // cross, one partial tile each way
-            "64, 130, 150, true",   // three query tiles, three key tiles
-            "96, 100, 33, true",
-            "96, 5, 130, false",
+            "64, 70, 70, false, 0",     // self-attention, partial second tiles
+            "64, 37, 53, true, 0",      // cross, one partial tile each way
+            "64, 130, 150, true, 0",    // three query tiles, three key tiles
+            "96, 100, 33, true, 0",
+            "96, 5, 130, false, 0",
+            "64, 45, 71, true, 0.3",    // dropout, the Philox offset not 0
+            "96, 70, 100, true, 0.1",
     })
-    void matchesTheEngineOnBf16RoundedInputs(int d, int tq, int tk, boolean masked, @TempDir Path dir) throws Exception {
+    void matchesTheEngineOnBf16RoundedInputs(int d, int tq, int tk, boolean masked, double p, @TempDir Path dir) throws Exception {
         int b = 2, h = 2;
         SplittableRandom r = new SplittableRandom(1000L * d + 10L * tq + tk + (masked ? 7 : 0));
         Tensor q = Bf16.round(rand(r, 1.0, b, h, tq, d)), k = Bf16.round(rand(r, 1.0, b, h, tk, d)), v = Bf16.round(rand(r, 1.0, b, h, tk, d));
@@ -53,19 +56,22 @@ class AttentionBf16EmulationTest {
         Emulator.writeBf16(dir.resolve("v.bin"), v);
         Emulator.writeBf16(dir.resolve("dout.bin"), g);
         if (mask != null) Emulator.writeF32(dir.resolve("mask.bin"), mask);
-        Emulator.run(binary, d, b, h, tq, tk, MASK_VALUE, dir);
+        Generator gen = new Generator(77);
+        gen.reserve(1234);
+        long seed = gen.seed(), offset = gen.offset();
+        Emulator.run(binary, d, b, h, tq, tk, MASK_VALUE, 1 - p, Long.toUnsignedString(seed), Long.toUnsignedString(offset), dir);
 
         Tensor out = Emulator.readBf16(dir.resolve("out.bin"), b, h, tq, d), lse = Emulator.readF32(dir.resolve("lse.bin"), b, h, tq);
         Tensor qd = q.to(DType.F64).detach().requiresGrad(true), kd = k.to(DType.F64).detach().requiresGrad(true),
                 vd = v.to(DType.F64).detach().requiresGrad(true);
-        Tensor want = Attention.attention(qd, kd, vd, mask, MASK_VALUE);
+        Tensor want = p > 0 ? Attention.attention(qd, kd, vd, mask, MASK_VALUE, p, gen) : Attention.attention(qd, kd, vd, mask, MASK_VALUE);
         want.backward(g.to(DType.F64));
         want = want.detach();
         // bf16 output: rounding the exact result alone costs ~2^-9 relative per element; P in bf16 for
         // P V adds less. A wrong fragment, tile or mask index costs O(1).
         double roundingOnly = relL2(Bf16.round(want.to(DType.F32)), want);
         double e = relL2(out, want);
-        System.out.printf("d=%d Tq=%d Tk=%d mask=%s: out %.2e (rounding alone %.2e)", d, tq, tk, masked, e, roundingOnly);
+        System.out.printf("d=%d Tq=%d Tk=%d mask=%s p=%s: out %.2e (rounding alone %.2e)", d, tq, tk, masked, p, e, roundingOnly);
         assertTrue(e <= 3 * roundingOnly + 1e-3, "out: relative L2 error " + e + " (rounding the exact result alone: " + roundingOnly + ")");
         assertClose("lse", lse, AttentionReference.logSumExp(q, k, mask, MASK_VALUE), 2e-6);
 
@@ -92,7 +98,7 @@ class AttentionBf16EmulationTest {
         Emulator.writeBf16(dir.resolve("q.bin"), q);
         Emulator.writeBf16(dir.resolve("k.bin"), k);
         Emulator.writeBf16(dir.resolve("v.bin"), v);
-        Emulator.run(binary, d, b, h, tq, tk, MASK_VALUE, dir);
+        Emulator.run(binary, d, b, h, tq, tk, MASK_VALUE, 1.0, 0, 0, dir);
         Tensor out = Emulator.readBf16(dir.resolve("out.bin"), b, h, tq, d);
         Tensor wrong;
         try (var ng = GradMode.noGrad()) {

@@ -1,6 +1,7 @@
 package dev.groundwork.kernels.fused;
 
 import dev.groundwork.engine.ops.Attention;
+import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Bf16;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Tensor;
@@ -34,22 +35,26 @@ class FusedAttentionBf16Test {
         assertTrue(e.getMessage().contains("q is required"), e.getMessage());
     }
 
-    @ParameterizedTest(name = "d={0} Tq={1} Tk={2} mask={3}")
-    @CsvSource({"64, 70, 70, false", "64, 37, 53, true", "64, 130, 150, true", "64, 512, 512, false",
-                "96, 100, 33, true", "96, 5, 130, false", "96, 32, 32, true"})
-    void matchesTheEngineOnBf16RoundedInputs(int d, int tq, int tk, boolean masked) {
+    @ParameterizedTest(name = "d={0} Tq={1} Tk={2} mask={3} p={4}")
+    @CsvSource({"64, 70, 70, false, 0", "64, 37, 53, true, 0", "64, 130, 150, true, 0", "64, 512, 512, false, 0",
+                "96, 100, 33, true, 0", "96, 5, 130, false, 0", "96, 32, 32, true, 0",
+                "64, 45, 71, true, 0.3", "64, 128, 128, true, 0.1", "96, 70, 100, true, 0.1"})
+    void matchesTheEngineOnBf16RoundedInputs(int d, int tq, int tk, boolean masked, double p) {
         CudaBackend be = requireCuda();
         int b = 2, h = 3;
         SplittableRandom r = new SplittableRandom(1000L * d + 10L * tq + tk + (masked ? 7 : 0));
         Tensor q = rand(r, 1.0, b, h, tq, d), k = rand(r, 1.0, b, h, tk, d), v = rand(r, 1.0, b, h, tk, d);
         Tensor mask = masked ? AttentionReference.keepFirst(b, tk, new int[]{tk, Math.max(1, tk * 3 / 5)}) : null;
         Tensor g = rand(r, 1.0, b, h, tq, d);
-        Tensor[] got = gpu(be, q, k, v, mask, g);
+        Generator gen = new Generator(77);
+        gen.reserve(1234);
+        FusedAttention.Drop drop = p > 0 ? new FusedAttention.Drop(1 - p, gen.seed(), gen.offset()) : FusedAttention.Drop.NONE;
+        Tensor[] got = gpu(be, q, k, v, mask, g, drop);
 
         Tensor qr = Bf16.round(q), kr = Bf16.round(k), vr = Bf16.round(v);
         Tensor qd = qr.to(DType.F64).detach().requiresGrad(true), kd = kr.to(DType.F64).detach().requiresGrad(true),
                 vd = vr.to(DType.F64).detach().requiresGrad(true);
-        Tensor want = Attention.attention(qd, kd, vd, mask, MASK_VALUE);
+        Tensor want = p > 0 ? Attention.attention(qd, kd, vd, mask, MASK_VALUE, p, gen) : Attention.attention(qd, kd, vd, mask, MASK_VALUE);
         want.backward(Bf16.round(g).to(DType.F64));
         want = want.detach();
         double roundingOnly = relL2(Bf16.round(want.to(DType.F32)), want);
@@ -58,7 +63,7 @@ class FusedAttentionBf16Test {
 
         // The fp32 kernel on the same rounded inputs gives the same log-sum-exp to fp32 rounding.
         Tensor out32 = be.empty(DType.F32, b, h, tq, d), lse32 = be.empty(DType.F32, b, h, tq);
-        FusedAttention.forward(be, qr.to(CUDA), kr.to(CUDA), vr.to(CUDA), mask == null ? null : mask.to(CUDA), MASK_VALUE, out32, lse32);
+        FusedAttention.forward(be, qr.to(CUDA), kr.to(CUDA), vr.to(CUDA), mask == null ? null : mask.to(CUDA), MASK_VALUE, drop, out32, lse32);
         assertClose("lse vs fp32 kernel", got[1], lse32, 1e-5);
         assertClose("out vs fp32 kernel", got[0], out32, 3 * roundingOnly + 1e-3);
 
@@ -69,7 +74,7 @@ class FusedAttentionBf16Test {
     }
 
     /** out (float32, from bf16), lse, dq, dk, dv of the bf16 kernels; q, k, v, g rounded to bf16 on the device. */
-    private static Tensor[] gpu(CudaBackend be, Tensor q, Tensor k, Tensor v, Tensor mask, Tensor g) {
+    private static Tensor[] gpu(CudaBackend be, Tensor q, Tensor k, Tensor v, Tensor mask, Tensor g, FusedAttention.Drop drop) {
         var dims = new FusedAttentionBf16.Dims(q.size(0), q.size(1), q.size(2), k.size(2), q.size(3));
         Tensor qc = q.to(CUDA), kc = k.to(CUDA), vc = v.to(CUDA);
         Tensor lse = be.empty(DType.F32, dims.b(), dims.h(), dims.tq()), out = be.empty(DType.F32, q.shape());
@@ -77,10 +82,10 @@ class FusedAttentionBf16Test {
              DeviceBuffer vb = GlueKernels.toBf16(be, vc); DeviceBuffer gb = GlueKernels.toBf16(be, g.to(CUDA));
              DeviceBuffer ob = be.scratch(2L * q.numel())) {
             Tensor mc = mask == null ? null : mask.to(CUDA);
-            FusedAttentionBf16.forward(be, dims, qb, kb, vb, mc, MASK_VALUE, ob, lse);
+            FusedAttentionBf16.forward(be, dims, qb, kb, vb, mc, MASK_VALUE, drop, ob, lse);
             GlueKernels.fromBf16(be, ob, out);
             Tensor dq = be.empty(DType.F32, q.shape()), dk = be.empty(DType.F32, k.shape()), dv = be.empty(DType.F32, v.shape());
-            FusedAttentionBf16.backward(be, dims, qb, kb, vb, mc, MASK_VALUE, ob, lse, gb, dq, dk, dv);
+            FusedAttentionBf16.backward(be, dims, qb, kb, vb, mc, MASK_VALUE, drop, ob, lse, gb, dq, dk, dv);
             return new Tensor[]{out, lse, dq, dk, dv};
         }
     }
