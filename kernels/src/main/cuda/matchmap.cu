@@ -32,6 +32,8 @@
 // gw_matchmap_bwd_language: block per kept row r (grid-stride), threads over d, loop over images i:
 //   dlang[c,t,d] = sum_i dS[i,r] * imageT[i, p*(i,r), d]. imageT = image as [B,P,D] (a transposed copy
 //   the host makes), so every read is a coalesced D-vector. Rows t >= n_c are zeroed by the host.
+//   The copy is made for a chunk of images at a time (at most 16 MiB; launches accumulate in image
+//   order): at B=180, P=196, D=768 a whole copy would be 108 MB, a third of the loss's peak memory.
 #include "common.cuh"
 
 #define MM_RT 64       // kept rows per block tile
@@ -211,22 +213,25 @@ gw_matchmap_bwd_image(const float* __restrict__ language, const float* __restric
   for (int d = tid; d < D; d += MM_BWD_THREADS) dimage[((long long)i * D + d) * P + p] = acc[d];
 }
 
-// Grid-stride over kept rows (one block per row), block = threads over d. imageT [B,P,D];
-// dlang [B*T, D], pre-zeroed (rows t >= n_c stay zero).
+// Grid-stride over kept rows (one block per row), block = threads over d. Images [i0, i1) only:
+// imageT [i1-i0, P, D] holds them; the sum continues from dlang's value when accumulate != 0, so
+// consecutive image chunks add in the same order as one pass over all B. dlang [B*T, D], pre-zeroed
+// (rows t >= n_c stay zero).
 extern "C" __global__ void gw_matchmap_bwd_language(const float* __restrict__ imageT, const float* __restrict__ dsim,
                                                     const int* __restrict__ sarg, const int* __restrict__ rowmap,
                                                     const int* __restrict__ offsets, const long long* __restrict__ nwords,
-                                                    int B, int T, int D, int P, int rcap, float* __restrict__ dlang) {
+                                                    int B, int T, int D, int P, int rcap, int i0, int i1, int accumulate,
+                                                    float* __restrict__ dlang) {
   const int nrows = offsets[B];
   for (int r = blockIdx.x; r < nrows; r += gridDim.x) {
     int src = rowmap[r], c = src / T;
     float n = (float)mm_words(nwords, c, T);
     for (int d = threadIdx.x; d < D; d += blockDim.x) {
-      float a = 0.f;
-      for (int i = 0; i < B; i++) {
+      float a = accumulate ? dlang[(long long)src * D + d] : 0.f;
+      for (int i = i0; i < i1; i++) {
         int p = sarg[(long long)i * rcap + r];
         float g = dsim[(long long)i * B + c] / n;
-        a = fmaf(g, imageT[((long long)i * P + p) * D + d], a);
+        a = fmaf(g, imageT[((long long)(i - i0) * P + p) * D + d], a);
       }
       dlang[(long long)src * D + d] = a;
     }

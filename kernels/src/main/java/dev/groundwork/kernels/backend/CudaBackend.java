@@ -32,6 +32,11 @@ import static jcuda.driver.JCudaDriver.*;
  * <p>TF32: GEMMs and convolutions use TF32 tensor cores by default (10-bit mantissa inputs, fp32
  * accumulation), as PyTorch did by default before 1.12; {@code GW_TF32=0} or {@link #setTf32}
  * turns it off for bit-closer fp32.
+ *
+ * <p>bf16 attention: with {@code GW_ATTENTION_BF16=1} or {@link #setAttentionBf16}, the fused
+ * attention behind {@code F.attention} runs the tensor-core kernels (attention_bf16*.cu): q, k, v and
+ * the output gradient rounded to bf16, fp32 accumulation, the output rounded to bf16 and returned as
+ * float32, fp32 gradients. Off by default: those kernels have not yet run on a GPU.
  */
 public final class CudaBackend implements Backend, FusedKernels {
     private final Device device;
@@ -43,6 +48,7 @@ public final class CudaBackend implements Backend, FusedKernels {
     private final String cudnnUnavailable;
     private final CudaConv conv;
     private volatile boolean tf32;
+    private volatile boolean attentionBf16;
 
     CudaBackend(int index) {
         this.device = Device.cuda(index);
@@ -66,6 +72,8 @@ public final class CudaBackend implements Backend, FusedKernels {
         this.conv = new CudaConv(this);
         String env = System.getenv("GW_TF32");
         this.tf32 = env == null || !(env.equals("0") || env.equalsIgnoreCase("false"));
+        String att = System.getenv("GW_ATTENTION_BF16");
+        this.attentionBf16 = att != null && (att.equals("1") || att.equalsIgnoreCase("true"));
     }
 
     // ------------------------------------------------------------------ plumbing
@@ -91,6 +99,11 @@ public final class CudaBackend implements Backend, FusedKernels {
     public boolean tf32() { return tf32; }
 
     public void setTf32(boolean on) { this.tf32 = on; }
+
+    /** Whether F.attention's fused kernel runs in bf16 on tensor cores (see the class comment). */
+    public boolean attentionBf16() { return attentionBf16; }
+
+    public void setAttentionBf16(boolean on) { this.attentionBf16 = on; }
 
     public String deviceName() { return ctx.name(); }
 

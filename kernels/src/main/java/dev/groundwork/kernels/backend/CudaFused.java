@@ -4,6 +4,9 @@ import dev.groundwork.engine.backend.FusedKernels;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.kernels.fused.FusedAttention;
+import dev.groundwork.kernels.fused.FusedAttentionBf16;
+import dev.groundwork.kernels.fused.GlueKernels;
+import dev.groundwork.kernels.memory.DeviceBuffer;
 import dev.groundwork.kernels.fused.FusedBilinearRelation;
 import dev.groundwork.kernels.fused.FusedContrastive;
 import dev.groundwork.kernels.fused.FusedMatchmap;
@@ -60,6 +63,7 @@ final class CudaFused {
         int b = q.size(0), h = q.size(1), tq = q.size(2);
         if (k.size(2) == 0) return null;
         FusedAttention.Drop drop = dropout > 0 ? new FusedAttention.Drop(1 - dropout, seed, offset) : FusedAttention.Drop.NONE;
+        if (be.attentionBf16()) return attentionBf16(be, q, k, v, mask, maskValue, drop);
         Tensor out = be.empty(DType.F32, b, h, tq, d), lse = be.empty(DType.F32, b, h, tq);
         FusedAttention.forward(be, q, k, v, mask, maskValue, drop, out, lse);
         return result(out, g -> {
@@ -69,6 +73,38 @@ final class CudaFused {
             FusedAttention.backward(be, q, k, v, mask, maskValue, drop, out, lse, g, dq, dk, dv);
             return new Tensor[]{dq, dk, dv, null};
         }, lse);
+    }
+
+    /**
+     * The same on tensor cores: q, k, v rounded to bf16 once (kept for the backward with the bf16
+     * output and the lse), the output widened to float32 for the graph, g rounded to bf16.
+     */
+    private static FusedKernels.Result attentionBf16(CudaBackend be, Tensor q, Tensor k, Tensor v, Tensor mask, double maskValue,
+                                                     FusedAttention.Drop drop) {
+        var s = new FusedAttentionBf16.Dims(q.size(0), q.size(1), q.size(2), k.size(2), q.size(3));
+        DeviceBuffer qb = bf16(be, q), kb = bf16(be, k), vb = bf16(be, v), ob = be.scratch(2L * s.b() * s.h() * s.tq() * s.d());
+        Tensor out = be.empty(DType.F32, s.b(), s.h(), s.tq(), s.d()), lse = be.empty(DType.F32, s.b(), s.h(), s.tq());
+        FusedAttentionBf16.forward(be, s, qb, kb, vb, mask, maskValue, drop, ob, lse);
+        GlueKernels.fromBf16(be, ob, out);
+        return result(out, g -> {
+            Tensor dq = q.requiresGrad() ? be.empty(DType.F32, q.shape()) : null;
+            Tensor dk = k.requiresGrad() ? be.empty(DType.F32, k.shape()) : null;
+            Tensor dv = v.requiresGrad() ? be.empty(DType.F32, v.shape()) : null;
+            try (DeviceBuffer gb = bf16(be, g)) {
+                FusedAttentionBf16.backward(be, s, qb, kb, vb, mask, maskValue, drop, ob, lse, gb, dq, dk, dv);
+            }
+            return new Tensor[]{dq, dk, dv, null};
+        }, qb, kb, vb, ob, lse);
+    }
+
+    /** t (CUDA F32, any layout) rounded to bf16 into a new raw buffer. */
+    private static DeviceBuffer bf16(CudaBackend be, Tensor t) {
+        Tensor d = be.dense(t);
+        try {
+            return GlueKernels.toBf16(be, d);
+        } finally {
+            CudaBackend.closeIfCopy(d, t);
+        }
     }
 
     static FusedKernels.Result matchmap(CudaBackend be, Tensor image, Tensor language, Tensor nwords, boolean forBackward) {

@@ -112,6 +112,11 @@ public final class FusedMatchmap {
      * dsim[i,c]/n_c on kept words, routed through each (i,c,t)'s winning cell.
      */
     public static Tensor[] backward(CudaBackend be, Saved s, Tensor dsim) {
+        return backward(be, s, dsim, s == null ? 1 : chunkImages(s.p, s.d, s.b));
+    }
+
+    /** {@link #backward(CudaBackend, Saved, Tensor)} with the transposed image copied chunk images at a time. */
+    static Tensor[] backward(CudaBackend be, Saved s, Tensor dsim, int chunk) {
         if (s == null) throw new IllegalArgumentException("matchmap backward: no forward state");
         if (dsim == null || dsim.dim() != 2 || dsim.size(0) != s.b || dsim.size(1) != s.b)
             throw new IllegalArgumentException("matchmap backward: dsim " + (dsim == null ? "null" : Shape.str(dsim.shape()))
@@ -127,14 +132,22 @@ public final class FusedMatchmap {
             be.launcher().launch(MODULE, "gw_matchmap_bwd_image", p, b, 1, THREADS, 1, 1, d * 4,
                     new KernelArgs().ptr(addr(s.language)).ptr(addr(g)).ptr(s.argmax.address()).ptr(s.rowmap.address())
                             .ptr(s.offsets.address()).ptr(addr(s.nwords)).i32(b).i32(t).i32(d).i32(p).i32(rcap).ptr(addr(dImage)));
-            // image as [B,P,D], so the language gradient gathers whole D-vectors.
-            imageT = be.empty(DType.F32, b, p, d);
-            try (Tensor v = s.image.asStrided(new int[]{b, p, d}, new int[]{d * p, 1, p}, s.image.offset())) {
-                be.copy(v, imageT);
+            // image as [B,P,D], so the language gradient gathers whole D-vectors: a chunk of images at a
+            // time, each launch continuing the previous one's sums (the same order as one pass).
+            if (chunk < 1) throw new IllegalArgumentException("matchmap backward: image chunk " + chunk + " < 1");
+            chunk = Math.min(chunk, b);
+            imageT = be.empty(DType.F32, chunk, p, d);
+            for (int i0 = 0; i0 < b; i0 += chunk) {
+                int n = Math.min(chunk, b - i0);
+                try (Tensor v = s.image.asStrided(new int[]{n, p, d}, new int[]{d * p, 1, p}, s.image.offset() + i0 * d * p);
+                     Tensor dst = imageT.asStrided(new int[]{n, p, d}, new int[]{p * d, d, 1}, imageT.offset())) {
+                    be.copy(v, dst);
+                }
+                be.launcher().launch(MODULE, "gw_matchmap_bwd_language", rcap, 1, 1, FusedContrastive.threads(d), 1, 1, 0,
+                        new KernelArgs().ptr(addr(imageT)).ptr(addr(g)).ptr(s.argmax.address()).ptr(s.rowmap.address())
+                                .ptr(s.offsets.address()).ptr(addr(s.nwords)).i32(b).i32(t).i32(d).i32(p).i32(rcap)
+                                .i32(i0).i32(i0 + n).i32(i0 > 0 ? 1 : 0).ptr(addr(dLanguage)));
             }
-            be.launcher().launch(MODULE, "gw_matchmap_bwd_language", rcap, 1, 1, FusedContrastive.threads(d), 1, 1, 0,
-                    new KernelArgs().ptr(addr(imageT)).ptr(addr(g)).ptr(s.argmax.address()).ptr(s.rowmap.address())
-                            .ptr(s.offsets.address()).ptr(addr(s.nwords)).i32(b).i32(t).i32(d).i32(p).i32(rcap).ptr(addr(dLanguage)));
             return new Tensor[]{dImage, dLanguage};
         } catch (RuntimeException | Error e) {
             closeAll(dImage, dLanguage);
@@ -143,6 +156,15 @@ public final class FusedMatchmap {
             closeAll(imageT);
             CudaBackend.closeIfCopy(g, dsim);
         }
+    }
+
+    /** Largest transposed-image chunk for the language gradient, in bytes. */
+    static final long IMAGE_CHUNK_BYTES = 16L << 20;
+
+    /** Images per chunk of the transposed copy: as many as fit IMAGE_CHUNK_BYTES, at least 1, at most b. */
+    static int chunkImages(int p, int d, int b) {
+        long per = (long) p * d * Float.BYTES;
+        return (int) Math.max(1, Math.min(b, IMAGE_CHUNK_BYTES / Math.max(1, per)));
     }
 
     /** {B, D, P, T}; shape and dtype errors name the offending shape, before any device use. */

@@ -73,6 +73,42 @@ class FusedAttentionBf16Test {
         assertClose("dv", got[4], vd.grad(), GRAD_TOL);
     }
 
+    /**
+     * The same kernels behind the engine's op: F.attention on CUDA with the backend's bf16 switch on,
+     * forward and autograd backward, with dropout, against the composite on bf16-rounded q, k, v.
+     */
+    @Test
+    void behindFAttentionWithTheBf16Switch() {
+        CudaBackend be = requireCuda();
+        boolean was = be.attentionBf16();
+        be.setAttentionBf16(true);
+        try {
+            int b = 2, h = 3, tq = 77, tk = 90, d = 64;
+            double p = 0.1;
+            SplittableRandom r = new SplittableRandom(5);
+            Tensor q = rand(r, 1.0, b, h, tq, d), k = rand(r, 1.0, b, h, tk, d), v = rand(r, 1.0, b, h, tk, d);
+            Tensor g = Bf16.round(rand(r, 1.0, b, h, tq, d));
+            Tensor mask = AttentionReference.keepFirst(b, tk, new int[]{tk, 50});
+            Generator gen = new Generator(9), genCpu = new Generator(9);
+
+            Tensor qc = q.to(CUDA).requiresGrad(true), kc = k.to(CUDA).requiresGrad(true), vc = v.to(CUDA).requiresGrad(true);
+            Tensor out = dev.groundwork.engine.ops.F.attention(qc, kc, vc, mask.to(CUDA), MASK_VALUE, p, true, gen);
+            out.backward(g.to(CUDA));
+
+            Tensor qd = Bf16.round(q).to(DType.F64).requiresGrad(true), kd = Bf16.round(k).to(DType.F64).requiresGrad(true),
+                    vd = Bf16.round(v).to(DType.F64).requiresGrad(true);
+            Tensor want = Attention.attention(qd, kd, vd, mask, MASK_VALUE, p, genCpu);
+            want.backward(g.to(DType.F64));
+            double roundingOnly = relL2(Bf16.round(want.detach().to(DType.F32)), want.detach());
+            assertClose("out", out.detach(), want.detach(), 3 * roundingOnly + 1e-3);
+            assertClose("dq", qc.grad(), qd.grad(), GRAD_TOL);
+            assertClose("dk", kc.grad(), kd.grad(), GRAD_TOL);
+            assertClose("dv", vc.grad(), vd.grad(), GRAD_TOL);
+        } finally {
+            be.setAttentionBf16(was);
+        }
+    }
+
     /** out (float32, from bf16), lse, dq, dk, dv of the bf16 kernels; q, k, v, g rounded to bf16 on the device. */
     private static Tensor[] gpu(CudaBackend be, Tensor q, Tensor k, Tensor v, Tensor mask, Tensor g, FusedAttention.Drop drop) {
         var dims = new FusedAttentionBf16.Dims(q.size(0), q.size(1), q.size(2), k.size(2), q.size(3));

@@ -82,8 +82,19 @@ class FusedMatchmapTest {
             Tensor[] again = FusedMatchmap.backward(be, s, gg);
             assertArrayEquals(grads[0].toFloatArray(), again[0].toFloatArray());
             assertArrayEquals(grads[1].toFloatArray(), again[1].toFloatArray());
-            FusedContrastive.closeAll(grads[0], grads[1], again[0], again[1], s.sim());
+            // The transposed image in chunks (3 + 3 + 1 images): the same sums in the same order, same bits.
+            Tensor[] chunked = FusedMatchmap.backward(be, s, gg, 3);
+            assertArrayEquals(grads[0].toFloatArray(), chunked[0].toFloatArray());
+            assertArrayEquals(grads[1].toFloatArray(), chunked[1].toFloatArray());
+            FusedContrastive.closeAll(grads[0], grads[1], again[0], again[1], chunked[0], chunked[1], s.sim());
         }
+    }
+
+    @Test
+    void imageChunksForTheLanguageGradientStayUnder16MiB() {
+        assertEquals(27, FusedMatchmap.chunkImages(196, 768, 180), "602 KB per image at the paper's shape");
+        assertEquals(5, FusedMatchmap.chunkImages(196, 768, 5), "never more than the batch");
+        assertEquals(1, FusedMatchmap.chunkImages(4096, 4096, 8), "at least one image, however large");
     }
 
     @Test
