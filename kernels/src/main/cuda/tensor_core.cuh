@@ -1,4 +1,5 @@
-// Tensor-core, bf16 and async-copy helpers for the sm_80+ kernels (attention_bf16.cu).
+// Tensor-core, bf16/tf32 and async-copy helpers for the sm_80+ kernels (attention_bf16*.cu,
+// matchmap_tf32.cu).
 // Each is one PTX instruction whose register layout the kernels depend on, so they are named after
 // the instruction and documented with the layout (PTX ISA, "Matrix fragments for mma.m16n8k16"):
 //   lane = 4 * g + t  (g = groupID = lane >> 2, t = threadID_in_group = lane & 3)
@@ -28,6 +29,22 @@ __device__ __forceinline__ uint32_t gw_bf16x2(float lo, float hi) {
 // d += a b for one m16n8k16 tile: bf16 inputs, fp32 accumulation (layouts above).
 __device__ __forceinline__ void gw_mma_bf16_16816(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
   asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+
+// x rounded to tf32 (10 mantissa bits, nearest with ties away from zero), as fp32 bits.
+__device__ __forceinline__ uint32_t gw_tf32(float x) {
+  uint32_t r;
+  asm("cvt.rna.tf32.f32 %0, %1;\n" : "=r"(r) : "f"(x));
+  return r;
+}
+
+// d += a b for one m16n8k8 tile: tf32 inputs (fp32 bits), fp32 accumulation. Layouts differ from
+// bf16's: A a0 = A[g][t], a1 = A[g+8][t], a2 = A[g][t+4], a3 = A[g+8][t+4]; B b0 = B[t][g],
+// b1 = B[t+4][g]; C as above.
+__device__ __forceinline__ void gw_mma_tf32_1688(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+  asm("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
       : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }

@@ -111,6 +111,17 @@ inline float __shfl_xor_sync(unsigned, float v, int laneMask) {
   return r;
 }
 
+inline int __shfl_xor_sync(unsigned, int v, int laneMask) {
+  auto& w = gw_emu::warp();
+  int l = gw_emu::lane();
+  std::memcpy(&w.f[l][0], &v, 4);
+  w.bar.arrive_and_wait();
+  int r;
+  std::memcpy(&r, &w.f[l ^ laneMask][0], 4);
+  w.bar.arrive_and_wait();
+  return r;
+}
+
 inline float __uint_as_float(uint32_t u) {
   float f;
   std::memcpy(&f, &u, 4);
@@ -149,6 +160,41 @@ inline void gw_mma_bf16_16816(float (&d)[4], const uint32_t (&a)[4], uint32_t b0
       float bv = gw_emu::bf16(w.u[col * 4 + ((kx & 7) >> 1)][4 + (kx >> 3)], kx & 1);
       acc += av * bv;  // the product of two bf16 is exact in fp32
     }
+    r[c] = acc;
+  }
+  w.bar.arrive_and_wait();
+  for (int c = 0; c < 4; c++) d[c] = r[c];
+}
+
+inline uint32_t gw_tf32(float x) {  // cvt.rna.tf32.f32: 10 mantissa bits, ties away from zero
+  uint32_t u;
+  std::memcpy(&u, &x, 4);
+  if ((u & 0x7f800000u) == 0x7f800000u) return u;  // inf, NaN unchanged
+  return (u + 0x1000u) & 0xffffe000u;
+}
+
+inline void gw_mma_tf32_1688(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+  auto& w = gw_emu::warp();
+  int l = gw_emu::lane();
+  for (int i = 0; i < 4; i++) w.u[l][i] = a[i];
+  w.u[l][4] = b0;
+  w.u[l][5] = b1;
+  w.bar.arrive_and_wait();
+  // Element (row, k) of A sits in lane 4*(row%8) + k%4, register (row/8) + 2*(k/4); element (k, n)
+  // of B in lane 4n + k%4, register k/4. The hardware reads only the tf32 bits (the top 19).
+  int g = l >> 2, t = l & 3;
+  auto val = [](uint32_t u) {
+    u &= 0xffffe000u;
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+  };
+  float r[4];
+  for (int c = 0; c < 4; c++) {
+    int row = g + (c >> 1) * 8, col = 2 * t + (c & 1);
+    float acc = d[c];
+    for (int kx = 0; kx < 8; kx++)
+      acc += val(w.u[(row & 7) * 4 + (kx & 3)][(row >> 3) + 2 * (kx >> 2)]) * val(w.u[col * 4 + (kx & 3)][4 + (kx >> 2)]);
     r[c] = acc;
   }
   w.bar.arrive_and_wait();

@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  *       (attention_bf16_bwd.cu) from a bf16 gradient of ones, as the peer's {@code .sum().backward()}
  *       gives; fp32 gradients. {@code attn_bf16_drop_fwd_bwd:...} with dropout 0.1 on the probabilities.</li>
  *   <li>{@code matchmap:B,T,P,D}: stage-2 loss forward+backward (matchmap.cu + the two-way
- *       cross-entropy); FLOPs 3·2·B²·T·P·D; the O(B²·T) state is reported as peak allocator memory.</li>
+ *       cross-entropy); FLOPs 3·2·B²·T·P·D; the O(B²·T) state is reported as peak allocator memory.
+ *       {@code matchmap_tf32:...} the same with the backend's TF32 mode on: the max GEMM on tensor
+ *       cores (matchmap_tf32.cu), compared with the peer's fp32 row, so the precision differs.</li>
  *   <li>{@code bilinear:B,O,S,K}: L2-normalised relation matrices, scores (bilinear_relation.cu),
  *       sum, backward; FLOPs 3·2·B·K·O·S·(S+O).</li>
  * </ul>
@@ -46,7 +48,7 @@ public class GpuFusedBench {
             "attn_fwd:180,8,32,96", "attn_fwd_bwd:180,8,32,96",
             "attn_bf16_fwd:32,12,128,64", "attn_bf16_fwd:32,12,512,64", "attn_bf16_fwd:180,8,32,96",
             "attn_bf16_fwd_bwd:32,12,128,64", "attn_bf16_fwd_bwd:32,12,512,64", "attn_bf16_fwd_bwd:180,8,32,96",
-            "attn_bf16_drop_fwd_bwd:32,12,128,64", "attn_bf16_drop_fwd_bwd:32,12,512,64", "matchmap:180,32,196,768", "bilinear:180,32,32,115"})
+            "attn_bf16_drop_fwd_bwd:32,12,128,64", "attn_bf16_drop_fwd_bwd:32,12,512,64", "matchmap:180,32,196,768", "matchmap_tf32:180,32,196,768", "bilinear:180,32,32,115"})
     public String workload;
 
     private CudaBackend be;
@@ -61,7 +63,8 @@ public class GpuFusedBench {
     @Setup
     public void setup() {
         be = GpuSupport.cuda();
-        be.setTf32(false);   // the peer's fp32 rows
+        be.setTf32(workload.startsWith("matchmap_tf32"));   // the peer's fp32 rows, but for the TF32 variant
+        be.setMatchmapTf32(workload.startsWith("matchmap_tf32"));
         String[] p = workload.split(":");
         kind = p[0];
         String[] d = p[1].split(",");
@@ -93,7 +96,7 @@ public class GpuFusedBench {
                     dv = Tensor.zeros(DType.F32, Device.cuda(0), n[0], n[1], n[2], n[3]);
                 }
             }
-            case "matchmap" -> {   // B, T, P, D
+            case "matchmap", "matchmap_tf32" -> {   // B, T, P, D
                 a = randn(1, n[0], n[3], n[2]);
                 b = randn(2, n[0], n[1], n[3]);
                 long[] w = new long[n[0]];
@@ -134,7 +137,7 @@ public class GpuFusedBench {
                 }
                 case "attn_fwd_bwd" -> F.attention(a, b, c, null, -10000).sum().backward();
                 case "attn_drop_fwd_bwd" -> F.attention(a, b, c, null, -10000, 0.1, true, dropout).sum().backward();
-                case "matchmap" -> {
+                case "matchmap", "matchmap_tf32" -> {
                     Tensor[] l = F.matchmapContrastive(a.reshape(n[0], n[3], n[2], 1), b, nwords, 0.1);
                     l[0].add(l[1]).backward();
                 }

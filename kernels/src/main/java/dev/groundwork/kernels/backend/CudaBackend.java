@@ -37,6 +37,9 @@ import static jcuda.driver.JCudaDriver.*;
  * attention behind {@code F.attention} runs the tensor-core kernels (attention_bf16*.cu): q, k, v and
  * the output gradient rounded to bf16, fp32 accumulation, the output rounded to bf16 and returned as
  * float32, fp32 gradients. Off by default: those kernels have not yet run on a GPU.
+ *
+ * <p>TF32 matchmap: with {@code GW_MATCHMAP_TF32=1} or {@link #setMatchmapTf32}, and TF32 on, the
+ * stage-2 matchmap max runs on tensor cores (matchmap_tf32.cu). Off by default for the same reason.
  */
 public final class CudaBackend implements Backend, FusedKernels {
     private final Device device;
@@ -49,6 +52,7 @@ public final class CudaBackend implements Backend, FusedKernels {
     private final CudaConv conv;
     private volatile boolean tf32;
     private volatile boolean attentionBf16;
+    private volatile boolean matchmapTf32;
 
     CudaBackend(int index) {
         this.device = Device.cuda(index);
@@ -74,6 +78,8 @@ public final class CudaBackend implements Backend, FusedKernels {
         this.tf32 = env == null || !(env.equals("0") || env.equalsIgnoreCase("false"));
         String att = System.getenv("GW_ATTENTION_BF16");
         this.attentionBf16 = att != null && (att.equals("1") || att.equalsIgnoreCase("true"));
+        String mm = System.getenv("GW_MATCHMAP_TF32");
+        this.matchmapTf32 = mm != null && (mm.equals("1") || mm.equalsIgnoreCase("true"));
     }
 
     // ------------------------------------------------------------------ plumbing
@@ -104,6 +110,11 @@ public final class CudaBackend implements Backend, FusedKernels {
     public boolean attentionBf16() { return attentionBf16; }
 
     public void setAttentionBf16(boolean on) { this.attentionBf16 = on; }
+
+    /** Whether the matchmap max runs on TF32 tensor cores: the switch and TF32 both on (see the class comment). */
+    public boolean matchmapTf32() { return matchmapTf32 && tf32; }
+
+    public void setMatchmapTf32(boolean on) { this.matchmapTf32 = on; }
 
     public String deviceName() { return ctx.name(); }
 

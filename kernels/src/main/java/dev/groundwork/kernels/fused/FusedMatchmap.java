@@ -29,6 +29,7 @@ public final class FusedMatchmap {
     static final String MODULE = "matchmap";
     private static final int ROW_TILE = 64;        // MM_RT in matchmap.cu
     private static final int THREADS = 256;         // MM_THREADS / MM_BWD_THREADS
+    private static final int TF32_THREADS = 128;    // MMT_THREADS in matchmap_tf32.cu (same 64-row tile)
     /**
      * The backward keeps one image cell's D-vector gradient in shared memory: 4*D bytes next to
      * 2 KB of static lists, within the default 48 KB.
@@ -94,7 +95,10 @@ public final class FusedMatchmap {
             be.launcher().launch(MODULE, "gw_matchmap_rows", 1, 1, 1, THREADS, 1, 1, 0,
                     new KernelArgs().ptr(addr(nw)).i32(b).i32(t).ptr(offsets.address()).ptr(rowmap.address()));
             try (DeviceBuffer smax = be.scratch((long) b * rcap * 4)) {
-                be.launcher().launch(MODULE, "gw_matchmap_max", (rcap + ROW_TILE - 1) / ROW_TILE, b, 1, THREADS, 1, 1, 0,
+                // The max GEMM on TF32 tensor cores when the backend says so (TF32 and its switch on).
+                boolean tf32 = be.matchmapTf32();
+                be.launcher().launch(tf32 ? "matchmap_tf32" : MODULE, tf32 ? "gw_matchmap_max_tf32" : "gw_matchmap_max",
+                        (rcap + ROW_TILE - 1) / ROW_TILE, b, 1, tf32 ? TF32_THREADS : THREADS, 1, 1, 0,
                         new KernelArgs().ptr(addr(img)).ptr(addr(lang)).ptr(rowmap.address()).ptr(offsets.address())
                                 .i32(b).i32(d).i32(p).i32(rcap).ptr(smax.address()).ptr(argmax.address()));
                 be.launcher().elementwise(MODULE, "gw_matchmap_mean", (long) b * b,

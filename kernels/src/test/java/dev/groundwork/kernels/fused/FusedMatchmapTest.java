@@ -90,6 +90,39 @@ class FusedMatchmapTest {
         }
     }
 
+    /**
+     * With the backend's TF32 mode and its matchmap switch on, the max runs on tensor cores (matchmap_tf32.cu): against the
+     * composite on tf32-rounded inputs (in float64) it agrees to fp32 accumulation, gradients included.
+     */
+    @Test
+    void tf32KernelMatchesTheCompositeOnTf32RoundedInputs() {
+        CudaBackend be = requireCuda();
+        boolean was = be.tf32(), wasMm = be.matchmapTf32();
+        be.setTf32(true);
+        be.setMatchmapTf32(true);
+        try {
+            int b = 6, d = 100, h = 9, w = 14, t = 13;   // P = 126: two cell tiles; D: four depth stages
+            long[] nw = {4, 0, 13, 20, 2, 7};
+            Tensor img = Tensor.of(MatchmapTf32EmulationTest.tf32(rand(r, 1, b, d, h, w).toFloatArray()), b, d, h, w);
+            Tensor lang = Tensor.of(MatchmapTf32EmulationTest.tf32(rand(r, 1, b, t, d).toFloatArray()), b, t, d);
+            Tensor g = rand(r, 1, b, b), nwords = Tensor.ofLongs(nw, b);
+            Tensor ic = img.to(dev.groundwork.engine.tensor.DType.F64).requiresGrad(true), lc = lang.to(dev.groundwork.engine.tensor.DType.F64).requiresGrad(true);
+            Tensor want = Contrastive.matchmapSimilarity(ic, lc, nwords);
+            want.backward(g.to(dev.groundwork.engine.tensor.DType.F64));
+            try (Tensor ig = img.to(CUDA); Tensor lg = lang.to(CUDA); Tensor ng = nwords.to(CUDA); Tensor gg = g.to(CUDA);
+                 FusedMatchmap.Saved s = FusedMatchmap.forward(be, ig, lg, ng)) {
+                assertClose("tf32 matchmap sim", s.sim(), want, TOL);
+                Tensor[] grads = FusedMatchmap.backward(be, s, gg);
+                assertClose("tf32 matchmap dImage", grads[0], ic.grad(), TOL);
+                assertClose("tf32 matchmap dLanguage", grads[1], lc.grad(), TOL);
+                FusedContrastive.closeAll(grads[0], grads[1], s.sim());
+            }
+        } finally {
+            be.setTf32(was);
+            be.setMatchmapTf32(wasMm);
+        }
+    }
+
     @Test
     void imageChunksForTheLanguageGradientStayUnder16MiB() {
         assertEquals(27, FusedMatchmap.chunkImages(196, 768, 180), "602 KB per image at the paper's shape");
