@@ -10,8 +10,9 @@
 // their registers through the warp's slots and compute every lane's result from the PTX ISA's
 // fragment layouts, as written out in tensor_core.cuh. mma accumulates in fp32 in k order (the
 // hardware's summation order is not specified, so results agree to rounding, not bitwise).
-// What it cannot show: timing, and races that real hardware would expose. cp.async completes at
-// issue, so a kernel that reads a tile before its cp.async.wait_group passes here and fails there.
+// What it cannot show: timing, and every race that real hardware would expose (the OS schedules the
+// threads, so some show up, not all). cp.async copies land at the wait that releases them, the
+// latest moment allowed, so reading a tile before waiting for it fails here as it may there.
 #pragma once
 #include <barrier>
 #include <cmath>
@@ -226,12 +227,35 @@ inline void gw_emu_ldmatrix(uint32_t (&r)[4], const void* smem, bool trans) {
 inline void gw_ldmatrix_x4(uint32_t (&r)[4], const void* smem) { gw_emu_ldmatrix(r, smem, false); }
 inline void gw_ldmatrix_x4_trans(uint32_t (&r)[4], const void* smem) { gw_emu_ldmatrix(r, smem, true); }
 
-inline void gw_cp_async16(void* smem, const void* gmem, bool valid) {
-  if (valid)
-    std::memcpy(smem, gmem, 16);
-  else
-    std::memset(smem, 0, 16);
+// cp.async: each thread queues its copies in commit groups, and they land only when a
+// cp.async.wait_group lets them (the latest moment the hardware may complete them), so a kernel
+// that reads a tile before waiting for it reads stale data here too.
+namespace gw_emu {
+struct AsyncCopy {
+  void* dst;
+  const void* src;
+  bool valid;
+};
+inline thread_local std::vector<AsyncCopy> pending;              // issued, not yet committed
+inline thread_local std::vector<std::vector<AsyncCopy>> groups;  // committed, oldest first
+}  // namespace gw_emu
+
+inline void gw_cp_async16(void* smem, const void* gmem, bool valid) { gw_emu::pending.push_back({smem, gmem, valid}); }
+
+inline void gw_cp_async_commit() {
+  gw_emu::groups.push_back(std::move(gw_emu::pending));
+  gw_emu::pending.clear();
 }
-inline void gw_cp_async_commit() {}
+
 template <int N>
-inline void gw_cp_async_wait() {}
+inline void gw_cp_async_wait() {
+  while (gw_emu::groups.size() > (size_t)N) {
+    for (auto& c : gw_emu::groups.front()) {
+      if (c.valid)
+        std::memcpy(c.dst, c.src, 16);
+      else
+        std::memset(c.dst, 0, 16);
+    }
+    gw_emu::groups.erase(gw_emu::groups.begin());
+  }
+}
