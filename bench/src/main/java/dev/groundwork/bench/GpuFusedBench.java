@@ -99,9 +99,7 @@ public class GpuFusedBench {
             case "matchmap", "matchmap_tf32" -> {   // B, T, P, D
                 a = randn(1, n[0], n[3], n[2]);
                 b = randn(2, n[0], n[1], n[3]);
-                long[] w = new long[n[0]];
-                for (int i = 0; i < w.length; i++) w[i] = 1 + (i * 7919L) % n[1];
-                nwords = Tensor.ofLongs(w, n[0]).to(Device.cuda(0));
+                nwords = Tensor.ofLongs(FusedSteps.nwords(n[0], n[1]), n[0]).to(Device.cuda(0));
             }
             default -> {          // B, O, S, K
                 a = randn(1, n[0], n[1], n[2]);
@@ -137,15 +135,8 @@ public class GpuFusedBench {
                 }
                 case "attn_fwd_bwd" -> F.attention(a, b, c, null, -10000).sum().backward();
                 case "attn_drop_fwd_bwd" -> F.attention(a, b, c, null, -10000, 0.1, true, dropout).sum().backward();
-                case "matchmap", "matchmap_tf32" -> {
-                    Tensor[] l = F.matchmapContrastive(a.reshape(n[0], n[3], n[2], 1), b, nwords, 0.1);
-                    l[0].add(l[1]).backward();
-                }
-                default -> {
-                    int k = n[3], sd = n[2];
-                    Tensor m = F.normalize(b.reshape(k, sd * sd), 1, 1e-12).reshape(k, sd, sd);
-                    F.bilinearRelation(a, m).sum().backward();
-                }
+                case "matchmap", "matchmap_tf32" -> FusedSteps.matchmap(a, b, nwords, n);
+                default -> FusedSteps.bilinear(a, b);
             }
             for (Tensor t : new Tensor[]{a, b, c}) if (t != null) t.zeroGrad();
         }
