@@ -42,7 +42,7 @@ __device__ __forceinline__ void br_load(float* dst, int ld, const float* __restr
 extern "C" __global__ void __launch_bounds__(BR_THREADS)
 gw_bilinear_fwd(const float* __restrict__ z, const float* __restrict__ M, int B, int K, int O, int S,
                 float* __restrict__ scores) {
-  extern __shared__ float sm[];
+  GW_DYNAMIC_SHARED(float, sm);
   const int k = blockIdx.x, b = blockIdx.y;
   const int ldS = S | 1;
   float* Z = sm;                  // O x ldS
@@ -75,7 +75,7 @@ gw_bilinear_fwd(const float* __restrict__ z, const float* __restrict__ M, int B,
 extern "C" __global__ void __launch_bounds__(BR_THREADS)
 gw_bilinear_bwd_objects(const float* __restrict__ z, const float* __restrict__ M, const float* __restrict__ G,
                         int B, int K, int O, int S, int kPer, float* __restrict__ out) {
-  extern __shared__ float sm[];
+  GW_DYNAMIC_SHARED(float, sm);
   const int b = blockIdx.x, kc = blockIdx.y;
   const int ldS = S | 1, ldO = O | 1;
   const int aSize = max(O * ldO, S * ldS);
@@ -135,7 +135,7 @@ gw_bilinear_bwd_objects(const float* __restrict__ z, const float* __restrict__ M
 extern "C" __global__ void __launch_bounds__(BR_THREADS)
 gw_bilinear_bwd_relations(const float* __restrict__ z, const float* __restrict__ G, int B, int K, int O, int S, int bPer,
                           float* __restrict__ out) {
-  extern __shared__ float sm[];
+  GW_DYNAMIC_SHARED(float, sm);
   const int k = blockIdx.x, bc = blockIdx.y;
   const int ldS = S | 1, ldO = O | 1;
   float* Z = sm;                  // O x ldS: z_b

@@ -44,6 +44,12 @@ __device__ __forceinline__ void gw_store(void* p, int dt, long long i, double v)
   }
 }
 
+// The launch's dynamic shared memory as an array of type; a macro so the CPU emulation
+// (kernels/src/test/emu) can supply it.
+#ifndef GW_HOST_EMU
+#define GW_DYNAMIC_SHARED(type, name) extern __shared__ type name[]
+#endif
+
 #define GW_GRID_STRIDE(i, n) \
   for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (long long)gridDim.x * blockDim.x)
 

@@ -174,7 +174,7 @@ extern "C" __global__ void __launch_bounds__(MM_BWD_THREADS)
 gw_matchmap_bwd_image(const float* __restrict__ language, const float* __restrict__ dsim, const int* __restrict__ sarg,
                       const int* __restrict__ rowmap, const int* __restrict__ offsets, const long long* __restrict__ nwords,
                       int B, int T, int D, int P, int rcap, float* __restrict__ dimage) {
-  extern __shared__ float acc[];   // D
+  GW_DYNAMIC_SHARED(float, acc);   // D
   __shared__ int lrow[MM_BWD_THREADS];
   __shared__ float lg[MM_BWD_THREADS];
   __shared__ int wcnt[MM_BWD_THREADS / 32];

@@ -62,11 +62,12 @@ struct Warp {
   const uint16_t* row[32];
 };
 struct Block {
-  explicit Block(int threads) : bar(threads) {
+  Block(int threads, size_t dynamicBytes) : bar(threads), dynamic((dynamicBytes + 15) / 16 + 1) {
     for (int w = 0; w < threads / 32; w++) warps.push_back(std::make_unique<Warp>());
   }
   std::barrier<> bar;
   std::vector<std::unique_ptr<Warp>> warps;
+  std::vector<uint4> dynamic;  // the launch's dynamic shared memory, 16-byte aligned
 };
 inline thread_local Block* block = nullptr;
 inline Warp& warp() { return *block->warps[threadIdx.x / 32]; }
@@ -78,15 +79,16 @@ inline float bf16(uint32_t reg, int half) {
   return f;
 }
 
-// Runs kernel() for every thread of every block of grid (blockDim.x threads, a multiple of 32).
+// Runs kernel() for every thread of every block of grid (blockDim.x threads, a multiple of 32),
+// with dynamicBytes of dynamic shared memory per block (GW_DYNAMIC_SHARED).
 template <class F>
-void launch(dim3 grid, int threads, F kernel) {
+void launch(dim3 grid, int threads, F kernel, size_t dynamicBytes = 0) {
   gridDim = grid;
   blockDim = dim3{(unsigned)threads, 1, 1};
   for (unsigned z = 0; z < grid.z; z++)
     for (unsigned y = 0; y < grid.y; y++)
       for (unsigned x = 0; x < grid.x; x++) {
-        Block blk(threads);
+        Block blk(threads, dynamicBytes);
         std::vector<std::thread> ts;
         for (int i = 0; i < threads; i++)
           ts.emplace_back([&, i] {
@@ -99,6 +101,8 @@ void launch(dim3 grid, int threads, F kernel) {
       }
 }
 }  // namespace gw_emu
+
+#define GW_DYNAMIC_SHARED(type, name) type* name = reinterpret_cast<type*>(gw_emu::block->dynamic.data())
 
 inline void __syncthreads() { gw_emu::block->bar.arrive_and_wait(); }
 
@@ -122,6 +126,20 @@ inline int __shfl_xor_sync(unsigned, int v, int laneMask) {
   w.bar.arrive_and_wait();
   return r;
 }
+
+// Bit i of the result: lane i's predicate (every lane of the warp takes part, as in our kernels).
+inline unsigned __ballot_sync(unsigned, int predicate) {
+  auto& w = gw_emu::warp();
+  int l = gw_emu::lane();
+  w.u[l][0] = predicate != 0;
+  w.bar.arrive_and_wait();
+  unsigned m = 0;
+  for (int i = 0; i < 32; i++) m |= w.u[i][0] << i;
+  w.bar.arrive_and_wait();
+  return m;
+}
+
+inline int __popc(unsigned x) { return __builtin_popcount(x); }
 
 inline float __uint_as_float(uint32_t u) {
   float f;
