@@ -91,12 +91,12 @@ class FusedAttentionBf16Test {
             Tensor mask = AttentionReference.keepFirst(b, tk, new int[]{tk, 50});
             Generator gen = new Generator(9), genCpu = new Generator(9);
 
-            Tensor qc = q.to(CUDA).requiresGrad(true), kc = k.to(CUDA).requiresGrad(true), vc = v.to(CUDA).requiresGrad(true);
+            Tensor qc = q.to(CUDA).detach().requiresGrad(true), kc = k.to(CUDA).detach().requiresGrad(true), vc = v.to(CUDA).detach().requiresGrad(true);
             Tensor out = dev.groundwork.engine.ops.F.attention(qc, kc, vc, mask.to(CUDA), MASK_VALUE, p, true, gen);
             out.backward(g.to(CUDA));
 
-            Tensor qd = Bf16.round(q).to(DType.F64).requiresGrad(true), kd = Bf16.round(k).to(DType.F64).requiresGrad(true),
-                    vd = Bf16.round(v).to(DType.F64).requiresGrad(true);
+            Tensor qd = Bf16.round(q).to(DType.F64).detach().requiresGrad(true), kd = Bf16.round(k).to(DType.F64).detach().requiresGrad(true),
+                    vd = Bf16.round(v).to(DType.F64).detach().requiresGrad(true);
             Tensor want = Attention.attention(qd, kd, vd, mask, MASK_VALUE, p, genCpu);
             want.backward(g.to(DType.F64));
             double roundingOnly = relL2(Bf16.round(want.detach().to(DType.F32)), want.detach());
@@ -115,7 +115,7 @@ class FusedAttentionBf16Test {
         Tensor qc = q.to(CUDA), kc = k.to(CUDA), vc = v.to(CUDA);
         Tensor lse = be.empty(DType.F32, dims.b(), dims.h(), dims.tq()), out = be.empty(DType.F32, q.shape());
         try (DeviceBuffer qb = GlueKernels.toBf16(be, qc); DeviceBuffer kb = GlueKernels.toBf16(be, kc);
-             DeviceBuffer vb = GlueKernels.toBf16(be, vc); DeviceBuffer gb = GlueKernels.toBf16(be, g.to(CUDA));
+             DeviceBuffer vb = GlueKernels.toBf16(be, vc); Tensor gc = g.to(CUDA); DeviceBuffer gb = GlueKernels.toBf16(be, gc);
              DeviceBuffer ob = be.scratch(2L * q.numel())) {
             Tensor mc = mask == null ? null : mask.to(CUDA);
             FusedAttentionBf16.forward(be, dims, qb, kb, vb, mc, MASK_VALUE, drop, ob, lse);
