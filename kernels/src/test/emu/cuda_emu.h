@@ -147,6 +147,10 @@ inline float __uint_as_float(uint32_t u) {
   return f;
 }
 
+// CUDA's integer min/max overloads (device code calls them unqualified).
+inline int min(int a, int b) { return a < b ? a : b; }
+inline int max(int a, int b) { return a > b ? a : b; }
+
 inline unsigned __umulhi(unsigned a, unsigned b) { return (unsigned)(((uint64_t)a * b) >> 32); }
 
 // ---- tensor_core.cuh, emulated

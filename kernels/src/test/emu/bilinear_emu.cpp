@@ -1,0 +1,68 @@
+// Runs bilinear_relation.cu's kernels (scores, the objects and relations gradients, the partial
+// sums) under the CPU emulation (cuda_emu.h), with FusedBilinearRelation's grids and shared sizes,
+// for BilinearEmulationTest:   bilinear_emu B K O S KPER BPER DIR
+// reads DIR/z.bin (float32 [B, O, S]), m.bin ([K, S, S]) and g.bin (the scores' gradient
+// [B, K, O, O]); writes DIR/scores.bin, dz.bin and dm.bin. KPER / BPER: relations (objects) per
+// chunk of the objects (relations) gradient; below K (B) the partials are summed as on the device.
+#include <math.h>
+#include "cuda_emu.h"
+#include "bilinear_relation.cu"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+static std::vector<float> read(const std::string& path, size_t n) {
+  std::vector<float> v(n);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) { std::fprintf(stderr, "cannot read %s\n", path.c_str()); std::exit(2); }
+  in.read(reinterpret_cast<char*>(v.data()), (std::streamsize)(n * 4));
+  if ((size_t)in.gcount() != n * 4) { std::fprintf(stderr, "%s: expected %zu bytes\n", path.c_str(), n * 4); std::exit(2); }
+  return v;
+}
+
+static void write(const std::string& path, const std::vector<float>& v) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(v.data()), (std::streamsize)(v.size() * 4));
+}
+
+// The chunked sum of a gradient: count partials of n floats summed in chunk order into out.
+static void sum_partials(const std::vector<float>& partial, int count, long long n, std::vector<float>& out) {
+  gw_emu::launch(dim3{(unsigned)((n + 255) / 256), 1, 1}, 256,
+                 [&] { gw_bilinear_sum_partials(partial.data(), count, n, out.data()); });
+}
+
+int main(int argc, char** argv) {
+  if (argc != 8) { std::fprintf(stderr, "usage: %s B K O S KPER BPER DIR\n", argv[0]); return 2; }
+  int B = std::atoi(argv[1]), K = std::atoi(argv[2]), O = std::atoi(argv[3]), S = std::atoi(argv[4]);
+  int kPer = std::atoi(argv[5]), bPer = std::atoi(argv[6]);
+  std::string dir = argv[7];
+  auto z = read(dir + "/z.bin", (size_t)B * O * S);
+  auto m = read(dir + "/m.bin", (size_t)K * S * S);
+  auto g = read(dir + "/g.bin", (size_t)B * K * O * O);
+  const int ldS = S | 1, ldO = O | 1;
+  std::vector<float> scores((size_t)B * K * O * O, NAN), dz((size_t)B * O * S, NAN), dm((size_t)K * S * S, NAN);
+
+  gw_emu::launch(dim3{(unsigned)K, (unsigned)B, 1}, BR_THREADS,
+                 [&] { gw_bilinear_fwd(z.data(), m.data(), B, K, O, S, scores.data()); }, (size_t)(2 * O + S) * ldS * 4);
+
+  int kc = (K + kPer - 1) / kPer;
+  std::vector<float> pz(kc > 1 ? (size_t)kc * dz.size() : 0, NAN);
+  gw_emu::launch(dim3{(unsigned)B, (unsigned)kc, 1}, BR_THREADS, [&] {
+    gw_bilinear_bwd_objects(z.data(), m.data(), g.data(), B, K, O, S, kPer, kc > 1 ? pz.data() : dz.data());
+  }, (size_t)(3 * O * ldS + (O * ldO > S * ldS ? O * ldO : S * ldS)) * 4);
+  if (kc > 1) sum_partials(pz, kc, (long long)dz.size(), dz);
+
+  int bc = (B + bPer - 1) / bPer;
+  std::vector<float> pm(bc > 1 ? (size_t)bc * dm.size() : 0, NAN);
+  gw_emu::launch(dim3{(unsigned)K, (unsigned)bc, 1}, BR_THREADS, [&] {
+    gw_bilinear_bwd_relations(z.data(), g.data(), B, K, O, S, bPer, bc > 1 ? pm.data() : dm.data());
+  }, (size_t)(2 * O * ldS + O * ldO) * 4);
+  if (bc > 1) sum_partials(pm, bc, (long long)dm.size(), dm);
+
+  write(dir + "/scores.bin", scores);
+  write(dir + "/dz.bin", dz);
+  write(dir + "/dm.bin", dm);
+  return 0;
+}
