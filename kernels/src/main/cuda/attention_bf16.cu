@@ -24,7 +24,8 @@
 // What bounds it: the tensor-core issue rate of mma.sync and, next to it, exp2 on the SFU (one per
 // score: at D=64 the 16x64 S tile of a warp costs 1024 exp2 against 64 mma), plus ldmatrix
 // bandwidth (512 bytes per pair of mma). Global traffic is small: every K/V tile serves 64 rows.
-// Registers (ptxas, sm_90): 127 (D=64) / 167 (D=96), _drop 126 / 172, no spills.
+// Registers (ptxas, sm_90): 122 (D=64) / 138 (D=96), _drop 126 / 166, no spills. Warps whose 16
+// rows all lie past Tq (Tq = 32: half the block) skip the math but not the barriers.
 // Not yet run on a GPU: checked on the CPU by kernels/src/test/emu (the CUDA operations emulated from
 // their PTX ISA definitions) against the engine's attention on bf16-rounded inputs.
 #include "attention_bf16.cuh"
@@ -51,6 +52,7 @@ __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const
   const int b = bh / H, q0 = blockIdx.x * BQ;
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
   const int row0 = q0 + warp * 16 + g, row1 = row0 + 8;  // this thread's two query rows
+  const bool active = q0 + warp * 16 < Tq;                // warp-uniform
   const float sl2 = scale * GW_ATB_LOG2E;
   const uint16_t* kb = k + (long long)bh * Tk * D;
   const uint16_t* vb = v + (long long)bh * Tk * D;
@@ -81,58 +83,60 @@ __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const
   for (int j = 0; j < ntiles; j++) {
     gw_cp_async_wait<1>();  // K(j) has landed (V(j) may still be in flight)
     __syncthreads();
-    if (j == 0) gw_frag_a_load<KD>(qf, Qs + warp * 16 * LD, LD, true, true);
-
-    // S = Q K^T (K fragments by ldmatrix from the tile)
-    float s[NS][4];
-#pragma unroll
-    for (int n = 0; n < NS; n++) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.f;
-    gw_warp_mma_abt<KD, NS, LD>(s, qf, Ks);
-
-    // Online softmax in log2 units; thread (g, t) holds keys 8n + 2t + {0, 1} of rows g and g+8.
-    float mx[2] = {m[0], m[1]};
-#pragma unroll
-    for (int n = 0; n < NS; n++)
-#pragma unroll
-      for (int c = 0; c < 4; c++) {
-        float x = s[n][c] * sl2 + Bs[n * 8 + 2 * t + (c & 1)];
-        s[n][c] = x;
-        mx[c >> 1] = fmaxf(mx[c >> 1], x);
-      }
-    float alpha[2];
-#pragma unroll
-    for (int r = 0; r < 2; r++) {
-      mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 1));
-      mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 2));
-      alpha[r] = exp2f(m[r] - mx[r]);  // 0 on the first tile (m = -inf); the tile's key 0 is < Tk, so mx is finite
-      m[r] = mx[r];
-      l[r] *= alpha[r];
-    }
-#pragma unroll
-    for (int n = 0; n < ND; n++) {
-      o[n][0] *= alpha[0];
-      o[n][1] *= alpha[0];
-      o[n][2] *= alpha[1];
-      o[n][3] *= alpha[1];
-    }
-#pragma unroll
-    for (int n = 0; n < NS; n++) {
-      s[n][0] = exp2f(s[n][0] - m[0]);
-      s[n][1] = exp2f(s[n][1] - m[0]);
-      s[n][2] = exp2f(s[n][2] - m[1]);
-      s[n][3] = exp2f(s[n][3] - m[1]);
-      l[0] += s[n][0] + s[n][1];  // l sums the probabilities before dropout
-      l[1] += s[n][2] + s[n][3];
-      if (DROP) {
-        int key = j * BK + n * 8 + 2 * t;
-        s[n][0] *= gw_att_z<DROP>(dr, bh, row0, key, Tq, Tk);
-        s[n][1] *= gw_att_z<DROP>(dr, bh, row0, key + 1, Tq, Tk);
-        s[n][2] *= gw_att_z<DROP>(dr, bh, row1, key, Tq, Tk);
-        s[n][3] *= gw_att_z<DROP>(dr, bh, row1, key + 1, Tq, Tk);
-      }
-    }
     uint32_t pf[BK / 16][4];  // P as the A fragments of P V, one per 16-key k-step
-    gw_frag_c_to_a<BK / 16>(pf, s);
+    if (active) {  // a warp whose 16 rows all lie past Tq skips the math, not the barriers
+      if (j == 0) gw_frag_a_load<KD>(qf, Qs + warp * 16 * LD, LD, true, true);
+
+      // S = Q K^T (K fragments by ldmatrix from the tile)
+      float s[NS][4];
+#pragma unroll
+      for (int n = 0; n < NS; n++) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.f;
+      gw_warp_mma_abt<KD, NS, LD>(s, qf, Ks);
+
+      // Online softmax in log2 units; thread (g, t) holds keys 8n + 2t + {0, 1} of rows g and g+8.
+      float mx[2] = {m[0], m[1]};
+#pragma unroll
+      for (int n = 0; n < NS; n++)
+#pragma unroll
+        for (int c = 0; c < 4; c++) {
+          float x = s[n][c] * sl2 + Bs[n * 8 + 2 * t + (c & 1)];
+          s[n][c] = x;
+          mx[c >> 1] = fmaxf(mx[c >> 1], x);
+        }
+      float alpha[2];
+#pragma unroll
+      for (int r = 0; r < 2; r++) {
+        mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 1));
+        mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 2));
+        alpha[r] = exp2f(m[r] - mx[r]);  // 0 on the first tile (m = -inf); the tile's key 0 is < Tk, so mx is finite
+        m[r] = mx[r];
+        l[r] *= alpha[r];
+      }
+#pragma unroll
+      for (int n = 0; n < ND; n++) {
+        o[n][0] *= alpha[0];
+        o[n][1] *= alpha[0];
+        o[n][2] *= alpha[1];
+        o[n][3] *= alpha[1];
+      }
+#pragma unroll
+      for (int n = 0; n < NS; n++) {
+        s[n][0] = exp2f(s[n][0] - m[0]);
+        s[n][1] = exp2f(s[n][1] - m[0]);
+        s[n][2] = exp2f(s[n][2] - m[1]);
+        s[n][3] = exp2f(s[n][3] - m[1]);
+        l[0] += s[n][0] + s[n][1];  // l sums the probabilities before dropout
+        l[1] += s[n][2] + s[n][3];
+        if (DROP) {
+          int key = j * BK + n * 8 + 2 * t;
+          s[n][0] *= gw_att_z<DROP>(dr, bh, row0, key, Tq, Tk);
+          s[n][1] *= gw_att_z<DROP>(dr, bh, row0, key + 1, Tq, Tk);
+          s[n][2] *= gw_att_z<DROP>(dr, bh, row1, key, Tq, Tk);
+          s[n][3] *= gw_att_z<DROP>(dr, bh, row1, key + 1, Tq, Tk);
+        }
+      }
+      gw_frag_c_to_a<BK / 16>(pf, s);
+    }
 
     gw_cp_async_wait<0>();  // V(j) has landed
     __syncthreads();        // ... for every thread; and every warp is done with K(j) and Bs(j)
@@ -143,7 +147,7 @@ __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const
     }
 
     // O += P V (V fragments by ldmatrix.trans: V needs no transposed copy)
-    gw_warp_mma_ab<BK / 16, ND, LD>(o, pf, Vs);
+    if (active) gw_warp_mma_ab<BK / 16, ND, LD>(o, pf, Vs);
     __syncthreads();  // every warp is done with V(j)
     if (j + 1 < ntiles) {
       gw_atb_load_tile<BK, D, LD>(Vs, vb, (j + 1) * BK, Tk);

@@ -23,9 +23,10 @@
 //       no memset, no atomics, deterministic.
 // Shared memory: dkv 2 x BQ x (D+8) bf16 + 2 BQ floats (18.9 KB at D=64, 13.6 KB at D=96); dq 2 x 64 x
 // (D+8) bf16 + 64 floats (18.7 KB, 26.9 KB). Single-buffered: resident blocks hide the load latency.
-// Registers (ptxas, sm_90): dkv 169 (D=64) / 238 (D=96), dq 130 / 182, no spills; the _drop variants
-// (one Philox4x32-10 per probability, interleaved by the compiler) reach 242-254, and dq_drop_d96
-// spills 16 bytes.
+// Registers (ptxas, sm_90): dkv 169 (D=64) / 236 (D=96), dq 132 / 234, no spills; the _drop variants
+// (one Philox4x32-10 per probability, interleaved by the compiler) reach 192-255, and dkv_drop_d64
+// and dq_drop_d96 spill 32 and 24 bytes. Warps whose 16 keys (dkv) or rows (dq) all lie past the
+// end skip the math but not the barriers.
 // What bounds it: mma issue, and one exp2 per score per kernel. Not yet run on a GPU: checked on the
 // CPU by kernels/src/test/emu against the engine's attention on bf16-rounded inputs.
 #include "attention_bf16.cuh"
@@ -93,29 +94,31 @@ __device__ __forceinline__ void gw_atb_bwd_dkv(const uint16_t* __restrict__ q, c
     gw_cp_async_wait<0>();
     __syncthreads();
 
-    // S^T = K Q^T and dP^T = V dO^T: rows are this warp's keys, columns the tile's queries 8n + 2t + {0,1}.
-    float st[NQ][4], dpt[NQ][4];
+    if (key0 < Tk) {  // a warp whose 16 keys all lie past Tk skips the math, not the barriers
+      // S^T = K Q^T and dP^T = V dO^T: rows are this warp's keys, columns the tile's queries 8n + 2t + {0,1}.
+      float st[NQ][4], dpt[NQ][4];
 #pragma unroll
-    for (int n = 0; n < NQ; n++)
+      for (int n = 0; n < NQ; n++)
 #pragma unroll
-      for (int c = 0; c < 4; c++) st[n][c] = dpt[n][c] = 0.f;
-    gw_warp_mma_abt<KD, NQ, LD>(st, kf, Qs);
-    gw_warp_mma_abt<KD, NQ, LD>(dpt, vf, dOs);
+        for (int c = 0; c < 4; c++) st[n][c] = dpt[n][c] = 0.f;
+      gw_warp_mma_abt<KD, NQ, LD>(st, kf, Qs);
+      gw_warp_mma_abt<KD, NQ, LD>(dpt, vf, dOs);
 #pragma unroll
-    for (int n = 0; n < NQ; n++)
+      for (int n = 0; n < NQ; n++)
 #pragma unroll
-      for (int c = 0; c < 4; c++) {
-        int col = n * 8 + 2 * t + (c & 1);
-        float p = exp2f(st[n][c] * sl2 + (c < 2 ? bias0 : bias1) - lseS[col]);
-        float z = gw_att_z<DROP>(dr, bh, q0 + col, key0 + g + (c >> 1) * 8, Tq, Tk);
-        st[n][c] = p * z;                              // (P Z)^T
-        dpt[n][c] = p * (dpt[n][c] * z - deltaS[col]);  // dS^T
-      }
-    uint32_t pf[BQ / 16][4], sf[BQ / 16][4];
-    gw_frag_c_to_a<BQ / 16>(pf, st);
-    gw_frag_c_to_a<BQ / 16>(sf, dpt);
-    gw_warp_mma_ab<BQ / 16, ND, LD>(dva, pf, dOs);  // dV += P^T dO
-    gw_warp_mma_ab<BQ / 16, ND, LD>(dka, sf, Qs);   // dK += dS^T Q
+        for (int c = 0; c < 4; c++) {
+          int col = n * 8 + 2 * t + (c & 1);
+          float p = exp2f(st[n][c] * sl2 + (c < 2 ? bias0 : bias1) - lseS[col]);
+          float z = gw_att_z<DROP>(dr, bh, q0 + col, key0 + g + (c >> 1) * 8, Tq, Tk);
+          st[n][c] = p * z;                              // (P Z)^T
+          dpt[n][c] = p * (dpt[n][c] * z - deltaS[col]);  // dS^T
+        }
+      uint32_t pf[BQ / 16][4], sf[BQ / 16][4];
+      gw_frag_c_to_a<BQ / 16>(pf, st);
+      gw_frag_c_to_a<BQ / 16>(sf, dpt);
+      gw_warp_mma_ab<BQ / 16, ND, LD>(dva, pf, dOs);  // dV += P^T dO
+      gw_warp_mma_ab<BQ / 16, ND, LD>(dka, sf, Qs);   // dK += dS^T Q
+    }
     __syncthreads();  // every warp is done with the tile before it is refilled
   }
 
@@ -172,25 +175,27 @@ __device__ __forceinline__ void gw_atb_bwd_dq(const uint16_t* __restrict__ q, co
     gw_cp_async_wait<0>();
     __syncthreads();
 
-    float s[NS][4], dp[NS][4];
+    if (wrow < Tq) {  // a warp whose 16 rows all lie past Tq skips the math, not the barriers
+      float s[NS][4], dp[NS][4];
 #pragma unroll
-    for (int n = 0; n < NS; n++)
+      for (int n = 0; n < NS; n++)
 #pragma unroll
-      for (int c = 0; c < 4; c++) s[n][c] = dp[n][c] = 0.f;
-    gw_warp_mma_abt<KD, NS, LD>(s, qf, Ks);   // S = Q K^T
-    gw_warp_mma_abt<KD, NS, LD>(dp, df, Vs);  // dP = dO V^T
+        for (int c = 0; c < 4; c++) s[n][c] = dp[n][c] = 0.f;
+      gw_warp_mma_abt<KD, NS, LD>(s, qf, Ks);   // S = Q K^T
+      gw_warp_mma_abt<KD, NS, LD>(dp, df, Vs);  // dP = dO V^T
 #pragma unroll
-    for (int n = 0; n < NS; n++)
+      for (int n = 0; n < NS; n++)
 #pragma unroll
-      for (int c = 0; c < 4; c++) {
-        int key = k0 + n * 8 + 2 * t + (c & 1);
-        float p = exp2f(s[n][c] * sl2 + Bs[n * 8 + 2 * t + (c & 1)] - (c < 2 ? lse0 : lse1));
-        float z = gw_att_z<DROP>(dr, bh, c < 2 ? row0 : row1, key, Tq, Tk);
-        dp[n][c] = p * (dp[n][c] * z - (c < 2 ? dl0 : dl1));  // dS
-      }
-    uint32_t sf[BK / 16][4];
-    gw_frag_c_to_a<BK / 16>(sf, dp);
-    gw_warp_mma_ab<BK / 16, ND, LD>(dqa, sf, Ks);  // dQ += dS K
+        for (int c = 0; c < 4; c++) {
+          int key = k0 + n * 8 + 2 * t + (c & 1);
+          float p = exp2f(s[n][c] * sl2 + Bs[n * 8 + 2 * t + (c & 1)] - (c < 2 ? lse0 : lse1));
+          float z = gw_att_z<DROP>(dr, bh, c < 2 ? row0 : row1, key, Tq, Tk);
+          dp[n][c] = p * (dp[n][c] * z - (c < 2 ? dl0 : dl1));  // dS
+        }
+      uint32_t sf[BK / 16][4];
+      gw_frag_c_to_a<BK / 16>(sf, dp);
+      gw_warp_mma_ab<BK / 16, ND, LD>(dqa, sf, Ks);  // dQ += dS K
+    }
     __syncthreads();  // every warp is done with the tile before it is refilled
   }
 
