@@ -3,7 +3,8 @@
 #   bash tools/gpu/run.sh [report-dir]      (default: $OUT or ./gpu-report)
 # Report: env.txt (nvidia-smi, libraries, what the backend loaded), tests.txt + junit XML,
 # jmh.json + jmh.txt, peer.jsonl (PyTorch from the same host and call, when python3 has torch).
-# Tests run in fp32 (GW_TF32=0; TF32 has its own tests). GW_GPU_TESTS=0 / GW_GPU_BENCH=0 skip either
+# Tests run in fp32 (GW_TF32=0; TF32 has its own tests). The *EmulationTest classes (the kernels on
+# the CPU, under kernels/src/test/emu) are left to CI: device time is for what needs the device. GW_GPU_TESTS=0 / GW_GPU_BENCH=0 skip either
 # half; GW_JMH_ARGS adds JMH options (e.g. a benchmark filter is the first argument: GW_JMH_FILTER).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -33,6 +34,7 @@ if [[ "${GW_GPU_TESTS:-1}" != 0 ]]; then
     --class-path "$cp_main$b/test-classes/engine:$b/test-classes/kernels:$b/test-classes/models" \
     --select-package dev.groundwork.kernels --select-class dev.groundwork.engine.golden.CudaGoldenOpsTest \
     --select-class dev.groundwork.models.golden.GoldenModelsTest \
+    --exclude-classname '.*EmulationTest' \
     --details=tree --disable-banner --reports-dir "$report/junit" > "$report/tests.txt" 2>&1
   echo "tests exit $? in $(( $(date +%s) - t0 )) s" | tee -a "$report/tests.txt"
   grep -E "tests (successful|failed|skipped|aborted)|containers failed" "$report/tests.txt"
