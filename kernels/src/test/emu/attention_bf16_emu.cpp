@@ -10,30 +10,9 @@
 #include "attention_bf16.cu"
 #include "attention_bf16_bwd.cu"
 
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <string>
+#include "emu_io.h"
 
-template <class T>
-static std::vector<T> read(const std::string& path, size_t n, bool required) {
-  std::vector<T> v;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (required) { std::fprintf(stderr, "cannot read %s\n", path.c_str()); std::exit(2); }
-    return v;
-  }
-  v.resize(n);
-  in.read(reinterpret_cast<char*>(v.data()), (std::streamsize)(n * sizeof(T)));
-  if ((size_t)in.gcount() != n * sizeof(T)) { std::fprintf(stderr, "%s: expected %zu bytes\n", path.c_str(), n * sizeof(T)); std::exit(2); }
-  return v;
-}
 
-template <class T>
-static void write(const std::string& path, const std::vector<T>& v) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(v.data()), (std::streamsize)(v.size() * sizeof(T)));
-}
 
 int main(int argc, char** argv) {
   if (argc != 11) { std::fprintf(stderr, "usage: %s D B H Tq Tk maskValue keep seed offset DIR\n", argv[0]); return 2; }
@@ -45,10 +24,10 @@ int main(int argc, char** argv) {
   std::string dir = argv[10];
   if (D != 64 && D != 96) { std::fprintf(stderr, "head dim %d: only 64 and 96 are built\n", D); return 2; }
   int BH = B * H;
-  auto q = read<uint16_t>(dir + "/q.bin", (size_t)BH * Tq * D, true);
-  auto k = read<uint16_t>(dir + "/k.bin", (size_t)BH * Tk * D, true);
-  auto v = read<uint16_t>(dir + "/v.bin", (size_t)BH * Tk * D, true);
-  auto mask = read<float>(dir + "/mask.bin", (size_t)B * Tk, false);
+  auto q = gw_emu_read<uint16_t>(dir + "/q.bin", (size_t)BH * Tq * D, true);
+  auto k = gw_emu_read<uint16_t>(dir + "/k.bin", (size_t)BH * Tk * D, true);
+  auto v = gw_emu_read<uint16_t>(dir + "/v.bin", (size_t)BH * Tk * D, true);
+  auto mask = gw_emu_read<float>(dir + "/mask.bin", (size_t)B * Tk, false);
   std::vector<uint16_t> out((size_t)BH * Tq * D, 0xffffu);  // NaN bits: rows never written show up
   std::vector<float> lse((size_t)BH * Tq, NAN);
   const float* mp = mask.empty() ? nullptr : mask.data();
@@ -61,10 +40,10 @@ int main(int argc, char** argv) {
   else gw_attention_bf16_fwd_d##D_(q.data(), k.data(), v.data(), mp, out.data(), lse.data(), Tq, Tk, H, BH, scale, maskValue);
     if (D == 64) { GW_EMU_FWD(64) } else { GW_EMU_FWD(96) }
   });
-  write(dir + "/out.bin", out);
-  write(dir + "/lse.bin", lse);
+  gw_emu_write(dir + "/out.bin", out);
+  gw_emu_write(dir + "/lse.bin", lse);
 
-  auto dout = read<uint16_t>(dir + "/dout.bin", (size_t)BH * Tq * D, false);
+  auto dout = gw_emu_read<uint16_t>(dir + "/dout.bin", (size_t)BH * Tq * D, false);
   if (dout.empty()) return 0;
   int rows = BH * Tq;
   std::vector<float> delta(rows, NAN), dq((size_t)rows * D, NAN), dk((size_t)BH * Tk * D, NAN), dv((size_t)BH * Tk * D, NAN);
@@ -82,8 +61,8 @@ int main(int argc, char** argv) {
     if (D == 64) { GW_EMU_BWD(gw_attention_bf16_bwd_dq, 64, dq.data()) }
     else { GW_EMU_BWD(gw_attention_bf16_bwd_dq, 96, dq.data()) }
   });
-  write(dir + "/dq.bin", dq);
-  write(dir + "/dk.bin", dk);
-  write(dir + "/dv.bin", dv);
+  gw_emu_write(dir + "/dq.bin", dq);
+  gw_emu_write(dir + "/dk.bin", dk);
+  gw_emu_write(dir + "/dv.bin", dv);
   return 0;
 }

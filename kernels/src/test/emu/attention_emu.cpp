@@ -8,28 +8,9 @@
 #include "cuda_emu.h"
 #include "attention.cu"
 
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <string>
+#include "emu_io.h"
 
-static std::vector<float> read(const std::string& path, size_t n, bool required) {
-  std::vector<float> v;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (required) { std::fprintf(stderr, "cannot read %s\n", path.c_str()); std::exit(2); }
-    return v;
-  }
-  v.resize(n);
-  in.read(reinterpret_cast<char*>(v.data()), (std::streamsize)(n * 4));
-  if ((size_t)in.gcount() != n * 4) { std::fprintf(stderr, "%s: expected %zu bytes\n", path.c_str(), n * 4); std::exit(2); }
-  return v;
-}
 
-static void write(const std::string& path, const std::vector<float>& v) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(v.data()), (std::streamsize)(v.size() * 4));
-}
 
 static unsigned ceil_div(int n, int t) { return (unsigned)((n + t - 1) / t); }
 
@@ -43,11 +24,11 @@ int main(int argc, char** argv) {
   if (D != 64 && D != 96) { std::fprintf(stderr, "head dim %d: only 64 and 96 are built\n", D); return 2; }
   const bool drop = keep < 1;
   const int BH = B * H, rows = BH * Tq, bq = D == 64 ? GW_ATT_BWD_BQ_D64 : GW_ATT_BWD_BQ_D96;
-  auto q = read(dir + "/q.bin", (size_t)rows * D, true);
-  auto k = read(dir + "/k.bin", (size_t)BH * Tk * D, true);
-  auto v = read(dir + "/v.bin", (size_t)BH * Tk * D, true);
-  auto g = read(dir + "/dout.bin", (size_t)rows * D, true);
-  auto maskv = read(dir + "/mask.bin", (size_t)B * Tk, false);
+  auto q = gw_emu_read<float>(dir + "/q.bin", (size_t)rows * D, true);
+  auto k = gw_emu_read<float>(dir + "/k.bin", (size_t)BH * Tk * D, true);
+  auto v = gw_emu_read<float>(dir + "/v.bin", (size_t)BH * Tk * D, true);
+  auto g = gw_emu_read<float>(dir + "/dout.bin", (size_t)rows * D, true);
+  auto maskv = gw_emu_read<float>(dir + "/mask.bin", (size_t)B * Tk, false);
   const float* mask = maskv.empty() ? nullptr : maskv.data();
   std::vector<float> out((size_t)rows * D, NAN), lse(rows, NAN), delta(rows, NAN);
   std::vector<float> dq((size_t)rows * D, NAN), dk((size_t)BH * Tk * D, NAN), dv((size_t)BH * Tk * D, NAN);
@@ -77,10 +58,10 @@ int main(int argc, char** argv) {
     if (D == 64) { GW_EMU_BWD(gw_attention_bwd_dq, 64, dq.data()) }
     else { GW_EMU_BWD(gw_attention_bwd_dq, 96, dq.data()) }
   });
-  write(dir + "/out.bin", out);
-  write(dir + "/lse.bin", lse);
-  write(dir + "/dq.bin", dq);
-  write(dir + "/dk.bin", dk);
-  write(dir + "/dv.bin", dv);
+  gw_emu_write(dir + "/out.bin", out);
+  gw_emu_write(dir + "/lse.bin", lse);
+  gw_emu_write(dir + "/dq.bin", dq);
+  gw_emu_write(dir + "/dk.bin", dk);
+  gw_emu_write(dir + "/dv.bin", dv);
   return 0;
 }

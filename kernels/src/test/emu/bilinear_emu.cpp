@@ -8,24 +8,9 @@
 #include "cuda_emu.h"
 #include "bilinear_relation.cu"
 
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <string>
+#include "emu_io.h"
 
-static std::vector<float> read(const std::string& path, size_t n) {
-  std::vector<float> v(n);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) { std::fprintf(stderr, "cannot read %s\n", path.c_str()); std::exit(2); }
-  in.read(reinterpret_cast<char*>(v.data()), (std::streamsize)(n * 4));
-  if ((size_t)in.gcount() != n * 4) { std::fprintf(stderr, "%s: expected %zu bytes\n", path.c_str(), n * 4); std::exit(2); }
-  return v;
-}
 
-static void write(const std::string& path, const std::vector<float>& v) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(v.data()), (std::streamsize)(v.size() * 4));
-}
 
 // The chunked sum of a gradient: count partials of n floats summed in chunk order into out.
 static void sum_partials(const std::vector<float>& partial, int count, long long n, std::vector<float>& out) {
@@ -38,9 +23,9 @@ int main(int argc, char** argv) {
   int B = std::atoi(argv[1]), K = std::atoi(argv[2]), O = std::atoi(argv[3]), S = std::atoi(argv[4]);
   int kPer = std::atoi(argv[5]), bPer = std::atoi(argv[6]);
   std::string dir = argv[7];
-  auto z = read(dir + "/z.bin", (size_t)B * O * S);
-  auto m = read(dir + "/m.bin", (size_t)K * S * S);
-  auto g = read(dir + "/g.bin", (size_t)B * K * O * O);
+  auto z = gw_emu_read<float>(dir + "/z.bin", (size_t)B * O * S);
+  auto m = gw_emu_read<float>(dir + "/m.bin", (size_t)K * S * S);
+  auto g = gw_emu_read<float>(dir + "/g.bin", (size_t)B * K * O * O);
   const int ldS = S | 1, ldO = O | 1;
   std::vector<float> scores((size_t)B * K * O * O, NAN), dz((size_t)B * O * S, NAN), dm((size_t)K * S * S, NAN);
 
@@ -61,8 +46,8 @@ int main(int argc, char** argv) {
   }, (size_t)(2 * O * ldS + O * ldO) * 4);
   if (bc > 1) sum_partials(pm, bc, (long long)dm.size(), dm);
 
-  write(dir + "/scores.bin", scores);
-  write(dir + "/dz.bin", dz);
-  write(dir + "/dm.bin", dm);
+  gw_emu_write(dir + "/scores.bin", scores);
+  gw_emu_write(dir + "/dz.bin", dz);
+  gw_emu_write(dir + "/dm.bin", dm);
   return 0;
 }

@@ -9,25 +9,9 @@
 #include "cuda_emu.h"
 #include "matchmap.cu"
 
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <string>
+#include "emu_io.h"
 
-template <class T>
-static std::vector<T> read(const std::string& path, size_t n) {
-  std::vector<T> v(n);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) { std::fprintf(stderr, "cannot read %s\n", path.c_str()); std::exit(2); }
-  in.read(reinterpret_cast<char*>(v.data()), (std::streamsize)(n * sizeof(T)));
-  if ((size_t)in.gcount() != n * sizeof(T)) { std::fprintf(stderr, "%s: expected %zu bytes\n", path.c_str(), n * sizeof(T)); std::exit(2); }
-  return v;
-}
 
-static void write(const std::string& path, const std::vector<float>& v) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(v.data()), (std::streamsize)(v.size() * 4));
-}
 
 static unsigned ceil_div(long long n, int t) { return (unsigned)((n + t - 1) / t); }
 
@@ -36,10 +20,10 @@ int main(int argc, char** argv) {
   int B = std::atoi(argv[1]), T = std::atoi(argv[2]), D = std::atoi(argv[3]), P = std::atoi(argv[4]), chunk = std::atoi(argv[5]);
   std::string dir = argv[6];
   if (chunk < 1) { std::fprintf(stderr, "chunk %d < 1\n", chunk); return 2; }
-  auto image = read<float>(dir + "/image.bin", (size_t)B * D * P);
-  auto language = read<float>(dir + "/language.bin", (size_t)B * T * D);
-  auto nwords = read<long long>(dir + "/nwords.bin", (size_t)B);
-  auto dsim = read<float>(dir + "/dsim.bin", (size_t)B * B);
+  auto image = gw_emu_read<float>(dir + "/image.bin", (size_t)B * D * P);
+  auto language = gw_emu_read<float>(dir + "/language.bin", (size_t)B * T * D);
+  auto nwords = gw_emu_read<long long>(dir + "/nwords.bin", (size_t)B);
+  auto dsim = gw_emu_read<float>(dir + "/dsim.bin", (size_t)B * B);
   int rcap = B * T;
   std::vector<int> offsets(B + 1, -1), rowmap(rcap, -1), sarg((size_t)B * rcap, -1);
   std::vector<float> smax((size_t)B * rcap, NAN), sim((size_t)B * B, NAN), dimage((size_t)B * D * P, NAN);
@@ -66,8 +50,8 @@ int main(int argc, char** argv) {
                                i0, i0 + n, i0 > 0 ? 1 : 0, dlang.data());
     });
   }
-  write(dir + "/sim.bin", sim);
-  write(dir + "/dimage.bin", dimage);
-  write(dir + "/dlanguage.bin", dlang);
+  gw_emu_write(dir + "/sim.bin", sim);
+  gw_emu_write(dir + "/dimage.bin", dimage);
+  gw_emu_write(dir + "/dlanguage.bin", dlang);
   return 0;
 }

@@ -8,34 +8,17 @@
 #include "cuda_emu.h"
 #include "matchmap_tf32.cu"
 
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <string>
+#include "emu_io.h"
 
-template <class T>
-static std::vector<T> read(const std::string& path, size_t n) {
-  std::vector<T> v(n);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) { std::fprintf(stderr, "cannot read %s\n", path.c_str()); std::exit(2); }
-  in.read(reinterpret_cast<char*>(v.data()), (std::streamsize)(n * sizeof(T)));
-  if ((size_t)in.gcount() != n * sizeof(T)) { std::fprintf(stderr, "%s: expected %zu bytes\n", path.c_str(), n * sizeof(T)); std::exit(2); }
-  return v;
-}
 
-template <class T>
-static void write(const std::string& path, const T* data, size_t n) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(data), (std::streamsize)(n * sizeof(T)));
-}
 
 int main(int argc, char** argv) {
   if (argc != 6) { std::fprintf(stderr, "usage: %s B T D P DIR\n", argv[0]); return 2; }
   int B = std::atoi(argv[1]), T = std::atoi(argv[2]), D = std::atoi(argv[3]), P = std::atoi(argv[4]);
   std::string dir = argv[5];
-  auto image = read<float>(dir + "/image.bin", (size_t)B * D * P);
-  auto language = read<float>(dir + "/language.bin", (size_t)B * T * D);
-  auto nwords = read<long long>(dir + "/nwords.bin", (size_t)B);
+  auto image = gw_emu_read<float>(dir + "/image.bin", (size_t)B * D * P);
+  auto language = gw_emu_read<float>(dir + "/language.bin", (size_t)B * T * D);
+  auto nwords = gw_emu_read<long long>(dir + "/nwords.bin", (size_t)B);
   int rcap = B * T;
   std::vector<int> offsets(B + 1), rowmap;
   for (int c = 0; c < B; c++) {
@@ -58,8 +41,8 @@ int main(int argc, char** argv) {
       s[(size_t)i * R + r] = smax[(size_t)i * rcap + r];
       a[(size_t)i * R + r] = sarg[(size_t)i * rcap + r];
     }
-  write(dir + "/rowmap.bin", rowmap.data(), R);
-  write(dir + "/smax.bin", s.data(), s.size());
-  write(dir + "/sarg.bin", a.data(), a.size());
+  gw_emu_write(dir + "/rowmap.bin", std::vector<int>(rowmap.begin(), rowmap.begin() + R));
+  gw_emu_write(dir + "/smax.bin", s);
+  gw_emu_write(dir + "/sarg.bin", a);
   return 0;
 }

@@ -213,7 +213,7 @@ public final class FusedAttention {
     }
 
     /** The mask as a dense F32 tensor: itself, or a copy to close with closeIfCopy. */
-    private static Tensor maskF32(CudaBackend be, Tensor m) {
+    static Tensor maskF32(CudaBackend be, Tensor m) {
         if (m == null || m.dtype() == DType.F32) return be.dense(m);
         Tensor c = be.empty(DType.F32, m.shape());
         be.copy(m, c);
@@ -221,7 +221,7 @@ public final class FusedAttention {
     }
 
     /** Where a kernel writes output t: t itself when contiguous, else a dense temporary to copy back. */
-    private static Tensor dest(CudaBackend be, Tensor t) {
+    static Tensor dest(CudaBackend be, Tensor t) {
         if (t == null || t.isContiguous()) return t;
         return be.empty(t.dtype(), t.shape());
     }

@@ -67,8 +67,8 @@ public final class FusedAttentionBf16 {
         f32(what, "lse", lse, s.b, s.h, s.tq);
         mask(what, keyMask, s);
         if (s.bh() == 0 || s.tq == 0) return;
-        Tensor md = maskF32(be, keyMask);
-        Tensor ld = lse.isContiguous() ? lse : be.empty(DType.F32, lse.shape());
+        Tensor md = FusedAttention.maskF32(be, keyMask);
+        Tensor ld = FusedAttention.dest(be, lse);
         try {
             be.launcher().launch(MODULE, drop.kernel("bf16_fwd", s.d), (s.tq + QUERY_TILE - 1) / QUERY_TILE, s.gridY(), s.gridZ(), THREADS, 1, 1, 0,
                     drop.append(new KernelArgs().ptr(q.address()).ptr(k.address()).ptr(v.address()).ptr(md == null ? 0 : addr(md))
@@ -113,8 +113,8 @@ public final class FusedAttentionBf16 {
             return;
         }
         int rows = s.bh() * s.tq;
-        Tensor md = maskF32(be, keyMask), ld = be.dense(lse);
-        Tensor dqd = dest(be, dq), dkd = dest(be, dk), dvd = dest(be, dv);
+        Tensor md = FusedAttention.maskF32(be, keyMask), ld = be.dense(lse);
+        Tensor dqd = FusedAttention.dest(be, dq), dkd = FusedAttention.dest(be, dk), dvd = FusedAttention.dest(be, dv);
         try (DeviceBuffer delta = be.scratch((long) rows * Float.BYTES)) {
             be.launcher().launch(MODULE_BWD, "gw_attention_bf16_bwd_preprocess", (rows + 3) / 4, 1, 1, THREADS, 1, 1, 0,
                     new KernelArgs().ptr(gradOut.address()).ptr(out.address()).ptr(delta.address()).i32(rows).i32(s.d));
@@ -162,23 +162,9 @@ public final class FusedAttentionBf16 {
             throw new IllegalArgumentException(what + ": key_mask must be on a CUDA device, got " + keyMask.device());
     }
 
-    /** Where a kernel writes output t: t itself when contiguous, else a dense temporary to copy back. */
-    private static Tensor dest(CudaBackend be, Tensor t) {
-        if (t == null || t.isContiguous()) return t;
-        return be.empty(t.dtype(), t.shape());
-    }
-
     private static void size(String what, String name, DeviceBuffer b, long bytes) {
         if (b == null) throw new IllegalArgumentException(what + ": " + name + " is required");
         if (b.bytes() < bytes)
             throw new IllegalArgumentException(what + ": " + name + " holds " + b.bytes() + " bytes, the shape needs " + bytes + " (bf16, 2 bytes each)");
-    }
-
-    /** The mask as a dense F32 tensor: itself, or a copy to close with closeIfCopy. */
-    private static Tensor maskF32(CudaBackend be, Tensor m) {
-        if (m == null || m.dtype() == DType.F32) return be.dense(m);
-        Tensor c = be.empty(DType.F32, m.shape());
-        be.copy(m, c);
-        return c;
     }
 }
