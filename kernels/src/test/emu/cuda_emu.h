@@ -164,29 +164,46 @@ inline uint32_t gw_bf16_bits(float f) {  // round to nearest even, as __float2bf
 
 inline uint32_t gw_bf16x2(float lo, float hi) { return gw_bf16_bits(lo) | gw_bf16_bits(hi) << 16; }
 
-inline void gw_mma_bf16_16816(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
-  auto& w = gw_emu::warp();
-  int l = gw_emu::lane();
+namespace gw_emu {
+// One m16n8kK mma.sync of the warp: every lane posts its A (4 registers), B (2) fragments, then
+// computes its own 4 outputs d[c] (row g + 8*(c/2), column 2t + c%2) from all lanes' registers;
+// A(row, k, regs) and B(k, n, regs) pick one element out of the posted registers. The products
+// of bf16 or tf32 values are exact in fp32; they accumulate in k order.
+template <int KDIM, class AElem, class BElem>
+inline void warp_mma(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1, AElem A, BElem B) {
+  auto& w = warp();
+  int l = lane();
   for (int i = 0; i < 4; i++) w.u[l][i] = a[i];
   w.u[l][4] = b0;
   w.u[l][5] = b1;
   w.bar.arrive_and_wait();
-  // Element (row, k) of A sits in lane 4*(row%8) + (k%8)/2, register (row/8) + 2*(k/8), half k%2;
-  // element (k, n) of B in lane 4n + (k%8)/2, register k/8, half k%2.
   int g = l >> 2, t = l & 3;
   float r[4];
   for (int c = 0; c < 4; c++) {
     int row = g + (c >> 1) * 8, col = 2 * t + (c & 1);
     float acc = d[c];
-    for (int kx = 0; kx < 16; kx++) {
-      float av = gw_emu::bf16(w.u[(row & 7) * 4 + ((kx & 7) >> 1)][(row >> 3) + 2 * (kx >> 3)], kx & 1);
-      float bv = gw_emu::bf16(w.u[col * 4 + ((kx & 7) >> 1)][4 + (kx >> 3)], kx & 1);
-      acc += av * bv;  // the product of two bf16 is exact in fp32
-    }
+    for (int kx = 0; kx < KDIM; kx++) acc += A(row, kx, w.u) * B(kx, col, w.u);
     r[c] = acc;
   }
   w.bar.arrive_and_wait();
   for (int c = 0; c < 4; c++) d[c] = r[c];
+}
+
+inline float tf32_value(uint32_t u) {  // the hardware reads only the tf32 bits (the top 19)
+  u &= 0xffffe000u;
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+}  // namespace gw_emu
+
+// bf16 m16n8k16: element (row, k) of A sits in lane 4*(row%8) + (k%8)/2, register (row/8) + 2*(k/8),
+// half k%2; element (k, n) of B in lane 4n + (k%8)/2, register 4 + k/8, half k%2.
+inline void gw_mma_bf16_16816(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+  gw_emu::warp_mma<16>(
+      d, a, b0, b1,
+      [](int row, int k, uint32_t (*u)[6]) { return gw_emu::bf16(u[(row & 7) * 4 + ((k & 7) >> 1)][(row >> 3) + 2 * (k >> 3)], k & 1); },
+      [](int k, int n, uint32_t (*u)[6]) { return gw_emu::bf16(u[n * 4 + ((k & 7) >> 1)][4 + (k >> 3)], k & 1); });
 }
 
 inline uint32_t gw_tf32(float x) {  // cvt.rna.tf32.f32: 10 mantissa bits, ties away from zero
@@ -196,32 +213,13 @@ inline uint32_t gw_tf32(float x) {  // cvt.rna.tf32.f32: 10 mantissa bits, ties 
   return (u + 0x1000u) & 0xffffe000u;
 }
 
+// tf32 m16n8k8: element (row, k) of A sits in lane 4*(row%8) + k%4, register (row/8) + 2*(k/4);
+// element (k, n) of B in lane 4n + k%4, register 4 + k/4.
 inline void gw_mma_tf32_1688(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
-  auto& w = gw_emu::warp();
-  int l = gw_emu::lane();
-  for (int i = 0; i < 4; i++) w.u[l][i] = a[i];
-  w.u[l][4] = b0;
-  w.u[l][5] = b1;
-  w.bar.arrive_and_wait();
-  // Element (row, k) of A sits in lane 4*(row%8) + k%4, register (row/8) + 2*(k/4); element (k, n)
-  // of B in lane 4n + k%4, register k/4. The hardware reads only the tf32 bits (the top 19).
-  int g = l >> 2, t = l & 3;
-  auto val = [](uint32_t u) {
-    u &= 0xffffe000u;
-    float f;
-    std::memcpy(&f, &u, 4);
-    return f;
-  };
-  float r[4];
-  for (int c = 0; c < 4; c++) {
-    int row = g + (c >> 1) * 8, col = 2 * t + (c & 1);
-    float acc = d[c];
-    for (int kx = 0; kx < 8; kx++)
-      acc += val(w.u[(row & 7) * 4 + (kx & 3)][(row >> 3) + 2 * (kx >> 2)]) * val(w.u[col * 4 + (kx & 3)][4 + (kx >> 2)]);
-    r[c] = acc;
-  }
-  w.bar.arrive_and_wait();
-  for (int c = 0; c < 4; c++) d[c] = r[c];
+  gw_emu::warp_mma<8>(
+      d, a, b0, b1,
+      [](int row, int k, uint32_t (*u)[6]) { return gw_emu::tf32_value(u[(row & 7) * 4 + (k & 3)][(row >> 3) + 2 * (k >> 2)]); },
+      [](int k, int n, uint32_t (*u)[6]) { return gw_emu::tf32_value(u[n * 4 + (k & 3)][4 + (k >> 2)]); });
 }
 
 // Lane 8i + j addresses row j of matrix i; lane 4g + t receives (row g, columns 2t, 2t+1) of each
