@@ -1,5 +1,6 @@
 package dev.groundwork.tools;
 
+import dev.groundwork.engine.settings.Settings;
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.models.vgbert.VgBertConfig;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,11 +55,10 @@ record StageSettings(Stage stage, TrainFlags flags, VgBertConfig config, double 
                 "--base-model-learnable-layers must be between 0 and " + layers + " (the " + f.preset + " BERT's layers), got " + learnable);
 
         Device device;
-        String d = f.device != null ? f.device : System.getenv().getOrDefault("GW_DEVICE", "cpu");
         try {
-            device = Device.parse(d);
+            device = f.device != null ? Device.parse(f.device) : Settings.current().device();
         } catch (RuntimeException e) {
-            throw new ParameterException(spec.commandLine(), "--device must be cpu, cuda or cuda:N, got '" + d + "'");
+            throw new ParameterException(spec.commandLine(), f.device != null ? "--device must be cpu, cuda or cuda:N, got '" + f.device + "'" : e.getMessage());
         }
         return new StageSettings(stage, f, c, lr, batch, epochs, learnable, device);
     }

@@ -1,5 +1,6 @@
 package dev.groundwork.tools;
 
+import dev.groundwork.engine.settings.Settings;
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.models.data.DataException;
@@ -32,7 +33,7 @@ final class TransferEmbedderFactory implements EmbedderFactory {
         if (f != null) return f;
         Device d;
         try {
-            d = device == null ? Device.defaultDevice() : Device.parse(device);
+            d = device == null ? Settings.current().device() : Device.parse(device);
         } catch (IllegalArgumentException ex) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--device: " + ex.getMessage());
         }

@@ -117,20 +117,6 @@ public final class CpuThreads {
     }
 
     private static int resolveThreads() {
-        String s = System.getProperty("gw.threads");
-        if (s == null || s.isBlank()) {
-            s = System.getenv("GW_THREADS");
-        }
-        if (s != null && !s.isBlank()) {
-            try {
-                int n = Integer.parseInt(s.trim());
-                if (n >= 1) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // fall through to the core count
-            }
-        }
-        return Math.max(1, Runtime.getRuntime().availableProcessors());
+        return dev.groundwork.engine.settings.Settings.current().threads();
     }
 }

@@ -32,12 +32,6 @@ public record Device(Type type, int index) {
         throw new IllegalArgumentException("bad device '" + s + "': expected cpu, cuda or cuda:N");
     }
 
-    /** The default device: GW_DEVICE (cpu|cuda|cuda:N), else the CPU. */
-    public static Device defaultDevice() {
-        String env = System.getenv("GW_DEVICE");
-        return env == null || env.isBlank() ? CPU : parse(env);
-    }
-
     @Override
     public String toString() {
         return type == Type.CPU ? "cpu" : "cuda:" + index;

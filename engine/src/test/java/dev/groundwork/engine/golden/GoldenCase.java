@@ -20,8 +20,8 @@ public record GoldenCase(Path dir, String kind, JsonNode config, double outputsT
 
     /** $GW_GOLDEN, else ../shared/golden relative to the repository root. */
     public static Path root() {
-        String env = System.getenv("GW_GOLDEN");
-        if (env != null && !env.isBlank()) return Path.of(env);
+        var env = dev.groundwork.engine.settings.Settings.current().golden();
+        if (env.isPresent()) return env.get();
         String repo = System.getProperty("gw.root", ".");
         return Path.of(repo).resolve("../shared/golden").normalize();
     }

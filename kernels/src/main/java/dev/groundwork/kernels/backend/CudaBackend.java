@@ -5,6 +5,7 @@ import dev.groundwork.engine.backend.BinaryOp;
 import dev.groundwork.engine.backend.FusedKernels;
 import dev.groundwork.engine.backend.ReduceOp;
 import dev.groundwork.engine.backend.UnaryOp;
+import dev.groundwork.engine.settings.Settings;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Shape;
@@ -62,7 +63,8 @@ public final class CudaBackend implements Backend, FusedKernels {
         this.cublas = Cublas.open(ctx.computeStreamAddress());
         Cudnn dnn = null;
         String why = "";
-        if (!"0".equals(System.getenv("GW_CUDNN"))) {
+        Settings settings = Settings.current();
+        if (settings.cudnn()) {
             try {
                 dnn = Cudnn.open(ctx.computeStreamAddress());
             } catch (RuntimeException | LinkageError e) {
@@ -74,12 +76,10 @@ public final class CudaBackend implements Backend, FusedKernels {
         this.cudnn = dnn;
         this.cudnnUnavailable = why;
         this.conv = new CudaConv(this);
-        String env = System.getenv("GW_TF32");
-        this.tf32 = env == null || !(env.equals("0") || env.equalsIgnoreCase("false"));
-        String att = System.getenv("GW_ATTENTION_BF16");
-        this.attentionBf16 = att != null && (att.equals("1") || att.equalsIgnoreCase("true"));
-        String mm = System.getenv("GW_MATCHMAP_TF32");
-        this.matchmapTf32 = mm != null && (mm.equals("1") || mm.equalsIgnoreCase("true"));
+        this.tf32 = settings.tf32();
+        this.attentionBf16 = settings.attentionBf16();
+        this.matchmapTf32 = settings.matchmapTf32();
+        this.fused = settings.fused();
     }
 
     // ------------------------------------------------------------------ plumbing
@@ -290,7 +290,7 @@ public final class CudaBackend implements Backend, FusedKernels {
     // ------------------------------------------------------------------ fused ops (issue: fused GPU kernels)
 
     /** Fused kernels can be switched off (GW_FUSED=0 or here) to compare against the composite ops. */
-    private volatile boolean fused = !"0".equals(System.getenv("GW_FUSED"));
+    private volatile boolean fused;
 
     public void setFused(boolean on) { this.fused = on; }
 

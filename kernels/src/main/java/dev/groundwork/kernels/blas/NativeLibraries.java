@@ -1,5 +1,7 @@
 package dev.groundwork.kernels.blas;
 
+import dev.groundwork.engine.settings.Settings;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,7 @@ import java.util.stream.Stream;
 public final class NativeLibraries {
     private NativeLibraries() {}
 
-    public static final String ENV = "GW_CUDA_LIBS";
+    public static final String ENV = Settings.Var.GW_CUDA_LIBS.name();
 
     /** The newest {@code lib<name>.so.<major>} found, or empty. */
     public static Optional<Path> find(String name) {
@@ -61,8 +63,7 @@ public final class NativeLibraries {
     /** Folders searched, in order; only existing ones. */
     public static List<Path> searchPath() {
         Set<Path> dirs = new LinkedHashSet<>();
-        String env = System.getenv(ENV);
-        if (env != null) for (String s : env.split(":")) if (!s.isBlank()) dirs.add(Path.of(s.trim()));
+        dirs.addAll(Settings.current().cudaLibs());
         for (String var : new String[]{"CUDA_HOME", "CUDA_PATH"}) {
             String h = System.getenv(var);
             if (h != null && !h.isBlank()) {
