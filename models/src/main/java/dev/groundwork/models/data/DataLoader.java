@@ -2,12 +2,17 @@ package dev.groundwork.models.data;
 
 import dev.groundwork.engine.random.Generator;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -19,9 +24,10 @@ import java.util.function.Function;
  * decodes to, and batches are assembled in visiting order, so any worker count gives the same
  * batches as loading on the caller's thread (workers = 0).
  * <p>
- * Prefetch is bounded: a worker takes a permit before claiming the next position and the consumer
- * returns it when it takes the item, so at most {@code prefetch} items are decoded but not yet
- * consumed. Positions are claimed in order, so the one the consumer waits for is always claimed.
+ * Workers are an executor per epoch; an ordered window of futures holds the next {@code prefetch}
+ * positions, so at most that many items are decoded but not yet consumed, and the consumer blocks on
+ * the one future it needs. Closing the epoch (its end, an early exit, a failure) cancels the window
+ * and stops the workers.
  * <p>
  * A failing item is never dropped silently: under {@link BadRecordPolicy#SKIP} one warning line
  * naming index and path goes to the warning sink (stderr by default) and the batch is filled from
@@ -101,6 +107,19 @@ public final class DataLoader<T, B> implements AutoCloseable {
         return order;
     }
 
+    /**
+     * Daemon threads named gw-data-EPOCH-N (a forgotten epoch never keeps the JVM alive), each recorded
+     * in {@code made} so tests can check that closing an epoch ends them.
+     */
+    private static ThreadFactory workerThreads(int epoch, List<Thread> made) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = Thread.ofPlatform().daemon().name("gw-data-" + epoch + "-" + n.getAndIncrement()).unstarted(r);
+            synchronized (made) { made.add(t); }
+            return t;
+        };
+    }
+
     /** SplitMix64 finaliser over (a, b): decorrelates neighbouring seeds, epochs and indices. */
     private static long mix(long a, long b) {
         long z = a * 0x9E3779B97F4A7C15L + b + 0x632BE59BD9B4E019L;
@@ -125,15 +144,22 @@ public final class DataLoader<T, B> implements AutoCloseable {
     /** The outcome of decoding one position: an item or the error. */
     private record Slot<T>(T item, DataException error) {}
 
-    /** One pass over the data. Iterate with {@link #nextBatch()} or for-each (errors as {@link LoadFailure}). */
+    /**
+     * One pass over the data. Iterate with {@link #nextBatch()} or for-each (errors as {@link LoadFailure});
+     * close it (try-with-resources) when the loop may end early, so its workers stop with it.
+     */
     public final class Epoch implements Iterator<B>, Iterable<B>, AutoCloseable {
         private final int epoch;
         private final int[] order;
-        private final ConcurrentHashMap<Integer, Slot<T>> ready = new ConcurrentHashMap<>();
-        private final Semaphore permits;
-        private final AtomicInteger claimed = new AtomicInteger();
+        /**
+         * The decode tasks of the next positions, in visiting order: at most {@code prefetch} of them
+         * are submitted but not yet taken, and taking the head submits the next one, so prefetch is
+         * bounded and the consumer waits on exactly the position it needs (no polling).
+         */
+        private final ArrayDeque<Future<Slot<T>>> window = new ArrayDeque<>();
+        private final ExecutorService workers;
         private final List<Thread> threads = new ArrayList<>();
-        private final Object signal = new Object();
+        private int submitted;
         private volatile boolean closed;
         private int position;
         private B lookahead;
@@ -142,29 +168,15 @@ public final class DataLoader<T, B> implements AutoCloseable {
         private Epoch(int epoch) {
             this.epoch = epoch;
             this.order = order(epoch);
-            this.permits = new Semaphore(options.prefetch());
-            for (int w = 0; w < options.workers(); w++) {
-                Thread t = Thread.ofPlatform().daemon().name("gw-data-" + epoch + "-" + w).unstarted(this::work);
-                threads.add(t);
-                t.start();
-            }
+            this.workers = options.workers() == 0 ? null : Executors.newFixedThreadPool(options.workers(), workerThreads(epoch, threads));
+            if (workers != null) while (submitted < order.length && window.size() < options.prefetch()) submitNext();
         }
 
         public int epochNumber() { return epoch; }
 
-        private void work() {
-            try {
-                while (!closed) {
-                    permits.acquire();
-                    int p = claimed.getAndIncrement();
-                    if (p >= order.length || closed) return;
-                    Slot<T> s = decode(order[p]);
-                    ready.put(p, s);
-                    synchronized (signal) { signal.notifyAll(); }
-                }
-            } catch (InterruptedException e) {
-                // close() interrupts idle workers; just stop.
-            }
+        private void submitNext() {
+            int index = order[submitted++];
+            window.add(workers.submit(() -> decode(index)));
         }
 
         private Slot<T> decode(int index) {
@@ -179,16 +191,15 @@ public final class DataLoader<T, B> implements AutoCloseable {
         }
 
         private Slot<T> take(int p) throws InterruptedException {
-            if (threads.isEmpty()) return decode(order[p]);
-            Slot<T> s;
-            synchronized (signal) {
-                while ((s = ready.remove(p)) == null) {
-                    if (closed) throw new InterruptedException("loader closed");
-                    signal.wait(50);
-                }
+            if (workers == null) return decode(order[p]);
+            Future<Slot<T>> head = window.poll();
+            if (submitted < order.length) submitNext();
+            try {
+                return head.get();
+            } catch (ExecutionException e) {
+                // decode() turns every failure into a Slot; an Error (out of memory) is all that lands here.
+                throw new IllegalStateException("loader worker failed on dataset index " + order[p], e.getCause());
             }
-            permits.release();
-            return s;
         }
 
         /** The next batch, or null at the end of the epoch. */
@@ -244,24 +255,26 @@ public final class DataLoader<T, B> implements AutoCloseable {
         @Override
         public Iterator<B> iterator() { return this; }
 
-        /** Stops the workers and waits for them; decoded items are dropped. */
+        /** Stops the workers and waits for them; decoded items are dropped. Idempotent. */
         @Override
         public void close() {
             if (closed) return;
             closed = true;
-            for (Thread t : threads) t.interrupt();
-            for (Thread t : threads) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            if (workers == null) return;
+            for (Future<Slot<T>> f : window) f.cancel(true);
+            window.clear();
+            workers.shutdownNow();
+            try {
+                if (!workers.awaitTermination(30, TimeUnit.SECONDS))
+                    throw new IllegalStateException("data workers of epoch " + epoch + " did not stop within 30 s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            ready.clear();
         }
 
         /** Worker threads still alive (for tests of close()). */
-        public long liveWorkers() { return threads.stream().filter(Thread::isAlive).count(); }
+        public long liveWorkers() {
+            synchronized (threads) { return threads.stream().filter(Thread::isAlive).count(); }
+        }
     }
 }

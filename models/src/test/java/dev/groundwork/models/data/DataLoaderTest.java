@@ -115,6 +115,39 @@ class DataLoaderTest {
     }
 
     @Test
+    void aStepThatThrowsLeavesNoWorkerAlive() {
+        var opts = DataLoader.Options.of(2, 5).workers(3).prefetch(8);
+        try (var l = new DataLoader<>(new Numbers(100), DataLoaderTest::flatten, opts)) {
+            DataLoader<long[], List<Long>>.Epoch[] seen = new DataLoader.Epoch[1];
+            assertThrows(ArithmeticException.class, () -> {
+                try (var e = l.epoch(0)) {
+                    seen[0] = e;
+                    int steps = 0;
+                    for (List<Long> b : e) {
+                        assertNotNull(b);
+                        if (++steps == 3) throw new ArithmeticException("the step failed");
+                    }
+                }
+            });
+            assertEquals(0, seen[0].liveWorkers(), "workers still alive after the step threw");
+            assertEquals(0, Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("gw-data-0-")).count());
+        }
+    }
+
+    @Test
+    void startingTheNextEpochStopsTheOneLeftOpen() throws Exception {
+        var opts = DataLoader.Options.of(2, 5).workers(2);
+        try (var l = new DataLoader<>(new Numbers(40), DataLoaderTest::flatten, opts)) {
+            var first = l.epoch(0);
+            assertNotNull(first.nextBatch());
+            var second = l.epoch(1);
+            assertEquals(0, first.liveWorkers());
+            assertThrows(IllegalStateException.class, first::nextBatch);
+            assertNotNull(second.nextBatch());
+        }
+    }
+
+    @Test
     void itemGeneratorsDependOnSeedEpochAndIndexOnly() {
         assertEquals(DataLoader.itemGenerator(1, 2, 3).nextInt(1 << 30), DataLoader.itemGenerator(1, 2, 3).nextInt(1 << 30));
         assertNotEquals(DataLoader.itemGenerator(1, 2, 3).nextInt(1 << 30), DataLoader.itemGenerator(1, 2, 4).nextInt(1 << 30));
