@@ -1,9 +1,12 @@
 package dev.groundwork.engine.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -23,10 +26,31 @@ import java.util.Set;
  *
  * <p>We walk Jackson's token stream instead of binding to a tree so that duplicate keys (which tree
  * binding silently resolves to the last one) are seen and reported by name, at every level.
+ *
+ * <p>Where we differ from the reference (Rust) reader, on purpose:
+ * <ul>
+ *   <li>Accepted as it accepts them: entry fields other than dtype, shape and data_offsets (ignored:
+ *       they cannot change what is read), {@code "__metadata__": null} (no metadata), the F8 dtypes.
+ *   <li>Stricter: a tensor name or metadata key given twice is refused, where serde keeps one of the
+ *       two silently (which one a reader sees should not depend on the reader); strings holding a lone
+ *       UTF-16 surrogate escape ({@code "\ud800"}) are refused as serde_json refuses them, instead of
+ *       becoming names no writer can reproduce.
+ *   <li>Bounds: names and strings may be as long as the header itself (a 1 MB tensor name is valid),
+ *       numbers at most {@link #MAX_NUMBER_DIGITS} digits (a 64-bit value has at most 20), nesting at
+ *       most {@link #MAX_DEPTH} levels (the format has 3).
+ * </ul>
  */
 final class HeaderParser {
     static final String METADATA_KEY = "__metadata__";
-    private static final JsonFactory JSON = new JsonFactory();
+    static final int MAX_NUMBER_DIGITS = 32, MAX_DEPTH = 16;
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNameLength((int) SafeTensorsFile.MAX_HEADER_BYTES)
+                    .maxStringLength((int) SafeTensorsFile.MAX_HEADER_BYTES)
+                    .maxNumberLength(MAX_NUMBER_DIGITS)
+                    .maxNestingDepth(MAX_DEPTH)
+                    .build())
+            .build();
 
     record Header(List<TensorEntry> entries, Map<String, String> metadata) {}
 
@@ -45,9 +69,13 @@ final class HeaderParser {
         String text = decodeUtf8(bytes);
         try (JsonParser p = JSON.createParser(text)) {
             return parseTop(p);
+        } catch (StreamConstraintsException e) {
+            // Jackson's limit exceptions carry no location; the rule is what matters.
+            throw new SafeTensorsException(file + ": header breaks a size limit: " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
             throw new SafeTensorsException(file + ": header is not valid JSON: " + e.getOriginalMessage()
-                    + " at " + e.getLocation().offsetDescription(), e);
+                    + (at == null ? "" : " at " + at.offsetDescription()), e);
         } catch (SafeTensorsException e) {
             throw e;
         } catch (IOException e) { // reading from a String: only the parser's own errors land here
@@ -75,7 +103,7 @@ final class HeaderParser {
         Set<String> seen = new HashSet<>();
         Map<String, String> metadata = Map.of();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
+            String key = checked(p.currentName(), null, "tensor name");
             if (!seen.add(key)) {
                 throw fail(key, "duplicate key in header (each tensor name may appear only once)");
             }
@@ -94,17 +122,20 @@ final class HeaderParser {
     }
 
     private Map<String, String> parseMetadata(JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return Map.of(); // what the reference writer's Option::None reads back as
+        }
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw fail(null, METADATA_KEY + " must be an object of strings, found " + describe(p.currentToken()));
         }
         Map<String, String> out = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
+            String key = checked(p.currentName(), null, METADATA_KEY + " key");
             if (p.nextToken() != JsonToken.VALUE_STRING) {
                 throw fail(null, METADATA_KEY + " must be an object of strings, but key '" + key
                         + "' has " + describe(p.currentToken()));
             }
-            if (out.put(key, p.getText()) != null) {
+            if (out.put(key, checked(p.getText(), null, METADATA_KEY + " value of '" + key + "'")) != null) {
                 throw fail(null, METADATA_KEY + " has duplicate key '" + key + "'");
             }
         }
@@ -127,7 +158,7 @@ final class HeaderParser {
                     if (p.currentToken() != JsonToken.VALUE_STRING) {
                         throw fail(name, "field 'dtype' must be a string, found " + describe(p.currentToken()));
                     }
-                    dtype = p.getText();
+                    dtype = checked(p.getText(), name, "dtype");
                 }
                 case "shape" -> {
                     if (shape != null) throw fail(name, "duplicate field 'shape'");
@@ -141,15 +172,16 @@ final class HeaderParser {
                                 + offsets.length + " numbers");
                     }
                 }
-                default -> throw fail(name, "unexpected field '" + field
-                        + "' (allowed: dtype, shape, data_offsets)");
+                // Other fields are ignored, as the reference reader ignores them; a nested value is
+                // skipped whole (bounded by the nesting limit).
+                default -> p.skipChildren();
             }
         }
         if (dtype == null) throw fail(name, "missing field 'dtype'");
         if (shape == null) throw fail(name, "missing field 'shape'");
         if (offsets == null) throw fail(name, "missing field 'data_offsets'");
         if (SafeDType.parse(dtype) == null) {
-            throw fail(name, "unknown dtype '" + dtype + "' (known: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)");
+            throw fail(name, "unknown dtype '" + dtype + "' (known: " + SafeDType.known() + ")");
         }
         return new TensorEntry(name, dtype, shape, offsets[0], offsets[1]);
     }
@@ -175,6 +207,23 @@ final class HeaderParser {
             values.add(v);
         }
         return values.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * s itself, unless it holds a UTF-16 surrogate without its partner: only a {@code \\uD800}-style
+     * escape can produce one (the UTF-8 decoding before parsing refuses encoded surrogates).
+     */
+    private String checked(String s, String tensor, String what) throws SafeTensorsException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw fail(tensor, what + " holds a lone UTF-16 surrogate \\u" + Integer.toHexString(c).toUpperCase()
+                        + " at character " + i + " (not a Unicode string)");
+            }
+        }
+        return s;
     }
 
     private static String describe(JsonToken t) {

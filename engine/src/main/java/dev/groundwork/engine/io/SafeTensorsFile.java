@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
@@ -34,14 +35,16 @@ public final class SafeTensorsFile implements AutoCloseable {
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Path path;
+    private final long mappedBytes;
     private final Arena arena;
     private final MemorySegment data;
     private final Map<String, TensorEntry> entries; // in file order of offsets
     private final Map<String, String> metadata;
 
-    private SafeTensorsFile(Path path, Arena arena, MemorySegment data, List<TensorEntry> sorted,
+    private SafeTensorsFile(Path path, long mappedBytes, Arena arena, MemorySegment data, List<TensorEntry> sorted,
                             Map<String, String> metadata) {
         this.path = path;
+        this.mappedBytes = mappedBytes;
         this.arena = arena;
         this.data = data;
         this.metadata = metadata;
@@ -80,7 +83,7 @@ public final class SafeTensorsFile implements AutoCloseable {
             HeaderParser.Header header = HeaderParser.parse(headerBytes, file);
             MemorySegment data = whole.asSlice(8 + n);
             List<TensorEntry> sorted = LayoutCheck.check(header.entries(), data.byteSize(), file);
-            return new SafeTensorsFile(path, arena, data, sorted, header.metadata());
+            return new SafeTensorsFile(path, size, arena, data, sorted, header.metadata());
         } catch (Throwable t) {
             arena.close();
             throw t;
@@ -119,25 +122,41 @@ public final class SafeTensorsFile implements AutoCloseable {
         return data.asSlice(e.begin(), e.end() - e.begin());
     }
 
-    /** Reads a floating tensor as float[], widening F16/BF16 and narrowing F64 (round to nearest). */
+    /** Reads a floating tensor as float[], widening F16/BF16/F8 and narrowing F64 (round to nearest). */
     public float[] readF32(String name) {
         TensorEntry e = entry(name);
         SafeDType t = e.dtypeEnum();
         if (!t.isFloating()) {
             throw new IllegalArgumentException(path + ": tensor '" + name + "' has integer dtype " + t
-                    + "; readF32 reads only F32, F16, BF16, F64 (use readI64)");
+                    + "; readF32 reads only floating types (use readI64)");
         }
         MemorySegment s = segment(name);
         float[] out = new float[arrayLength(e)];
+        guarded(name, () -> readFloats(t, s, out));
+        return out;
+    }
+
+    private static void readFloats(SafeDType t, MemorySegment s, float[] out) {
         switch (t) {
             case F32 -> MemorySegment.copy(s, F32, 0, out, 0, out.length);
             case F16 -> { for (int i = 0; i < out.length; i++) out[i] = Float.float16ToFloat(s.get(I16, 2L * i)); }
             // bfloat16 is the top half of a float32, so widening is a shift.
             case BF16 -> { for (int i = 0; i < out.length; i++) out[i] = Float.intBitsToFloat((s.get(I16, 2L * i) & 0xFFFF) << 16); }
             case F64 -> { for (int i = 0; i < out.length; i++) out[i] = (float) s.get(F64, 8L * i); }
+            // E5M2 is the top byte of an IEEE half.
+            case F8_E5M2 -> { for (int i = 0; i < out.length; i++) out[i] = Float.float16ToFloat((short) (s.get(ValueLayout.JAVA_BYTE, i) << 8)); }
+            case F8_E4M3 -> { for (int i = 0; i < out.length; i++) out[i] = e4m3(s.get(ValueLayout.JAVA_BYTE, i)); }
             default -> throw new AssertionError(t);
         }
-        return out;
+    }
+
+    /** OCP FP8 E4M3 ("fn"): bias 7, no infinities, S.1111.111 is NaN, exponent 0 subnormal. */
+    static float e4m3(byte b) {
+        int exp = (b >> 3) & 0xF, mant = b & 0x7;
+        float mag = exp == 0xF && mant == 0x7 ? Float.NaN
+                : exp == 0 ? mant * 0x1p-9f
+                : (1 + mant / 8f) * Math.scalb(1f, exp - 7);
+        return b < 0 ? -mag : mag;
     }
 
     /** Reads a floating tensor as double[]: F64 exactly (optimizer state, checkpoints), others widened. */
@@ -150,7 +169,8 @@ public final class SafeTensorsFile implements AutoCloseable {
             return d;
         }
         double[] out = new double[arrayLength(e)];
-        MemorySegment.copy(segment(name), F64, 0, out, 0, out.length);
+        MemorySegment s = segment(name);
+        guarded(name, () -> MemorySegment.copy(s, F64, 0, out, 0, out.length));
         return out;
     }
 
@@ -164,6 +184,11 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
         MemorySegment s = segment(name);
         long[] out = new long[arrayLength(e)];
+        guarded(name, () -> readLongs(t, s, out));
+        return out;
+    }
+
+    private static void readLongs(SafeDType t, MemorySegment s, long[] out) {
         switch (t) {
             case I64, U64 -> MemorySegment.copy(s, I64, 0, out, 0, out.length);
             case I32 -> { for (int i = 0; i < out.length; i++) out[i] = s.get(I32, 4L * i); }
@@ -175,7 +200,33 @@ public final class SafeTensorsFile implements AutoCloseable {
             case BOOL -> { for (int i = 0; i < out.length; i++) out[i] = s.get(ValueLayout.JAVA_BYTE, i) != 0 ? 1 : 0; }
             default -> throw new AssertionError(t);
         }
-        return out;
+    }
+
+    /**
+     * Runs a read of the mapping. A file truncated on disk after it was mapped faults on access (the JVM
+     * reports the SIGBUS as an InternalError); the size is checked first so that the common case never
+     * faults, and a fault in the window between check and read still becomes our exception.
+     */
+    private void guarded(String tensor, Runnable read) {
+        long now;
+        try {
+            now = Files.size(path);
+        } catch (IOException e) {
+            throw new SafeTensorsReadException(new SafeTensorsException(path + ": tensor '" + tensor
+                    + "': the file can no longer be read (" + e.getMessage() + ")", e));
+        }
+        if (now < mappedBytes) throw truncated(tensor, now, null);
+        try {
+            read.run();
+        } catch (InternalError fault) {
+            throw truncated(tensor, -1, fault);
+        }
+    }
+
+    private SafeTensorsReadException truncated(String tensor, long now, Throwable cause) {
+        return new SafeTensorsReadException(new SafeTensorsException(path + ": tensor '" + tensor + "': the file was "
+                + (now >= 0 ? "truncated to " + now + " bytes" : "changed") + " after it was opened (" + mappedBytes
+                + " bytes were mapped); reopen it", cause));
     }
 
     // A Java array holds at most ~2^31 elements; bigger tensors must go through segment().

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Tensors to and from safetensors files. Loading maps F32/F16/BF16 to F32 tensors, F64 to F64 and
+ * Tensors to and from safetensors files. Loading maps F32/F16/BF16/F8 to F32 tensors, F64 to F64 and
  * every integer or bool type to I64; saving writes each tensor in its own dtype, row-major.
  */
 public final class TensorFiles {
@@ -29,11 +29,10 @@ public final class TensorFiles {
                     if (e.shape()[i] > Integer.MAX_VALUE) throw new SafeTensorsException(path + ": tensor '" + name + "': dimension " + e.shape()[i] + " is too large for an engine tensor");
                     shape[i] = (int) e.shape()[i];
                 }
-                Tensor t = switch (e.dtypeEnum()) {
-                    case F64 -> Tensor.of(f.readF64(name), shape);
-                    case F32, F16, BF16 -> Tensor.of(f.readF32(name), shape);
-                    default -> Tensor.ofLongs(f.readI64(name), shape);
-                };
+                SafeDType dt = e.dtypeEnum();
+                Tensor t = dt == SafeDType.F64 ? Tensor.of(f.readF64(name), shape)
+                        : dt.isFloating() ? Tensor.of(f.readF32(name), shape)
+                        : Tensor.ofLongs(f.readI64(name), shape);
                 out.put(name, t);
             }
             return new Loaded(out, f.metadata());

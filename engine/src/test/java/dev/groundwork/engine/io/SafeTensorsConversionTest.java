@@ -47,6 +47,31 @@ class SafeTensorsConversionTest {
     }
 
     @Test
+    void f8E4m3() throws IOException {
+        // OCP E4M3 ("fn"): 1.0 = 0.0111.000, max 448 = 0.1111.110, -1.5 = 1.0111.100, smallest subnormal
+        // 2^-9 = 0.0000.001, largest subnormal 7 * 2^-9, smallest normal 2^-6 = 0.0001.000, NaN 0.1111.111
+        byte[] d = le(1, 0x38, 0x7E, 0xBC, 0x01, 0x07, 0x08, 0x7F);
+        try (SafeTensorsFile f = one("F8_E4M3", "[7]", d)) {
+            float[] v = f.readF32("t");
+            assertArrayEquals(new float[] {1f, 448f, -1.5f, (float) Math.pow(2, -9), 7 * (float) Math.pow(2, -9),
+                    (float) Math.pow(2, -6)}, java.util.Arrays.copyOf(v, 6));
+            assertTrue(Float.isNaN(v[6]), "S.1111.111 is NaN (E4M3 has no infinities)");
+        }
+    }
+
+    @Test
+    void f8E5m2() throws IOException {
+        // E5M2, IEEE-like (bias 15): 1.0 = 0.01111.00, max 57344 = 0.11110.11, -inf = 1.11111.00,
+        // smallest subnormal 2^-16 = 0.00000.01, NaN 0.11111.01
+        byte[] d = le(1, 0x3C, 0x7B, 0xFC, 0x01, 0x7D);
+        try (SafeTensorsFile f = one("F8_E5M2", "[5]", d)) {
+            float[] v = f.readF32("t");
+            assertArrayEquals(new float[] {1f, 57344f, Float.NEGATIVE_INFINITY, (float) Math.pow(2, -16)}, java.util.Arrays.copyOf(v, 4));
+            assertTrue(Float.isNaN(v[4]));
+        }
+    }
+
+    @Test
     void f64NarrowsToNearestFloat() throws IOException {
         byte[] d = le(8, Double.doubleToRawLongBits(Math.PI), Double.doubleToRawLongBits(-1e-3),
                 Double.doubleToRawLongBits(1e300));

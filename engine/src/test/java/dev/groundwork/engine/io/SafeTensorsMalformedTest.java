@@ -1,9 +1,14 @@
 package dev.groundwork.engine.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,9 +104,65 @@ class SafeTensorsMalformedTest {
     }
 
     @Test
-    void extraField() throws IOException {
-        refused("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"stride\":[1]}}", 4,
-                "tensor 'w'", "unexpected field 'stride'");
+    void extraFieldsAreIgnoredAsTheReferenceReaderIgnoresThem() throws IOException {
+        String json = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"stride\":[1],\"note\":{\"a\":[1,{}]}}}";
+        Path p = RawFiles.write(dir.resolve("extra.safetensors"), json, new byte[] {0, 0, (byte) 0x80, 0x3F});
+        try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
+            assertArrayEquals(new float[] {1f}, f.readF32("w"));
+        }
+    }
+
+    @Test
+    void metadataNullMeansNone() throws IOException {
+        Path p = RawFiles.write(dir.resolve("null-meta.safetensors"), "{\"__metadata__\":null," + entry("w", "U8", "[1]", 0, 1) + "}", new byte[] {7});
+        try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
+            assertTrue(f.metadata().isEmpty());
+            assertArrayEquals(new long[] {7}, f.readI64("w"));
+        }
+    }
+
+    @Test
+    void loneSurrogateInANameOrMetadataIsRefused() throws IOException {
+        refused("{" + entry("w\\ud800x", "U8", "[1]", 0, 1) + "}", 1, "tensor name holds a lone UTF-16 surrogate \\uD800");
+        refused("{\"__metadata__\":{\"k\":\"\\udc00\"}}", 0, "__metadata__ value of 'k' holds a lone UTF-16 surrogate");
+        // A proper pair (U+1F600) is a valid name.
+        Path ok = RawFiles.write(dir.resolve("pair.safetensors"), "{" + entry("w\\ud83d\\ude00", "U8", "[1]", 0, 1) + "}", new byte[] {1});
+        try (SafeTensorsFile f = SafeTensorsFile.open(ok)) {
+            assertEquals(List.of("w\uD83D\uDE00"), f.names());
+        }
+    }
+
+    @Test
+    void aNumberWithAbsurdlyManyDigitsIsRefusedWithTheRule() throws IOException {
+        refused("{" + entry("w", "F32", "[" + "9".repeat(100_000) + "]", 0, 4) + "}", 4, "header breaks a size limit", "Number value length");
+    }
+
+    @Test
+    void aOneMegabyteTensorNameIsValid() throws IOException {
+        String name = "n".repeat(1 << 20);
+        Path p = RawFiles.write(dir.resolve("long-name.safetensors"), "{" + entry(name, "U8", "[1]", 0, 1) + "}", new byte[] {3});
+        try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
+            assertArrayEquals(new long[] {3}, f.readI64(name));
+        }
+    }
+
+    @Test
+    void deepNestingInAnIgnoredFieldIsBounded() throws IOException {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        refused("{\"w\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1],\"x\":" + deep + "}}", 1, "header breaks a size limit", "nesting depth");
+    }
+
+    @Test
+    void aFileTruncatedAfterOpeningIsOurExceptionNamingIt() throws IOException {
+        Path p = RawFiles.write(dir.resolve("cut.safetensors"), "{" + entry("a", "F32", "[1024]", 0, 4096) + "}", new byte[4096]);
+        try (SafeTensorsFile f = SafeTensorsFile.open(p)) {
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                ch.truncate(100);
+            }
+            SafeTensorsReadException e = assertThrows(SafeTensorsReadException.class, () -> f.readF32("a"));
+            assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("tensor 'a'")
+                    && e.getMessage().contains("truncated to 100 bytes"), e.getMessage());
+        }
     }
 
     @Test
@@ -149,7 +210,7 @@ class SafeTensorsMalformedTest {
 
     @Test
     void unknownDtype() throws IOException {
-        refused("{" + entry("w", "F8_E4M3", "[1]", 0, 1) + "}", 1, "tensor 'w'", "unknown dtype 'F8_E4M3'");
+        refused("{" + entry("w", "C64", "[1]", 0, 8) + "}", 8, "tensor 'w'", "unknown dtype 'C64'", "F8_E4M3");
     }
 
     @Test
