@@ -25,7 +25,8 @@ final class LegacyArchive implements StorageSource {
 
     private final Path path;
     private final MappedByteBuffer file;
-    private final Map<String, Long> dataStart = new HashMap<>();
+    /** Where each storage's elements start in the file, and how many bytes it has. */
+    private final Map<String, long[]> storages = new HashMap<>();
     final Object root;
 
     private LegacyArchive(Path path, MappedByteBuffer file, Object root) {
@@ -63,30 +64,52 @@ final class LegacyArchive implements StorageSource {
             return a;
         } catch (PickleException e) {
             throw new CheckpointException(path, "legacy torch.save pickle: " + e.getMessage(), e);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new CheckpointException(path, "malformed legacy torch.save file (" + e.getMessage() + ")", e);
         }
     }
 
+    /** Walks the storages after the pickles; every size is checked in exact 64-bit arithmetic. */
     private void locate(List<Object> keys, Map<String, StorageType> types) throws CheckpointException {
         long at = file.position();
         for (Object k : keys) {
-            StorageType t = types.get(String.valueOf(k));
-            if (t == null) throw new CheckpointException(path, "storage '" + k + "' is listed but never referenced");
-            if (at + 8 > file.limit()) throw new CheckpointException(path, "file is truncated: storage '" + k + "' is missing");
-            long n = file.getLong((int) at);
-            long end = at + 8 + n * t.dtype.byteSize();
+            if (!(k instanceof String key)) throw new CheckpointException(path, "storage key list holds " + TorchGlobals.describe(k) + ", not a string");
+            StorageType t = types.get(key);
+            if (t == null) throw new CheckpointException(path, "storage '" + TorchCheckpoint.abbreviate(key) + "' is listed but never referenced");
+            if (storages.containsKey(key)) throw new CheckpointException(path, "storage '" + key + "' is listed twice");
+            if (at > file.limit() - 8) throw new CheckpointException(path, "file is truncated: storage '" + key + "' is missing");
+            long n = file.getLong((int) at), bytes, end;
+            try {
+                bytes = Math.multiplyExact(n, (long) t.dtype.byteSize());
+                end = Math.addExact(at + 8, bytes);
+            } catch (ArithmeticException e) {
+                throw new CheckpointException(path, "storage '" + key + "' claims " + n + " elements, more bytes than 64 bits count");
+            }
             if (n < 0 || end > file.limit())
-                throw new CheckpointException(path, "file is truncated: storage '" + k + "' needs " + n * t.dtype.byteSize() + " bytes past offset " + (at + 8));
-            dataStart.put(String.valueOf(k), at + 8);
+                throw new CheckpointException(path, "file is truncated: storage '" + key + "' needs " + bytes + " bytes past offset " + (at + 8)
+                        + ", the file ends at " + file.limit());
+            storages.put(key, new long[]{at + 8, bytes});
             at = end;
         }
     }
 
     @Override
     public ByteBuffer bytes(Pickled.StorageRef ref) throws IOException {
-        Long start = dataStart.get(ref.key());
-        if (start == null) throw new CheckpointException(path, "storage '" + ref.key() + "' is not in the file");
+        long[] s = storages.get(ref.key());
+        if (s == null) throw new CheckpointException(path, "storage '" + ref.key() + "' is not in the file");
         int size = ref.type().dtype.byteSize();
-        return file.slice((int) (start + ref.elementOffset() * size), (int) (ref.numel() * size)).order(ByteOrder.LITTLE_ENDIAN);
+        long from, length;
+        try {
+            from = Math.multiplyExact(ref.elementOffset(), (long) size);
+            length = Math.multiplyExact(ref.numel(), (long) size);
+        } catch (ArithmeticException e) {
+            from = length = Long.MAX_VALUE;
+        }
+        // A view (offset, size) of the storage must lie inside it: never a byte of the count field or a neighbour.
+        if (ref.elementOffset() < 0 || ref.numel() < 0 || from > s[1] || length > s[1] - from)
+            throw new CheckpointException(path, "storage view of '" + ref.key() + "' (element offset " + ref.elementOffset() + ", "
+                    + ref.numel() + " elements) lies outside its " + s[1] + "-byte storage");
+        return file.slice((int) (s[0] + from), (int) length).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     @Override

@@ -38,7 +38,7 @@ final class Pickled {
     record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {
         long numel() {
             long n = 1;
-            for (long d : size) n *= d;
+            for (long d : size) n = Math.multiplyExact(n, d);
             return n;
         }
 

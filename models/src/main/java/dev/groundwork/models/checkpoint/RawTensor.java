@@ -15,7 +15,7 @@ import java.util.Arrays;
 public record RawTensor(SafeDType dtype, long[] shape, byte[] data) {
     public long numel() {
         long n = 1;
-        for (long d : shape) n *= d;
+        for (long d : shape) n = Math.multiplyExact(n, d);
         return n;
     }
 
@@ -25,8 +25,15 @@ public record RawTensor(SafeDType dtype, long[] shape, byte[] data) {
      */
     public Tensor toTensor() {
         int[] s = new int[shape.length];
-        for (int i = 0; i < s.length; i++) s[i] = Math.toIntExact(shape[i]);
-        int n = Math.toIntExact(numel());
+        for (int i = 0; i < s.length; i++) {
+            // Engine tensors have int sizes; a huge dimension is refused even when another one is 0.
+            if (shape[i] > Integer.MAX_VALUE)
+                throw new IllegalArgumentException("dimension " + i + " of shape " + Arrays.toString(shape) + " is over 2^31 - 1, too large for an engine tensor");
+            s[i] = (int) shape[i];
+        }
+        long count = numel();
+        if (count > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + count + " elements, more than one tensor holds");
+        int n = (int) count;
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         switch (dtype) {
             case F64 -> {

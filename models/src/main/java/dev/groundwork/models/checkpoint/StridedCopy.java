@@ -10,21 +10,37 @@ import java.nio.ByteBuffer;
 final class StridedCopy {
     private StridedCopy() {}
 
+    /**
+     * How many bytes a view may make beyond its storage's own size: legal views (stride 0 expands)
+     * could otherwise turn a 16-byte storage into a gigabyte copy. Real state dicts store views that
+     * are subsets of their storage, so this only refuses expansions.
+     */
+    static final long MAX_EXPANSION_BYTES = 16L << 20;
+
     /** Checks the view lies inside the storage, then gathers its elements in row-major order. */
     static RawTensor gather(String name, Pickled.TensorRef t, ByteBuffer storage) {
         int es = t.storage().type().dtype.byteSize();
         long storageNumel = storage.limit() / es;
         long numel = 1, last = t.offset();
-        for (int d = 0; d < t.size().length; d++) {
-            if (t.size()[d] < 0 || t.stride()[d] < 0)
-                throw new IllegalArgumentException("tensor '" + name + "' has a negative size or stride");
-            numel = Math.multiplyExact(numel, t.size()[d]);
-            if (t.size()[d] > 0) last += (t.size()[d] - 1) * t.stride()[d];
+        try {
+            for (int d = 0; d < t.size().length; d++) {
+                if (t.size()[d] < 0 || t.stride()[d] < 0)
+                    throw new IllegalArgumentException("tensor '" + name + "' has a negative size or stride");
+                numel = Math.multiplyExact(numel, t.size()[d]);
+                if (t.size()[d] > 0) last = Math.addExact(last, Math.multiplyExact(t.size()[d] - 1, t.stride()[d]));
+            }
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("tensor '" + name + "': size " + java.util.Arrays.toString(t.size()) + " and stride "
+                    + java.util.Arrays.toString(t.stride()) + " reach past what 64 bits count");
         }
-        if (numel > Integer.MAX_VALUE - 8 || numel * es > Integer.MAX_VALUE - 8)
+        if (t.offset() < 0) throw new IllegalArgumentException("tensor '" + name + "' has a negative storage offset " + t.offset());
+        if (numel > (Integer.MAX_VALUE - 8) / es)
             throw new IllegalArgumentException("tensor '" + name + "' has " + numel + " elements, more than one array holds");
-        if (numel > 0 && (t.offset() < 0 || last >= storageNumel))
+        if (numel > 0 && last >= storageNumel)
             throw new IllegalArgumentException("tensor '" + name + "' reads element " + last + " of a storage with only " + storageNumel);
+        if (numel * es > storage.limit() + MAX_EXPANSION_BYTES)
+            throw new IllegalArgumentException("tensor '" + name + "' expands a " + storage.limit() + "-byte storage to " + numel * es
+                    + " bytes (stride 0); expansions over " + MAX_EXPANSION_BYTES + " bytes beyond the storage are refused");
         byte[] out = new byte[(int) (numel * es)];
         if (isRowMajor(t)) { // the common case: one bulk copy
             storage.get((int) (t.offset() * es), out, 0, out.length);

@@ -28,7 +28,7 @@ public final class TorchCheckpoint {
     public record TensorInfo(String name, SafeDType dtype, long[] shape) {
         public long numel() {
             long n = 1;
-            for (long d : shape) n *= d;
+            for (long d : shape) n = Math.multiplyExact(n, d);
             return n;
         }
     }
@@ -72,27 +72,40 @@ public final class TorchCheckpoint {
             }
         } catch (PickleException e) {
             throw new CheckpointException(path, "data.pkl: " + e.getMessage(), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw internal(path, e);
         }
         return unwrap(path, format, root);
     }
 
     /** Persistent id ('storage', type, key, location, numel[, view_metadata]) to a storage reference. */
     private static Pickled.StorageRef storageRef(Object pid, long offset, boolean legacy) throws PickleException {
+        // Checked field by field and described by type only: a hostile id may be a huge nested value.
         if (!(pid instanceof Pickled.Tuple t) || t.size() != (legacy ? 6 : 5) || !"storage".equals(t.get(0)))
-            throw new PickleException(offset, "unrecognised persistent id " + pid);
+            throw new PickleException(offset, "unrecognised persistent id (" + TorchGlobals.describe(pid) + ")");
         if (!(t.get(1) instanceof StorageType type))
             throw new PickleException(offset, "persistent id names " + TorchGlobals.describe(t.get(1)) + ", not a storage type");
         if (!(t.get(4) instanceof Long numel) || numel < 0) throw new PickleException(offset, "storage size is not a non-negative int");
-        String key = String.valueOf(t.get(2)), location = String.valueOf(t.get(3));
-        if (!key.matches("[A-Za-z0-9_]+")) throw new PickleException(offset, "storage key '" + key + "' is not a plain name");
+        if (!(t.get(2) instanceof String || t.get(2) instanceof Long) || !(t.get(3) instanceof String location))
+            throw new PickleException(offset, "storage key and location must be strings, got " + TorchGlobals.describe(t.get(2))
+                    + " and " + TorchGlobals.describe(t.get(3)));
+        String key = String.valueOf(t.get(2));
+        if (!key.matches("[A-Za-z0-9_]{1,64}")) throw new PickleException(offset, "storage key '" + abbreviate(key) + "' is not a plain name");
+        try {
+            Math.multiplyExact(numel, (long) type.dtype.byteSize());
+        } catch (ArithmeticException e) {
+            throw new PickleException(offset, "storage '" + key + "' claims " + numel + " elements, more bytes than 64 bits count");
+        }
         if (legacy && t.get(5) instanceof Pickled.Tuple view) {
-            // (view_key, element offset, view size): a window onto the root storage.
-            if (view.size() != 3 || !(view.get(1) instanceof Long vo) || !(view.get(2) instanceof Long vs))
-                throw new PickleException(offset, "malformed storage view " + view);
+            // (view_key, element offset, view size): a window onto the root storage, checked against it when read.
+            if (view.size() != 3 || !(view.get(1) instanceof Long vo) || !(view.get(2) instanceof Long vs) || vo < 0 || vs < 0)
+                throw new PickleException(offset, "malformed storage view of '" + key + "': expected (key, offset >= 0, size >= 0)");
             return new Pickled.StorageRef(key, type, location, vs, vo);
         }
         return new Pickled.StorageRef(key, type, location, numel, 0);
     }
+
+    static String abbreviate(String s) { return s.length() <= 80 ? s : s.substring(0, 77) + "..."; }
 
     private static TorchCheckpoint unwrap(Path path, CheckpointFormat format, Object root) throws CheckpointException {
         if (!(root instanceof Map<?, ?> top)) throw new CheckpointException(path, "top-level object is " + TorchGlobals.describe(root) + ", not a dict");
@@ -104,7 +117,7 @@ public final class TorchCheckpoint {
                 List<String> candidates = new ArrayList<>();
                 for (var e : top.entrySet()) if (e.getValue() instanceof Map<?, ?> m && holdsTensors(m)) candidates.add(String.valueOf(e.getKey()));
                 if (candidates.size() != 1)
-                    throw new CheckpointException(path, "cannot find the state dict: top-level keys are " + top.keySet()
+                    throw new CheckpointException(path, "cannot find the state dict: top-level keys are " + firstKeys(top)
                             + (candidates.isEmpty() ? " and none holds tensors" : ", and several hold tensors: " + candidates));
                 wrapper = candidates.getFirst();
                 dict = (Map<?, ?>) top.get(wrapper);
@@ -115,7 +128,7 @@ public final class TorchCheckpoint {
         List<String> skipped = new ArrayList<>();
         for (var e : dict.entrySet()) {
             String name = String.valueOf(e.getKey());
-            if (e.getValue() instanceof Pickled.TensorRef t) refs.put(name, t);
+            if (e.getValue() instanceof Pickled.TensorRef t) refs.put(name, checkedShape(path, name, t));
             else skipped.add(name + " (" + TorchGlobals.describe(e.getValue()) + ")");
         }
         if (wrapper != null) {
@@ -129,6 +142,31 @@ public final class TorchCheckpoint {
             }
         }
         return new TorchCheckpoint(path, format, refs, values, Collections.unmodifiableList(skipped), wrapper);
+    }
+
+    /** Sizes and strides non-negative and the element count within 64 bits, before anything uses them. */
+    private static Pickled.TensorRef checkedShape(Path path, String name, Pickled.TensorRef t) throws CheckpointException {
+        for (int d = 0; d < t.size().length; d++)
+            if (t.size()[d] < 0 || t.stride()[d] < 0)
+                throw new CheckpointException(path, "tensor '" + abbreviate(name) + "' has a negative size or stride in dimension " + d);
+        if (t.offset() < 0) throw new CheckpointException(path, "tensor '" + abbreviate(name) + "' has a negative storage offset " + t.offset());
+        try {
+            t.numel();
+        } catch (ArithmeticException e) {
+            throw new CheckpointException(path, "tensor '" + abbreviate(name) + "' has shape " + java.util.Arrays.toString(t.size())
+                    + ", more elements than 64 bits count");
+        }
+        return t;
+    }
+
+    /** At most 20 keys, each abbreviated, for a message. */
+    private static String firstKeys(Map<?, ?> m) {
+        List<String> out = new ArrayList<>();
+        for (Object k : m.keySet()) {
+            if (out.size() == 20) { out.add("... (" + m.size() + " in all)"); break; }
+            out.add(abbreviate(String.valueOf(k)));
+        }
+        return out.toString();
     }
 
     private static boolean holdsTensors(Map<?, ?> m) {
@@ -155,8 +193,26 @@ public final class TorchCheckpoint {
         return out;
     }
 
+    /**
+     * The last line of defence: a failure no check above anticipated still becomes this reader's
+     * exception naming the file, never an escaping runtime exception. Each case that reaches it is a
+     * missing check to add.
+     */
+    private static CheckpointException internal(Path path, Throwable e) {
+        return new CheckpointException(path, "malformed checkpoint (" + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + abbreviate(e.getMessage())) + ")", e);
+    }
+
     /** Every tensor as stored (dtype kept), contiguous. Storages shared by several tensors are read once. */
     public LinkedHashMap<String, RawTensor> rawTensors() throws IOException {
+        try {
+            return readRaw();
+        } catch (RuntimeException | StackOverflowError e) {
+            throw internal(path, e);
+        }
+    }
+
+    private LinkedHashMap<String, RawTensor> readRaw() throws IOException {
         LinkedHashMap<String, RawTensor> out = new LinkedHashMap<>();
         try (StorageSource src = format == CheckpointFormat.TORCH_ZIP ? ZipArchive.open(path)
                 : LegacyArchive.open(path, (pid, off) -> storageRef(pid, off, true))) {
@@ -167,7 +223,7 @@ public final class TorchCheckpoint {
                 if (bytes == null) cache.put(s, bytes = src.bytes(s));
                 try {
                     out.put(e.getKey(), StridedCopy.gather(e.getKey(), e.getValue(), bytes));
-                } catch (IllegalArgumentException | ArithmeticException ex) {
+                } catch (IllegalArgumentException ex) {
                     throw new CheckpointException(path, ex.getMessage(), ex);
                 }
             }
@@ -178,7 +234,13 @@ public final class TorchCheckpoint {
     /** Every tensor as an engine tensor (see {@link RawTensor#toTensor} for the dtype rules). */
     public LinkedHashMap<String, Tensor> tensors() throws IOException {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-        rawTensors().forEach((n, r) -> out.put(n, r.toTensor()));
+        for (var e : rawTensors().entrySet()) {
+            try {
+                out.put(e.getKey(), e.getValue().toTensor());
+            } catch (IllegalArgumentException ex) {
+                throw new CheckpointException(path, "tensor '" + e.getKey() + "': " + ex.getMessage(), ex);
+            }
+        }
         return out;
     }
 }

@@ -81,10 +81,14 @@ final class TorchGlobals {
             throw new PickleException(offset, "_rebuild_tensor_v2 expects (storage, offset, size, stride, ...), got " + a.size() + " arguments");
         long off = asLong(a.get(1), "storage offset", offset);
         long[] size = longs(a.get(2), "size", offset), stride = longs(a.get(3), "stride", offset);
+        if (size.length > MAX_RANK) throw new PickleException(offset, "tensor has " + size.length + " dimensions; at most " + MAX_RANK + " are read");
         if (size.length != stride.length)
             throw new PickleException(offset, "tensor size has " + size.length + " dimensions but stride has " + stride.length);
         return new Pickled.TensorRef(s, off, size, stride);
     }
+
+    /** More dimensions than any real tensor has (torch allows 64). */
+    static final int MAX_RANK = 64;
 
     private static long[] longs(Object o, String what, long offset) throws PickleException {
         if (!(o instanceof Pickled.Tuple t)) throw new PickleException(offset, "tensor " + what + " is not a tuple");
@@ -99,11 +103,25 @@ final class TorchGlobals {
         throw new PickleException(offset, "tensor " + what + " holds " + describe(o) + ", not an int");
     }
 
+    /** The Python type of a value, never its contents (which may be huge or deeply nested). */
     static String describe(Object o) {
-        if (o == null) return "None";
-        if (o instanceof Pickled.Global g) return g.dotted();
-        if (o instanceof StorageType t) return "torch." + t.name();
-        if (o instanceof Pickled.TorchDType d) return "torch." + d.name();
-        return o.getClass().getSimpleName();
+        return switch (o) {
+            case null -> "None";
+            case Pickled.Global g -> g.dotted();
+            case StorageType t -> "torch." + t.name();
+            case Pickled.TorchDType d -> "torch." + d.name();
+            case Pickled.TensorRef t -> "a tensor";
+            case Pickled.StorageRef r -> "a storage";
+            case Pickled.Tuple t -> "a tuple of " + t.size();
+            case java.util.List<?> l -> "a list of " + l.size();
+            case Map<?, ?> m -> "a dict of " + m.size();
+            case String s -> "a str";
+            case byte[] b -> "bytes";
+            case Long l -> "an int";
+            case java.math.BigInteger b -> "an int";
+            case Double d -> "a float";
+            case Boolean b -> "a bool";
+            default -> o.getClass().getSimpleName();
+        };
     }
 }

@@ -4,6 +4,8 @@ import java.math.BigInteger;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +19,11 @@ import java.util.Map;
  * opcodes into plain Java values; globals go through {@link TorchGlobals}, which refuses anything
  * not allow-listed, so no code named by the file is ever run. Unknown opcodes are errors rather than
  * skipped, because guessing their length would misread everything after them.
+ *
+ * <p>Bounded work on hostile input: at most {@link #MAX_VALUES} values are created; dict keys must be
+ * what a state dict's keys can be ({@link PickleKeys}), so nothing the file builds is ever hashed,
+ * compared or printed recursively (a memo-shared DAG of a few hundred bytes can stand for a tree of
+ * 2^64 nodes); strings must be valid UTF-8, as Python requires.
  */
 final class Unpickler {
     /** Resolves a BINPERSID id; torch uses it to point at storages stored outside the pickle. */
@@ -36,6 +43,13 @@ final class Unpickler {
     private final ArrayList<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
     private int op;
+    private long values;
+
+    /**
+     * Values one pickle may create (pushes, including memo reuses): a tensor costs about 25, so this is
+     * a state dict of some 150k tensors, and even 4M empty lists stay well inside a 1 GiB heap.
+     */
+    static final long MAX_VALUES = 4_000_000L;
 
     /** Reads the pickle starting at {@code in.position()}; afterwards the position is just past STOP. */
     Unpickler(ByteBuffer in, PersistentLoader persistent) {
@@ -92,7 +106,7 @@ final class Unpickler {
             case 0x88 -> push(Boolean.TRUE);
             case 0x89 -> push(Boolean.FALSE);
             case 'N' -> push(null);
-            case 's' -> { Object v = pop(), k = pop(); dict(peek()).put(k, v); }
+            case 's' -> { Object v = pop(), k = pop(); dict(peek()).put(key(k), v); }
             case 'u' -> { List<Object> items = popMark(); putAll(dict(peek()), items); }
             case 'a' -> { Object v = pop(); list(peek()).add(v); }
             case 'e' -> { List<Object> items = popMark(); list(peek()).addAll(items); }
@@ -123,7 +137,17 @@ final class Unpickler {
 
     private PickleException error(String msg) { return new PickleException(op - start, msg); }
 
-    private void push(Object o) { stack.add(o); }
+    private void push(Object o) throws PickleException {
+        if (++values > MAX_VALUES) throw error("pickle creates more than " + MAX_VALUES + " values");
+        stack.add(o);
+    }
+
+    /** A dict key the reader accepts (see {@link PickleKeys}); anything else is refused, not hashed. */
+    private Object key(Object k) throws PickleException {
+        String why = PickleKeys.refusal(k);
+        if (why != null) throw error(why);
+        return k;
+    }
 
     private Object pop() throws PickleException {
         int floor = marks.isEmpty() ? 0 : marks.getLast();
@@ -168,7 +192,7 @@ final class Unpickler {
 
     private void putAll(Map<Object, Object> m, List<Object> kv) throws PickleException {
         if (kv.size() % 2 != 0) throw error("odd number of items for a dict");
-        for (int i = 0; i < kv.size(); i += 2) m.put(kv.get(i), kv.get(i + 1));
+        for (int i = 0; i < kv.size(); i += 2) m.put(key(kv.get(i)), kv.get(i + 1));
     }
 
     /** A length that must fit in what is left of the stream (guards against huge allocations). */
@@ -183,7 +207,15 @@ final class Unpickler {
         return b;
     }
 
-    private String utf8(int n) throws PickleException { return new String(bytes(n), StandardCharsets.UTF_8); }
+    /** Strict, as Python's own decoder: invalid UTF-8 would otherwise become U+FFFD and rename tensors silently. */
+    private String utf8(int n) throws PickleException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes(n))).toString();
+        } catch (CharacterCodingException e) {
+            throw error("a " + n + "-byte string is not valid UTF-8");
+        }
+    }
 
     private String latin1(int n) throws PickleException { return new String(bytes(n), StandardCharsets.ISO_8859_1); }
 

@@ -16,8 +16,18 @@ import java.util.zip.ZipFile;
  * {@code <archive>/data/<key>} (one entry per storage, stored uncompressed) and, in newer files,
  * {@code <archive>/byteorder}. The archive folder is named after the file, so it is found by looking
  * for the one data.pkl rather than by guessing.
+ *
+ * <p>Entries are read no further than they need to be: data.pkl up to {@link #MAX_PICKLE_BYTES}, a
+ * storage exactly its {@code numel x element size} bytes, and never past the size the central
+ * directory declares (a deflate stream that inflates beyond its claim is refused, as is a claimed
+ * ratio no deflate stream can reach). So a few kilobytes of archive cannot fill the heap.
  */
 final class ZipArchive implements StorageSource {
+    /** A real data.pkl is kilobytes (one entry per tensor); 64 MiB is a state dict of about a million tensors. */
+    static final long MAX_PICKLE_BYTES = 64L << 20;
+    /** Deflate cannot compress better than about 1032:1; a larger declared ratio is a lie. */
+    static final long MAX_RATIO = 1100;
+
     private final Path path;
     private final ZipFile zip;
     private final String prefix;
@@ -51,7 +61,7 @@ final class ZipArchive implements StorageSource {
             ByteOrder order = ByteOrder.LITTLE_ENDIAN;
             ZipEntry bo = zip.getEntry(prefix + "byteorder");
             if (bo != null) {
-                String s = new String(read(zip, bo, path), StandardCharsets.US_ASCII).trim();
+                String s = new String(read(zip, bo, path, 16), StandardCharsets.US_ASCII).trim();
                 if (s.equals("big")) order = ByteOrder.BIG_ENDIAN;
                 else if (!s.equals("little")) throw new CheckpointException(path, prefix + "byteorder says '" + s + "', expected little or big");
             }
@@ -64,7 +74,7 @@ final class ZipArchive implements StorageSource {
 
     /** The pickled object graph. */
     ByteBuffer dataPkl() throws IOException {
-        return ByteBuffer.wrap(read(zip, zip.getEntry(prefix + "data.pkl"), path));
+        return ByteBuffer.wrap(read(zip, zip.getEntry(prefix + "data.pkl"), path, MAX_PICKLE_BYTES));
     }
 
     @Override
@@ -72,24 +82,49 @@ final class ZipArchive implements StorageSource {
         String name = prefix + "data/" + ref.key();
         ZipEntry e = zip.getEntry(name);
         if (e == null) throw new CheckpointException(path, "storage entry '" + name + "' is missing from the archive");
-        long want = ref.numel() * ref.type().dtype.byteSize();
-        byte[] b = read(zip, e, path);
-        if (b.length < want)
-            throw new CheckpointException(path, "storage entry '" + name + "' has " + b.length + " bytes, but its " + ref.numel() + " " + ref.type() + " elements need " + want);
-        ByteBuffer buf = ByteBuffer.wrap(b, 0, (int) want).slice();
+        long want;
+        try {
+            want = Math.multiplyExact(ref.numel(), (long) ref.type().dtype.byteSize());
+        } catch (ArithmeticException x) {
+            throw new CheckpointException(path, "storage entry '" + name + "': " + ref.numel() + " elements are more bytes than 64 bits count");
+        }
+        if (want > Integer.MAX_VALUE - 8) throw new CheckpointException(path, "storage entry '" + name + "' is " + want + " bytes; storages over 2 GiB are not supported");
+        if (e.getSize() >= 0 && e.getSize() < want)
+            throw new CheckpointException(path, "storage entry '" + name + "' has " + e.getSize() + " bytes, but its " + ref.numel() + " " + ref.type() + " elements need " + want);
+        byte[] b = readPrefix(zip, e, path, want);
+        ByteBuffer buf = ByteBuffer.wrap(b).slice();
         if (order == ByteOrder.BIG_ENDIAN) swap(buf, ref.type().dtype.byteSize());
         return buf.order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static byte[] read(ZipFile zip, ZipEntry e, Path path) throws IOException {
-        if (e.getSize() > Integer.MAX_VALUE - 8) throw new CheckpointException(path, "entry '" + e.getName() + "' is over 2 GiB");
+    /** A whole entry of at most {@code max} bytes, exactly as long as the central directory says. */
+    private static byte[] read(ZipFile zip, ZipEntry e, Path path, long max) throws IOException {
+        if (e.getSize() < 0) throw new CheckpointException(path, "entry '" + e.getName() + "' does not declare its size");
+        if (e.getSize() > max) throw new CheckpointException(path, "entry '" + e.getName() + "' declares " + e.getSize() + " bytes, over the limit of " + max);
+        byte[] b = readPrefix(zip, e, path, e.getSize());
+        return b;
+    }
+
+    /**
+     * The first {@code n} bytes of an entry (n at most its declared size), reading one byte beyond
+     * only when n is the whole entry, to catch a stream that inflates past its declared size.
+     */
+    private static byte[] readPrefix(ZipFile zip, ZipEntry e, Path path, long n) throws IOException {
+        if (e.getMethod() == ZipEntry.DEFLATED && e.getCompressedSize() > 0 && e.getSize() / e.getCompressedSize() > MAX_RATIO)
+            throw new CheckpointException(path, "entry '" + e.getName() + "' claims to inflate " + e.getCompressedSize() + " bytes to "
+                    + e.getSize() + ", a ratio no deflate stream reaches (over " + MAX_RATIO + ":1)");
+        boolean whole = n == e.getSize();
         try (InputStream in = zip.getInputStream(e)) {
-            byte[] b = in.readAllBytes();
-            if (e.getSize() >= 0 && b.length != e.getSize())
-                throw new CheckpointException(path, "entry '" + e.getName() + "' is truncated (" + b.length + " of " + e.getSize() + " bytes)");
+            byte[] b = in.readNBytes((int) n);
+            if (b.length < n)
+                throw new CheckpointException(path, "entry '" + e.getName() + "' is truncated (" + b.length + " of " + n + " bytes)");
+            if (whole && in.read() >= 0)
+                throw new CheckpointException(path, "entry '" + e.getName() + "' inflates past its declared " + e.getSize() + " bytes");
             return b;
-        } catch (ZipException ex) {
-            throw new CheckpointException(path, "entry '" + e.getName() + "' is corrupt: " + ex.getMessage(), ex);
+        } catch (CheckpointException ex) {
+            throw ex;
+        } catch (IOException ex) { // ZipException, EOFException: a corrupt or truncated stream
+            throw new CheckpointException(path, "entry '" + e.getName() + "' is corrupt or truncated: " + ex, ex);
         }
     }
 

@@ -267,6 +267,11 @@ public final class DataLoader<T, B> implements AutoCloseable {
             try {
                 if (!workers.awaitTermination(30, TimeUnit.SECONDS))
                     throw new IllegalStateException("data workers of epoch " + epoch + " did not stop within 30 s");
+                // The pool reports termination just before its threads exit; wait for the threads too,
+                // so that after close() none of them is alive.
+                List<Thread> made;
+                synchronized (threads) { made = List.copyOf(threads); }
+                for (Thread t : made) t.join(30_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
