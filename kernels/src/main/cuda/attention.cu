@@ -50,9 +50,7 @@
 // dq 128 / 100, no spills.
 #include "common.cuh"
 #include "attention_drop.cuh"
-
-#define GW_ATT_THREADS 128
-#define GW_ATT_BK 32  // key tile of every kernel
+#include "attention_tiles.cuh"
 
 // This block's (batch*head) slice: grid y and z together cover B*H (grid y is at most 65535).
 __device__ __forceinline__ int gw_att_bh() { return blockIdx.z * gridDim.y + blockIdx.y; }
@@ -111,7 +109,7 @@ template <int D, bool DROP>
 __device__ __forceinline__ void gw_att_fwd(const float* __restrict__ q, const float* __restrict__ k, const float* __restrict__ v,
                                            const float* __restrict__ mask, float* __restrict__ out, float* __restrict__ lse,
                                            int Tq, int Tk, int H, int BH, float scale, float maskValue, GwAttDrop dr) {
-  constexpr int BQ = 64, BK = GW_ATT_BK, KS = D + 4, NC = D / 32, RT = 8;  // RT rows per thread
+  constexpr int BQ = GW_ATT_BQ, BK = GW_ATT_BK, KS = D + 4, NC = D / 32, RT = 8;  // RT rows per thread
   __shared__ __align__(16) float Qs[BQ * D];    // Q tile, row-major; reads are half-warp broadcasts
   __shared__ __align__(16) float KVs[BK * KS];  // K tile, then V tile (padded rows)
   __shared__ __align__(16) float Ps[BQ * BK];   // P * Z tile (unnormalised, relative to the running max)
@@ -467,10 +465,6 @@ __device__ __forceinline__ void gw_att_bwd_dq(const float* __restrict__ q, const
     }
   }
 }
-
-// Query-tile rows of the backward kernels per head dim (FusedAttention.bwdQueryTile must agree).
-#define GW_ATT_BWD_BQ_D64 32
-#define GW_ATT_BWD_BQ_D96 16
 
 #define GW_ATT_BWD_IN const float* q, const float* k, const float* v, const float* mask, const float* dout, \
                       const float* lse, const float* delta

@@ -28,10 +28,7 @@
 // rows all lie past Tq (Tq = 32: half the block) skip the math but not the barriers.
 // Not yet run on a GPU: checked on the CPU by kernels/src/test/emu (the CUDA operations emulated from
 // their PTX ISA definitions) against the engine's attention on bf16-rounded inputs.
-#include "attention_bf16.cuh"
-
-#define GW_ATB_BQ 64  // query rows per block (16 per warp)
-#define GW_ATB_BK 64  // keys per tile
+#include "attention_bf16.cuh"  // with attention_tiles.cuh: GW_ATB_BQ, GW_ATB_BK
 
 template <int D, bool DROP>
 __device__ __forceinline__ void gw_atb_fwd(const uint16_t* __restrict__ q, const uint16_t* __restrict__ k,

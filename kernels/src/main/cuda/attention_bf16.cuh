@@ -4,8 +4,7 @@
 #include "common.cuh"
 #include "tensor_core.cuh"
 #include "attention_drop.cuh"
-
-#define GW_ATB_THREADS 128  // 4 warps, every kernel
+#include "attention_tiles.cuh"  // GW_ATB_THREADS and the tiles
 #define GW_ATB_LOG2E 1.4426950408889634f
 
 // This block's (batch*head) slice: grid y and z together cover B*H (grid y is at most 65535).

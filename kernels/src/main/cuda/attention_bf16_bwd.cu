@@ -29,12 +29,7 @@
 // end skip the math but not the barriers.
 // What bounds it: mma issue, and one exp2 per score per kernel. Not yet run on a GPU: checked on the
 // CPU by kernels/src/test/emu against the engine's attention on bf16-rounded inputs.
-#include "attention_bf16.cuh"
-
-#define GW_ATB_BWD_BK 64  // keys per dkv block and per dq tile
-#define GW_ATB_BWD_BQ_D64 64
-#define GW_ATB_BWD_BQ_D96 32
-#define GW_ATB_DQ_BQ 64   // query rows per dq block
+#include "attention_bf16.cuh"  // with attention_tiles.cuh: GW_ATB_BWD_BK, GW_ATB_BWD_BQ_D*, GW_ATB_DQ_BQ
 
 // Delta[row] = sum_d dO[row, d] * O[row, d] over rows of bf16 [rows, d]; one warp per row.
 extern "C" __global__ void gw_attention_bf16_bwd_preprocess(const uint16_t* dout, const uint16_t* out, float* delta, int rows, int d) {

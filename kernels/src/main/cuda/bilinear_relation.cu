@@ -26,9 +26,7 @@
 // The chunk counts KC, BC are chosen by the host to give a few blocks per SM even for small B or K.
 // gw_bilinear_sum_partials: out[e] = sum_c partial[c*n + e], grid-stride.
 #include "common.cuh"
-
-#define BR_THREADS 256
-#define BR_PER 16   // 64 * 64 / BR_THREADS
+#include "bilinear_tiles.cuh"
 
 // dst (rows x cols, leading dim ld) <- src (rows x cols, dense row-major).
 __device__ __forceinline__ void br_load(float* dst, int ld, const float* __restrict__ src, int rows, int cols) {

@@ -50,6 +50,9 @@ __device__ __forceinline__ void gw_store(void* p, int dt, long long i, double v)
 #define GW_DYNAMIC_SHARED(type, name) extern __shared__ type name[]
 #endif
 
+// Threads per block of every 1-D grid-stride launch (Launcher.elementwise on the host); the loops
+// below work for any block size, this is the one the host and the emulation drivers use.
+#define GW_GRID_STRIDE_THREADS 256
 #define GW_GRID_STRIDE(i, n) \
   for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (long long)gridDim.x * blockDim.x)
 

@@ -35,13 +35,9 @@
 //   The copy is made for a chunk of images at a time (at most 16 MiB; launches accumulate in image
 //   order): at B=180, P=196, D=768 a whole copy would be 108 MB, a third of the loss's peak memory.
 #include "common.cuh"
+#include "matchmap_tiles.cuh"
 
-#define MM_RT 64       // kept rows per block tile
-#define MM_PT 64       // cells per tile
-#define MM_DK 16       // depth per shared-memory stage
-#define MM_AP (MM_RT + 4)
-#define MM_THREADS 256
-#define MM_BWD_THREADS 256
+#define MM_AP (MM_RT + 4)  // As row stride: padded so each thread's 4 rows are one aligned float4
 
 __device__ __forceinline__ int mm_words(const long long* nwords, int c, int T) {
   long long n = nwords[c];

@@ -21,13 +21,10 @@
 // tf32-rounded inputs.
 #include "common.cuh"
 #include "tensor_core.cuh"
+#include "matchmap_tiles.cuh"
 
-#define MMT_RT 64   // kept rows per block tile
-#define MMT_PT 64   // cells per tile
-#define MMT_DK 32   // depth per shared-memory stage
-#define MMT_LDA (MMT_DK + 4)
+#define MMT_LDA (MMT_DK + 4)  // shared row strides, padded against bank conflicts
 #define MMT_LDB (MMT_PT + 8)
-#define MMT_THREADS 128
 
 // Grid (ceil(R/64), B), block 128. image [B,D,P], language [B*T, D] (rows by rowmap), smax/sarg [B, rcap].
 extern "C" __global__ void __launch_bounds__(MMT_THREADS)

@@ -6,6 +6,9 @@
 
 enum { R_SUM = 0, R_MAX = 1, R_MIN = 2 };
 
+// Threads of gw_reduce_rows_f32, whose shared tree is sized for exactly this many (ReduceKernels mirrors it).
+#define GW_REDUCE_ROW_THREADS 256
+
 __device__ __forceinline__ bool gw_better(int op, float v, long long i, float bv, long long bi) {
   if (isnan(v)) return !isnan(bv) || i < bi;
   if (isnan(bv)) return false;
@@ -14,8 +17,8 @@ __device__ __forceinline__ bool gw_better(int op, float v, long long i, float bv
 }
 
 extern "C" __global__ void gw_reduce_rows_f32(int op, const float* x, float* out, long long* idx, int len) {
-  __shared__ float sv[256];
-  __shared__ long long si[256];
+  __shared__ float sv[GW_REDUCE_ROW_THREADS];
+  __shared__ long long si[GW_REDUCE_ROW_THREADS];
   const float* row = x + (long long)blockIdx.x * len;
   float acc = op == R_SUM ? 0.f : NAN;
   long long ai = -1;

@@ -4,9 +4,10 @@
 // reads DIR/q.bin, k.bin, v.bin (bf16 bits, little-endian, [B*H, T, D]) and DIR/mask.bin if present
 // (float32 [B, Tk]); writes DIR/out.bin (bf16 [B*H, Tq, D]) and DIR/lse.bin (float32 [B*H, Tq]).
 // With DIR/dout.bin (bf16 [B*H, Tq, D]) it also runs the backward on the forward's out and lse and
-// writes DIR/dq.bin, dk.bin, dv.bin (float32). The grids are the ones FusedAttentionBf16 launches.
+// writes DIR/dq.bin, dk.bin, dv.bin (float32). The grids are the ones AttentionBf16Kernels and AttentionBf16BwdKernels launch.
 #include <math.h>
 #include "cuda_emu.h"
+#include "attention_tiles.cuh"
 #include "attention_bf16.cu"
 #include "attention_bf16_bwd.cu"
 
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
   if (dout.empty()) return 0;
   int rows = BH * Tq;
   std::vector<float> delta(rows, NAN), dq((size_t)rows * D, NAN), dk((size_t)BH * Tk * D, NAN), dv((size_t)BH * Tk * D, NAN);
-  gw_emu::launch(dim3{(unsigned)((rows + 3) / 4), 1, 1}, GW_ATB_THREADS,
+  gw_emu::launch(dim3{(unsigned)((rows + GW_ATB_THREADS / 32 - 1) / (GW_ATB_THREADS / 32)), 1, 1}, GW_ATB_THREADS,
                  [&] { gw_attention_bf16_bwd_preprocess(dout.data(), out.data(), delta.data(), rows, D); });
   gw_emu::launch(dim3{(unsigned)((Tk + GW_ATB_BWD_BK - 1) / GW_ATB_BWD_BK), (unsigned)BH, 1}, GW_ATB_THREADS, [&] {
 #define GW_EMU_BWD(name, D_, ...)                                                                                          \

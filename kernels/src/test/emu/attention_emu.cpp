@@ -1,11 +1,12 @@
 // Runs attention.cu's fp32 kernels (forward, backward preprocess, dK/dV, dQ; plain or _drop) under
-// the CPU emulation (cuda_emu.h), with the grids FusedAttention launches, for AttentionEmulationTest:
+// the CPU emulation (cuda_emu.h), with the grids AttentionKernels launches, for AttentionEmulationTest:
 //   attention_emu D B H Tq Tk maskValue keep seed offset DIR
 // reads DIR/q.bin, k.bin, v.bin, dout.bin (float32, [B*H, T, D]) and DIR/mask.bin if present
 // (float32 [B, Tk]); writes DIR/out.bin, lse.bin, dq.bin, dk.bin, dv.bin. keep < 1 runs the
 // _drop kernels with (keep, seed, offset).
 #include <math.h>
 #include "cuda_emu.h"
+#include "attention_tiles.cuh"
 #include "attention.cu"
 
 #include "emu_io.h"
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
   float scale = (float)(1.0 / std::sqrt((double)D));
   unsigned bhu = (unsigned)BH;
 
-  gw_emu::launch(dim3{ceil_div(Tq, 64), bhu, 1}, GW_ATT_THREADS, [&] {
+  gw_emu::launch(dim3{ceil_div(Tq, GW_ATT_BQ), bhu, 1}, GW_ATT_THREADS, [&] {
     if (D == 64) {
       if (drop) gw_attention_fwd_drop_d64(q.data(), k.data(), v.data(), mask, out.data(), lse.data(), Tq, Tk, H, BH, scale, maskValue, keep, seed, offset);
       else gw_attention_fwd_d64(q.data(), k.data(), v.data(), mask, out.data(), lse.data(), Tq, Tk, H, BH, scale, maskValue);

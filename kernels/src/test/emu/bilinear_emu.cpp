@@ -1,11 +1,12 @@
 // Runs bilinear_relation.cu's kernels (scores, the objects and relations gradients, the partial
-// sums) under the CPU emulation (cuda_emu.h), with FusedBilinearRelation's grids and shared sizes,
+// sums) under the CPU emulation (cuda_emu.h), with BilinearRelationKernels' grids and shared sizes,
 // for BilinearEmulationTest:   bilinear_emu B K O S KPER BPER DIR
 // reads DIR/z.bin (float32 [B, O, S]), m.bin ([K, S, S]) and g.bin (the scores' gradient
 // [B, K, O, O]); writes DIR/scores.bin, dz.bin and dm.bin. KPER / BPER: relations (objects) per
 // chunk of the objects (relations) gradient; below K (B) the partials are summed as on the device.
 #include <math.h>
 #include "cuda_emu.h"
+#include "bilinear_tiles.cuh"
 #include "bilinear_relation.cu"
 
 #include "emu_io.h"
@@ -14,7 +15,7 @@
 
 // The chunked sum of a gradient: count partials of n floats summed in chunk order into out.
 static void sum_partials(const std::vector<float>& partial, int count, long long n, std::vector<float>& out) {
-  gw_emu::launch(dim3{(unsigned)((n + 255) / 256), 1, 1}, 256,
+  gw_emu::launch(dim3{(unsigned)((n + GW_GRID_STRIDE_THREADS - 1) / GW_GRID_STRIDE_THREADS), 1, 1}, GW_GRID_STRIDE_THREADS,
                  [&] { gw_bilinear_sum_partials(partial.data(), count, n, out.data()); });
 }
 

@@ -1,12 +1,13 @@
 // Runs matchmap.cu's fp32 kernels (row compaction, max, mean, both backward kernels) under the CPU
-// emulation (cuda_emu.h), with FusedMatchmap's grids, for MatchmapEmulationTest:
+// emulation (cuda_emu.h), with MatchmapTf32Kernels' grids, for MatchmapEmulationTest:
 //   matchmap_emu B T D P CHUNK DIR
 // reads DIR/image.bin (float32 [B, D, P]), language.bin (float32 [B, T, D]), nwords.bin (int64 [B])
 // and dsim.bin (float32 [B, B], the upstream gradient of sim); writes DIR/sim.bin [B, B],
 // dimage.bin [B, D, P] and dlanguage.bin [B, T, D]. The language gradient reads the image transposed
-// CHUNK images at a time, as FusedMatchmap.backward does.
+// CHUNK images at a time, as MatchmapKernels.backward does.
 #include <math.h>
 #include "cuda_emu.h"
+#include "matchmap_tiles.cuh"
 #include "matchmap.cu"
 
 #include "emu_io.h"
@@ -27,13 +28,13 @@ int main(int argc, char** argv) {
   int rcap = B * T;
   std::vector<int> offsets(B + 1, -1), rowmap(rcap, -1), sarg((size_t)B * rcap, -1);
   std::vector<float> smax((size_t)B * rcap, NAN), sim((size_t)B * B, NAN), dimage((size_t)B * D * P, NAN);
-  std::vector<float> dlang((size_t)B * T * D, 0.f);  // FusedMatchmap.backward zeroes it first
+  std::vector<float> dlang((size_t)B * T * D, 0.f);  // MatchmapKernels.backward zeroes it first
 
   gw_emu::launch(dim3{1, 1, 1}, MM_THREADS, [&] { gw_matchmap_rows(nwords.data(), B, T, offsets.data(), rowmap.data()); });
   gw_emu::launch(dim3{ceil_div(rcap, MM_RT), (unsigned)B, 1}, MM_THREADS, [&] {
     gw_matchmap_max(image.data(), language.data(), rowmap.data(), offsets.data(), B, D, P, rcap, smax.data(), sarg.data());
   });
-  gw_emu::launch(dim3{ceil_div((long long)B * B, 256), 1, 1}, 256,
+  gw_emu::launch(dim3{ceil_div((long long)B * B, GW_GRID_STRIDE_THREADS), 1, 1}, GW_GRID_STRIDE_THREADS,
                  [&] { gw_matchmap_mean(smax.data(), offsets.data(), nwords.data(), B, T, rcap, sim.data()); });
   gw_emu::launch(dim3{(unsigned)P, (unsigned)B, 1}, MM_BWD_THREADS, [&] {
     gw_matchmap_bwd_image(language.data(), dsim.data(), sarg.data(), rowmap.data(), offsets.data(), nwords.data(), B, T, D, P, rcap,

@@ -2,10 +2,11 @@
 // MatchmapTf32EmulationTest:  matchmap_tf32_emu B T D P DIR
 // reads DIR/image.bin (float32 [B, D, P]), language.bin (float32 [B*T, D]) and nwords.bin (int64 [B]);
 // builds the kept-row map as gw_matchmap_rows does (n_c = clamp(nwords_c, 1, T)), runs the kernel with
-// FusedMatchmap's grid and writes DIR/rowmap.bin (int32 [R']), smax.bin (float32 [B, R']) and
+// MatchmapTf32Kernels' grid and writes DIR/rowmap.bin (int32 [R']), smax.bin (float32 [B, R']) and
 // sarg.bin (int32 [B, R']).
 #include <math.h>
 #include "cuda_emu.h"
+#include "matchmap_tiles.cuh"
 #include "matchmap_tf32.cu"
 
 #include "emu_io.h"

@@ -1,6 +1,7 @@
 package dev.groundwork.bench;
 
 import dev.groundwork.engine.ops.F;
+import dev.groundwork.engine.ops.vgbert.VgBertOps;
 import dev.groundwork.engine.tensor.Tensor;
 
 /**
@@ -19,7 +20,7 @@ final class FusedSteps {
 
     /** The stage-2 loss forward and backward; image [B,D,P], language [B,T,D], sizes {B, T, P, D}. */
     static void matchmap(Tensor image, Tensor language, Tensor nwords, int[] n) {
-        Tensor[] l = F.matchmapContrastive(image.reshape(n[0], n[3], n[2], 1), language, nwords, 0.1);
+        Tensor[] l = VgBertOps.matchmapContrastive(image.reshape(n[0], n[3], n[2], 1), language, nwords, 0.1);
         l[0].add(l[1]).backward();
     }
 
@@ -27,6 +28,6 @@ final class FusedSteps {
     static void bilinear(Tensor objects, Tensor relations) {
         int k = relations.size(0), sd = relations.size(1);
         Tensor m = F.normalize(relations.reshape(k, sd * sd), 1, 1e-12).reshape(k, sd, sd);
-        F.bilinearRelation(objects, m).sum().backward();
+        VgBertOps.bilinearRelation(objects, m).sum().backward();
     }
 }

@@ -6,10 +6,11 @@ import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.engine.tensor.TensorScope;
 import dev.groundwork.kernels.backend.CudaBackend;
-import dev.groundwork.kernels.fused.FusedAttention;
-import dev.groundwork.kernels.fused.FusedAttentionBf16;
-import dev.groundwork.kernels.fused.GlueKernels;
 import dev.groundwork.kernels.memory.DeviceBuffer;
+import dev.groundwork.kernels.ops.AttentionBf16BwdKernels;
+import dev.groundwork.kernels.ops.AttentionBf16Kernels;
+import dev.groundwork.kernels.ops.AttentionKernels;
+import dev.groundwork.kernels.ops.Bf16Kernels;
 import org.openjdk.jmh.annotations.*;
 
 import java.util.concurrent.TimeUnit;
@@ -57,7 +58,7 @@ public class GpuFusedBench {
     private Tensor a, b, c, nwords, lse;
     private DeviceBuffer qb, kb, vb, ob, gb;
     private Tensor dq, dk, dv;
-    private FusedAttentionBf16.Dims dims;
+    private AttentionBf16Kernels.Dims dims;
     private final dev.groundwork.engine.random.Generator dropout = new dev.groundwork.engine.random.Generator(5);
 
     @Setup
@@ -77,19 +78,19 @@ public class GpuFusedBench {
                 c = randn(3, n[0], n[1], n[2], n[3]);
             }
             case "attn_bf16_fwd", "attn_bf16_fwd_bwd", "attn_bf16_drop_fwd_bwd" -> {
-                dims = new FusedAttentionBf16.Dims(n[0], n[1], n[2], n[2], n[3]);
+                dims = new AttentionBf16Kernels.Dims(n[0], n[1], n[2], n[2], n[3]);
                 try (Tensor q = randn(1, n[0], n[1], n[2], n[3]); Tensor k = randn(2, n[0], n[1], n[2], n[3]);
                      Tensor v = randn(3, n[0], n[1], n[2], n[3])) {
-                    qb = GlueKernels.toBf16(be, q);
-                    kb = GlueKernels.toBf16(be, k);
-                    vb = GlueKernels.toBf16(be, v);
+                    qb = Bf16Kernels.toBf16(be, q);
+                    kb = Bf16Kernels.toBf16(be, k);
+                    vb = Bf16Kernels.toBf16(be, v);
                 }
                 ob = be.scratch(2L * n[0] * n[1] * n[2] * n[3]);
                 lse = Tensor.zeros(DType.F32, Device.cuda(0), n[0], n[1], n[2]);
                 if (!kind.equals("attn_bf16_fwd")) {
                     try (Tensor ones = Tensor.zeros(DType.F32, Device.cuda(0), n[0], n[1], n[2], n[3])) {
                         be.fill(ones, 1);
-                        gb = GlueKernels.toBf16(be, ones);
+                        gb = Bf16Kernels.toBf16(be, ones);
                     }
                     dq = Tensor.zeros(DType.F32, Device.cuda(0), n[0], n[1], n[2], n[3]);
                     dk = Tensor.zeros(DType.F32, Device.cuda(0), n[0], n[1], n[2], n[3]);
@@ -123,15 +124,15 @@ public class GpuFusedBench {
         try (TensorScope s = TensorScope.open()) {
             switch (kind) {
                 case "attn_fwd" -> F.attention(a, b, c, null, -10000);
-                case "attn_bf16_fwd" -> FusedAttentionBf16.forward(be, dims, qb, kb, vb, null, -10000, ob, lse);
+                case "attn_bf16_fwd" -> AttentionBf16Kernels.forward(be, dims, qb, kb, vb, null, -10000, ob, lse);
                 case "attn_bf16_fwd_bwd" -> {
-                    FusedAttentionBf16.forward(be, dims, qb, kb, vb, null, -10000, ob, lse);
-                    FusedAttentionBf16.backward(be, dims, qb, kb, vb, null, -10000, ob, lse, gb, dq, dk, dv);
+                    AttentionBf16Kernels.forward(be, dims, qb, kb, vb, null, -10000, ob, lse);
+                    AttentionBf16BwdKernels.backward(be, dims, qb, kb, vb, null, -10000, ob, lse, gb, dq, dk, dv);
                 }
                 case "attn_bf16_drop_fwd_bwd" -> {   // a fresh Philox offset per step, as training draws
-                    FusedAttention.Drop drop = new FusedAttention.Drop(0.9, dropout.seed(), dropout.reserve((long) n[0] * n[1] * n[2] * n[2]));
-                    FusedAttentionBf16.forward(be, dims, qb, kb, vb, null, -10000, drop, ob, lse);
-                    FusedAttentionBf16.backward(be, dims, qb, kb, vb, null, -10000, drop, ob, lse, gb, dq, dk, dv);
+                    AttentionKernels.Drop drop = new AttentionKernels.Drop(0.9, dropout.seed(), dropout.reserve((long) n[0] * n[1] * n[2] * n[2]));
+                    AttentionBf16Kernels.forward(be, dims, qb, kb, vb, null, -10000, drop, ob, lse);
+                    AttentionBf16BwdKernels.backward(be, dims, qb, kb, vb, null, -10000, drop, ob, lse, gb, dq, dk, dv);
                 }
                 case "attn_fwd_bwd" -> F.attention(a, b, c, null, -10000).sum().backward();
                 case "attn_drop_fwd_bwd" -> F.attention(a, b, c, null, -10000, 0.1, true, dropout).sum().backward();

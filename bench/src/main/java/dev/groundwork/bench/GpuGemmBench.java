@@ -3,9 +3,10 @@ package dev.groundwork.bench;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.kernels.backend.CublasMatmul;
 import dev.groundwork.kernels.backend.CudaBackend;
-import dev.groundwork.kernels.fused.GlueKernels;
 import dev.groundwork.kernels.memory.DeviceBuffer;
+import dev.groundwork.kernels.ops.Bf16Kernels;
 import org.openjdk.jmh.annotations.*;
 
 import java.util.SplittableRandom;
@@ -54,8 +55,8 @@ public class GpuGemmBench {
         c = be.empty(DType.F32, m, n);
         be.setTf32(mode.equals("tf32"));
         if (mode.equals("bf16")) {
-            a16 = GlueKernels.toBf16(be, a);
-            b16 = GlueKernels.toBf16(be, b);
+            a16 = Bf16Kernels.toBf16(be, a);
+            b16 = Bf16Kernels.toBf16(be, b);
             c16 = be.scratch((long) m * n * 2);
         }
         be.synchronize();
@@ -70,7 +71,7 @@ public class GpuGemmBench {
     @Benchmark
     public void gemm() {
         for (int i = 0; i < BATCH; i++) {
-            if (a16 != null) GlueKernels.gemmBf16Out(be, a16, b16, c16, m, n, k);
+            if (a16 != null) CublasMatmul.gemmBf16Out(be, a16, b16, c16, m, n, k);
             else be.matmul(a, b, c);
         }
         be.synchronize();

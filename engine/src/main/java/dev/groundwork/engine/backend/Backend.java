@@ -111,6 +111,16 @@ public interface Backend {
      */
     void random(Tensor out, RandomKind kind, long seed, long offset, double a, double b);
 
+    /**
+     * This backend's fused kernel of the given kind, or null. A kind is an interface declared next to
+     * the op it computes ({@code Attention.Kernel}, {@code ops.vgbert.BilinearRelation.Kernel}, ...);
+     * the op asks its input's backend and, on null, composes the primitives above, which is also the
+     * reference the fused kernel is tested against (PyTorch's "backend-specific kernel for a composite
+     * op"). A kernel may itself return null for what it does not cover (a dtype, head dim or size).
+     * The CPU backend fuses nothing; a new op adds its interface next to itself, never here.
+     */
+    default <K> K kernel(Class<K> kind) { return null; }
+
     enum RandomKind {
         /** U[a, b) */ UNIFORM,
         /** N(a, b^2) */ NORMAL,

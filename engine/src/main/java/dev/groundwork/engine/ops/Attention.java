@@ -3,7 +3,6 @@ package dev.groundwork.engine.ops;
 import dev.groundwork.engine.autograd.Autograd;
 import dev.groundwork.engine.autograd.GradMode;
 import dev.groundwork.engine.backend.Backend;
-import dev.groundwork.engine.backend.FusedKernels;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Shape;
@@ -18,14 +17,25 @@ import dev.groundwork.engine.tensor.Tensor;
  * the keep mask is the Bernoulli(1 - p) draw of Philox(seed, offset + ((b*H + h)*Tq + i)*Tk + j):
  * exactly the mask {@link Dropout} would draw for a float32 [B,H,Tq,Tk] probability tensor, so a fused
  * kernel can regenerate it from (seed, offset) in its backward instead of storing it. This CPU
- * reference keeps P and Z for the backward pass; a backend with {@link FusedKernels} (CUDA:
- * flash-style kernels for head dims 64 and 96) keeps only the row log-sum-exp.
+ * reference keeps P and Z for the backward pass; a backend with a {@link Kernel} (CUDA: flash-style
+ * kernels for head dims 64 and 96) keeps only the row log-sum-exp.
  *
  * <p>Backward: dV = P~^T dO, dP = (dO v^T) * Z, dS = P * (dP - rowsum(dP * P)), dQ = dS k / sqrt(d),
  * dK = dS^T q / sqrt(d). (rowsum(dP * P) = rowsum(dO * O) holds with dropout too.)
  */
 public final class Attention {
     private Attention() {}
+
+    /** A backend's fused attention ({@link Backend#kernel}); null from either means "compose". */
+    public interface Kernel {
+        /**
+         * dropout(softmax(q kᵀ/√d + (1 − mask)·maskValue)) v; inputs q, k, v, keyMask. With dropout > 0
+         * the keep decision of probability (b,h,i,j) is Philox(seed, offset + ((b·H + h)·Tq + i)·Tk + j)
+         * as the class comment defines it, so the backward regenerates it rather than storing it.
+         */
+        FusedResult attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double maskValue, double dropout, long seed, long offset,
+                              boolean forBackward);
+    }
 
     /** Without dropout. */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double maskValue) {
@@ -50,8 +60,9 @@ public final class Attention {
         if (dropout > 0 && gen == null) throw new IllegalArgumentException("attention: dropout " + dropout + " needs a generator");
         long seed = gen == null ? 0 : gen.seed();
         long offset = dropout > 0 ? gen.reserve((long) b * h * tq * tk) : 0;
-        Tensor fused = Fused.run("attention", q.backend() instanceof FusedKernels f
-                ? f.attention(q, k, v, keyMask, maskValue, dropout, seed, offset, Autograd.needsGrad(q, k, v)) : null, q, k, v, keyMask);
+        Kernel kernel = q.backend().kernel(Kernel.class);
+        Tensor fused = kernel == null ? null : Fused.run("attention",
+                kernel.attention(q, k, v, keyMask, maskValue, dropout, seed, offset, Autograd.needsGrad(q, k, v)), q, k, v, keyMask);
         if (fused != null) return fused;
         double scale = 1 / Math.sqrt(d);
         Tensor p, z, pz, out;

@@ -6,8 +6,17 @@ import dev.groundwork.engine.tensor.Tensor;
 import java.util.List;
 
 /**
- * The functional API: every op of the engine in one place (the op registry users see). Each entry
- * delegates to the class that holds that op's forward and backward side by side.
+ * The functional API: every general op of the engine in one place (the op registry users see). Each
+ * entry delegates to the class that holds that op's forward and backward side by side.
+ *
+ * <p>Research ops live outside this class and outside {@code Backend}, each model family's in a
+ * package of its own behind its own facade: VG-BERT's in {@code ops.vgbert} ({@code VgBertOps}).
+ * To add one: write the op as a composite of these primitives with its backward beside it (that is
+ * the reference on every backend); if a backend can fuse it, declare a {@code Kernel} interface
+ * nested in the op's class returning a {@link FusedResult}, ask {@code backend().kernel(Op.Kernel.class)}
+ * first and record its result with {@link Fused#run}, and let the backend return its implementation
+ * from {@code Backend.kernel}. Neither this class nor {@code Backend} changes; {@link Attention} is
+ * the worked example inside the engine.
  */
 public final class F {
     private F() {}
@@ -88,7 +97,7 @@ public final class F {
         return Losses.crossEntropy(logits, target, -100, Losses.Reduction.MEAN);
     }
 
-    // ---- the mission's ops (CPU reference here; fused GPU kernels plug in through the backend)
+    // ---- attention
     /**
      * softmax(q k^T / sqrt(d) + (1 - keyMask) * maskValue) v. q [B,H,Tq,d], k and v [B,H,Tk,d],
      * keyMask [B,Tk] (1 keep, 0 pad) or null.
@@ -100,18 +109,5 @@ public final class F {
     /** {@link #attention} with inverted dropout p on the probabilities (BERT training), drawn from gen; p = 0 or !training: none. */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double maskValue, double p, boolean training, Generator gen) {
         return Attention.attention(q, k, v, keyMask, maskValue, training ? p : 0, gen);
-    }
-
-    /** scores[b,r,i,j] = objects[b,i,:] . relations[r] . objects[b,j,:]; objects [B,T,S], relations [R,S,S]. */
-    public static Tensor bilinearRelation(Tensor objects, Tensor relations) { return BilinearRelation.scores(objects, relations); }
-
-    /** VG-BERT stage-2 loss (spec 3.2-3.3): returns {loss_i2l, loss_l2i}. */
-    public static Tensor[] matchmapContrastive(Tensor image, Tensor language, Tensor nwords, double sigma) {
-        return Contrastive.matchmap(image, language, nwords, sigma);
-    }
-
-    /** VG-BERT transfer loss (spec 5.2): cosine similarity of pooled vectors; returns {loss_i2l, loss_l2i}. */
-    public static Tensor[] pooledContrastive(Tensor image, Tensor language, double sigma) {
-        return Contrastive.pooled(image, language, sigma);
     }
 }

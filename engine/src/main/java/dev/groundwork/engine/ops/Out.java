@@ -6,16 +6,19 @@ import dev.groundwork.engine.tensor.Tensor;
 
 import java.util.Arrays;
 
-/** Output allocation and argument checks shared by the ops. */
-final class Out {
+/**
+ * Output allocation and argument checks shared by the ops, here and in the research-op packages
+ * ({@code ops.vgbert}), so an op's errors read the same wherever it lives.
+ */
+public final class Out {
     private Out() {}
 
     /** A fresh contiguous tensor on like's device. */
-    static Tensor like(Tensor like, DType dtype, int... shape) { return Tensor.empty(dtype, like.device(), shape); }
+    public static Tensor like(Tensor like, DType dtype, int... shape) { return Tensor.empty(dtype, like.device(), shape); }
 
-    static Tensor like(Tensor like, int... shape) { return Tensor.empty(like.dtype(), like.device(), shape); }
+    public static Tensor like(Tensor like, int... shape) { return Tensor.empty(like.dtype(), like.device(), shape); }
 
-    static void sameDevice(String op, Tensor... ts) {
+    public static void sameDevice(String op, Tensor... ts) {
         Tensor first = null;
         for (Tensor t : ts) {
             if (t == null) continue;
@@ -25,27 +28,27 @@ final class Out {
         }
     }
 
-    static void sameDType(String op, Tensor a, Tensor b) {
+    public static void sameDType(String op, Tensor a, Tensor b) {
         if (a.dtype() != b.dtype())
             throw new IllegalArgumentException(op + ": dtypes differ (" + a.dtype() + " " + Shape.str(a.shape()) + " vs "
                     + b.dtype() + " " + Shape.str(b.shape()) + ")");
     }
 
-    static void floating(String op, Tensor t) {
+    public static void floating(String op, Tensor t) {
         if (!t.dtype().isFloating()) throw new IllegalArgumentException(op + ": needs a floating tensor, got " + t.dtype());
     }
 
-    static void integral(String op, String what, Tensor t) {
+    public static void integral(String op, String what, Tensor t) {
         if (t.dtype().isFloating())
             throw new IllegalArgumentException(op + ": " + what + " must be an integer tensor (I64), got " + t.dtype());
     }
 
-    static void rank(String op, String what, Tensor t, int rank) {
+    public static void rank(String op, String what, Tensor t, int rank) {
         if (t.dim() != rank)
             throw new IllegalArgumentException(op + ": " + what + " must have rank " + rank + ", got shape " + Shape.str(t.shape()));
     }
 
-    static void shape(String op, String what, Tensor t, int... expected) {
+    public static void shape(String op, String what, Tensor t, int... expected) {
         if (!Arrays.equals(t.shape(), expected))
             throw new IllegalArgumentException(op + ": " + what + " must have shape " + Shape.str(expected) + ", got " + Shape.str(t.shape()));
     }

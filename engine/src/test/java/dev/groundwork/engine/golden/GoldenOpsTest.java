@@ -2,6 +2,7 @@ package dev.groundwork.engine.golden;
 
 import dev.groundwork.engine.ops.F;
 import dev.groundwork.engine.ops.Losses;
+import dev.groundwork.engine.ops.vgbert.VgBertOps;
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Tensor;
 import org.junit.jupiter.api.Assumptions;
@@ -36,13 +37,13 @@ class GoldenOpsTest {
                     cfg.path("ignore_index").asInt(-100), Losses.Reduction.MEAN));
             case "attention" -> Map.of("out", F.attention(in.get("q"), in.get("k"), in.get("v"), in.get("key_mask"),
                     cfg.path("mask_value").asDouble(-10000)));
-            case "bilinear_relation" -> Map.of("scores", F.bilinearRelation(in.get("objects"), in.get("relations")));
+            case "bilinear_relation" -> Map.of("scores", VgBertOps.bilinearRelation(in.get("objects"), in.get("relations")));
             case "matchmap_contrastive" -> {
-                Tensor[] l = F.matchmapContrastive(in.get("image"), in.get("language"), in.get("nwords"), cfg.path("sigma").asDouble());
+                Tensor[] l = VgBertOps.matchmapContrastive(in.get("image"), in.get("language"), in.get("nwords"), cfg.path("sigma").asDouble());
                 yield Map.of("loss_i2l", l[0], "loss_l2i", l[1]);
             }
             case "pooled_contrastive" -> {
-                Tensor[] l = F.pooledContrastive(in.get("image"), in.get("language"), cfg.path("sigma").asDouble());
+                Tensor[] l = VgBertOps.pooledContrastive(in.get("image"), in.get("language"), cfg.path("sigma").asDouble());
                 yield Map.of("loss_i2l", l[0], "loss_l2i", l[1]);
             }
             default -> fail(c.name() + ": unknown op kind '" + c.kind() + "'");

@@ -1,5 +1,6 @@
 package dev.groundwork.engine.ops;
 
+import dev.groundwork.engine.ops.vgbert.VgBertOps;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Tensor;
@@ -133,16 +134,16 @@ class OpGradientTest {
         // A fresh generator per evaluation: every finite difference sees the same dropout mask.
         check("attention dropout", t -> F.attention(t[0], t[1], t[2], mask, -10000, 0.3, true, new Generator(21)), qkv);
         Tensor[] br = inputs(17, s(2, 4, 3), s(5, 3, 3));
-        check("bilinear_relation", t -> F.bilinearRelation(t[0], t[1]), br);
+        check("bilinear_relation", t -> VgBertOps.bilinearRelation(t[0], t[1]), br);
         Tensor nwords = Tensor.ofLongs(new long[]{2, 0, 5, 3}, 4);
         Tensor[] mm = inputs(18, s(4, 6, 2, 3), s(4, 4, 6));
         check("matchmap i2l+l2i", t -> {
-            Tensor[] l = F.matchmapContrastive(t[0], t[1], nwords, 0.5);
+            Tensor[] l = VgBertOps.matchmapContrastive(t[0], t[1], nwords, 0.5);
             return l[0].add(l[1].mul(2));
         }, mm);
         Tensor[] pc = inputs(19, s(5, 7), s(5, 7));
         check("pooled contrastive", t -> {
-            Tensor[] l = F.pooledContrastive(t[0], t[1], 0.1);
+            Tensor[] l = VgBertOps.pooledContrastive(t[0], t[1], 0.1);
             return l[0].mul(3).add(l[1]);
         }, pc);
     }

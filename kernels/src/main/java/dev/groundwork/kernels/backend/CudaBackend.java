@@ -1,34 +1,54 @@
 package dev.groundwork.kernels.backend;
 
-import dev.groundwork.engine.backend.Backend;
 import dev.groundwork.engine.backend.BinaryOp;
-import dev.groundwork.engine.backend.FusedKernels;
 import dev.groundwork.engine.backend.ReduceOp;
 import dev.groundwork.engine.backend.UnaryOp;
+import dev.groundwork.engine.ops.Attention;
+import dev.groundwork.engine.ops.vgbert.BilinearRelation;
+import dev.groundwork.engine.ops.vgbert.MatchmapSimilarity;
+import dev.groundwork.engine.ops.vgbert.TwoWayContrastive;
 import dev.groundwork.engine.settings.Settings;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Device;
-import dev.groundwork.engine.tensor.Shape;
 import dev.groundwork.engine.tensor.Storage;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.kernels.blas.Cublas;
 import dev.groundwork.kernels.cuda.Cu;
 import dev.groundwork.kernels.cuda.CudaContext;
+import dev.groundwork.kernels.cuda.CudaDevice;
 import dev.groundwork.kernels.cuda.DevicePointers;
+import dev.groundwork.kernels.cuda.DeviceTensors;
 import dev.groundwork.kernels.cuda.Launcher;
+import dev.groundwork.kernels.cuda.OpKernels;
 import dev.groundwork.kernels.cuda.PtxModules;
 import dev.groundwork.kernels.dnn.Cudnn;
 import dev.groundwork.kernels.memory.AllocatorStats;
 import dev.groundwork.kernels.memory.CachingAllocator;
-import dev.groundwork.kernels.memory.DeviceBuffer;
+import dev.groundwork.kernels.memory.CudaStorage;
 import dev.groundwork.kernels.memory.DeviceMemory;
+import dev.groundwork.kernels.ops.AttentionKernels;
+import dev.groundwork.kernels.ops.BilinearRelationKernels;
+import dev.groundwork.kernels.ops.ContrastiveKernels;
+import dev.groundwork.kernels.ops.CopyKernels;
+import dev.groundwork.kernels.ops.ElementwiseKernels;
+import dev.groundwork.kernels.ops.IndexKernels;
+import dev.groundwork.kernels.ops.LayerNormKernels;
+import dev.groundwork.kernels.ops.MatchmapKernels;
+import dev.groundwork.kernels.ops.PoolKernels;
+import dev.groundwork.kernels.ops.RandomKernels;
+import dev.groundwork.kernels.ops.ReduceKernels;
+import dev.groundwork.kernels.ops.SoftmaxKernels;
 
 import static jcuda.driver.JCudaDriver.*;
 
 /**
  * The CUDA backend of one device: our PTX kernels for the glue, cuBLAS for GEMM, cuDNN for
- * convolution where it loads (our im2col + GEMM where it does not). Dispatch and memory only; the
- * kernels' host sides live in the Cuda* classes of this package, one concern each.
+ * convolution where it loads (our im2col + GEMM where it does not). Dispatch and memory only: each
+ * {@code Backend} method is one call into the host class of its kernel file (package {@code ops},
+ * {@code layer_norm.cu} ↔ {@code LayerNormKernels}), or into {@link CublasMatmul} and
+ * {@link Convolution} for the library paths. The fused op kernels ({@link #kernel}) come from the
+ * host classes too, keyed by the engine interface each implements; {@code GW_FUSED=0} or
+ * {@link #setFused} hides them all, so every op composes primitives.
  *
  * <p>TF32: GEMMs and convolutions use TF32 tensor cores by default (10-bit mantissa inputs, fp32
  * accumulation), as PyTorch did by default before 1.12; {@code GW_TF32=0} or {@link #setTf32}
@@ -42,23 +62,27 @@ import static jcuda.driver.JCudaDriver.*;
  * <p>TF32 matchmap: with {@code GW_MATCHMAP_TF32=1} or {@link #setMatchmapTf32}, and TF32 on, the
  * stage-2 matchmap max runs on tensor cores (matchmap_tf32.cu). Off by default for the same reason.
  */
-public final class CudaBackend implements Backend, FusedKernels {
+public final class CudaBackend implements CudaDevice {
     private final Device device;
     private final CudaContext ctx;
     private final CachingAllocator allocator;
+    private final DeviceTensors tensors;
     private final Launcher launcher;
     private final Cublas cublas;
     private final Cudnn cudnn;
     private final String cudnnUnavailable;
-    private final CudaConv conv;
+    private final Convolution conv;
+    private final OpKernels opKernels;
     private volatile boolean tf32;
     private volatile boolean attentionBf16;
     private volatile boolean matchmapTf32;
+    private volatile boolean fused;
 
     CudaBackend(int index) {
         this.device = Device.cuda(index);
         this.ctx = CudaContext.open(index);
         this.allocator = new CachingAllocator(new DriverMemory(ctx), index);
+        this.tensors = new DeviceTensors(this, ctx, allocator);
         this.launcher = new Launcher(ctx, new PtxModules(ctx));
         this.cublas = Cublas.open(ctx.computeStreamAddress());
         Cudnn dnn = null;
@@ -75,25 +99,30 @@ public final class CudaBackend implements Backend, FusedKernels {
         }
         this.cudnn = dnn;
         this.cudnnUnavailable = why;
-        this.conv = new CudaConv(this);
+        this.conv = new Convolution(this);
         this.tf32 = settings.tf32();
         this.attentionBf16 = settings.attentionBf16();
         this.matchmapTf32 = settings.matchmapTf32();
         this.fused = settings.fused();
+        this.opKernels = new OpKernels()
+                .put(Attention.Kernel.class, AttentionKernels.fused(this))
+                .put(MatchmapSimilarity.Kernel.class, MatchmapKernels.fused(this))
+                .put(TwoWayContrastive.Kernel.class, ContrastiveKernels.fused(this))
+                .put(BilinearRelation.Kernel.class, BilinearRelationKernels.fused(this));
     }
 
     // ------------------------------------------------------------------ plumbing
 
-    public CudaContext context() { return ctx; }
+    @Override public CudaContext context() { return ctx; }
 
-    public Launcher launcher() { return launcher; }
+    @Override public Launcher launcher() { return launcher; }
+
+    @Override public DeviceTensors tensors() { return tensors; }
 
     public Cublas cublas() { return cublas; }
 
     /** cuDNN, or null when it did not load (see {@link #cudnnStatus()}). */
     Cudnn cudnn() { return cudnn; }
-
-    CudaConv conv() { return conv; }
 
     public CachingAllocator allocator() { return allocator; }
 
@@ -102,17 +131,17 @@ public final class CudaBackend implements Backend, FusedKernels {
     /** Returns cached device memory to the driver. */
     public void emptyCache() { allocator.emptyCache(); }
 
-    public boolean tf32() { return tf32; }
+    @Override public boolean tf32() { return tf32; }
 
     public void setTf32(boolean on) { this.tf32 = on; }
 
     /** Whether F.attention's fused kernel runs in bf16 on tensor cores (see the class comment). */
-    public boolean attentionBf16() { return attentionBf16; }
+    @Override public boolean attentionBf16() { return attentionBf16; }
 
     public void setAttentionBf16(boolean on) { this.attentionBf16 = on; }
 
     /** Whether the matchmap max runs on TF32 tensor cores: the switch and TF32 both on (see the class comment). */
-    public boolean matchmapTf32() { return matchmapTf32 && tf32; }
+    @Override public boolean matchmapTf32() { return matchmapTf32 && tf32; }
 
     public void setMatchmapTf32(boolean on) { this.matchmapTf32 = on; }
 
@@ -132,47 +161,12 @@ public final class CudaBackend implements Backend, FusedKernels {
     /** Waits for every queued kernel. */
     public void synchronize() { ctx.synchronize(); }
 
-    public DeviceBuffer scratch(long bytes) { return new DeviceBuffer(allocator, bytes, ctx.computeStreamAddress()); }
-
-    static CudaStorage cuda(Tensor t) {
-        if (!(t.storage() instanceof CudaStorage s))
-            throw new IllegalArgumentException("CUDA kernel given a tensor on " + t.device());
-        return s;
-    }
-
-    /** Device address of the tensor's first element (storage offset applied). */
-    public static long addr(Tensor t) {
-        return cuda(t).address() + (long) t.offset() * t.dtype().byteSize();
-    }
-
-    /** A new contiguous tensor on this device, uninitialised. */
-    public Tensor empty(DType dtype, int... shape) {
-        return new Tensor(allocateRaw(dtype, Shape.numel(shape)), shape, Shape.contiguousStrides(shape), 0);
-    }
-
-    /** t itself when contiguous, else a contiguous copy the caller must close (check with ==). */
-    public Tensor dense(Tensor t) {
-        if (t == null || t.isContiguous()) return t;
-        Tensor c = empty(t.dtype(), t.shape());
-        copy(t, c);
-        return c;
-    }
-
-    public static void closeIfCopy(Tensor copy, Tensor original) {
-        if (copy != null && copy != original) copy.close();
-    }
-
-    private CudaStorage allocateRaw(DType dtype, int size) {
-        long bytes = (long) size * dtype.byteSize();
-        return new CudaStorage(this, dtype, size, allocator.allocate(bytes, ctx.computeStreamAddress()));
-    }
-
     // ------------------------------------------------------------------ memory and transfers
 
     @Override public Device device() { return device; }
 
     @Override public Storage allocate(DType dtype, int size) {
-        CudaStorage s = allocateRaw(dtype, size);
+        CudaStorage s = tensors.allocate(dtype, size);
         if (size > 0) {
             ctx.makeCurrent();
             Cu.check(cuMemsetD8Async(DevicePointers.of(s.address()), (byte) 0, s.bytes(), ctx.computeStream()), "cuMemsetD8Async(" + s.bytes() + " bytes)");
@@ -190,7 +184,7 @@ public final class CudaBackend implements Backend, FusedKernels {
             case int[] a -> { dt = DType.I32; n = a.length; }
             default -> throw new IllegalArgumentException("unsupported host array " + hostArray.getClass());
         }
-        CudaStorage s = allocateRaw(dt, n);
+        CudaStorage s = tensors.allocate(dt, n);
         ctx.makeCurrent();
         ctx.staging().upload(hostArray, s.address(), s.bytes());
         return s;
@@ -207,28 +201,28 @@ public final class CudaBackend implements Backend, FusedKernels {
                 case I32 -> new int[n];
             };
             ctx.makeCurrent();
-            ctx.staging().download(addr(d), out, (long) n * d.dtype().byteSize());
+            ctx.staging().download(DeviceTensors.addr(d), out, (long) n * d.dtype().byteSize());
             return out;
         } finally {
-            closeIfCopy(d, t);
+            DeviceTensors.closeIfCopy(d, t);
         }
     }
 
-    // ------------------------------------------------------------------ kernels
+    // ------------------------------------------------------------------ kernels: one host class each
 
-    @Override public void copy(Tensor src, Tensor dst) { CudaElementwise.copy(this, src, dst); }
+    @Override public void copy(Tensor src, Tensor dst) { CopyKernels.copy(this, src, dst); }
 
-    @Override public void fill(Tensor dst, double v) { CudaElementwise.fill(this, dst, v); }
+    @Override public void fill(Tensor dst, double v) { CopyKernels.fill(this, dst, v); }
 
-    @Override public void unary(UnaryOp op, Tensor x, Tensor out, double p, double q) { CudaElementwise.unary(this, op, x, out, p, q); }
+    @Override public void unary(UnaryOp op, Tensor x, Tensor out, double p, double q) { ElementwiseKernels.unary(this, op, x, out, p, q); }
 
-    @Override public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) { CudaElementwise.binary(this, op, a, b, out); }
+    @Override public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) { ElementwiseKernels.binary(this, op, a, b, out); }
 
-    @Override public void where(Tensor cond, Tensor a, Tensor b, Tensor out) { CudaElementwise.where(this, cond, a, b, out); }
+    @Override public void where(Tensor cond, Tensor a, Tensor b, Tensor out) { ElementwiseKernels.where(this, cond, a, b, out); }
 
-    @Override public void reduce(ReduceOp op, Tensor x, int dim, Tensor out, Tensor indices) { CudaReduce.reduce(this, op, x, dim, out, indices); }
+    @Override public void reduce(ReduceOp op, Tensor x, int dim, Tensor out, Tensor indices) { ReduceKernels.reduce(this, op, x, dim, out, indices); }
 
-    @Override public void matmul(Tensor a, Tensor b, Tensor out) { CudaMatmul.matmul(this, a, b, out); }
+    @Override public void matmul(Tensor a, Tensor b, Tensor out) { CublasMatmul.matmul(this, a, b, out); }
 
     @Override public void conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, Tensor out) {
         conv.forward(x, weight, bias, stride, padding, out);
@@ -243,73 +237,57 @@ public final class CudaBackend implements Backend, FusedKernels {
     }
 
     @Override public void maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, Tensor out, Tensor indices) {
-        CudaPool.maxForward(this, x, kernel, stride, padding, out, indices);
+        PoolKernels.maxForward(this, x, kernel, stride, padding, out, indices);
     }
 
-    @Override public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradX) { CudaPool.maxBackward(this, gradOut, indices, gradX); }
+    @Override public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradX) { PoolKernels.maxBackward(this, gradOut, indices, gradX); }
 
     @Override public void avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, Tensor out) {
-        CudaPool.avg(this, false, x, kernel, stride, padding, out);
+        PoolKernels.avg(this, false, x, kernel, stride, padding, out);
     }
 
     @Override public void avgPool2dBackward(Tensor gradOut, int[] kernel, int[] stride, int[] padding, Tensor gradX) {
-        CudaPool.avg(this, true, gradOut, kernel, stride, padding, gradX);
+        PoolKernels.avg(this, true, gradOut, kernel, stride, padding, gradX);
     }
 
-    @Override public void adaptiveAvgPool2d(Tensor x, Tensor out) { CudaPool.adaptive(this, false, x, out); }
+    @Override public void adaptiveAvgPool2d(Tensor x, Tensor out) { PoolKernels.adaptive(this, false, x, out); }
 
-    @Override public void adaptiveAvgPool2dBackward(Tensor gradOut, Tensor gradX) { CudaPool.adaptive(this, true, gradOut, gradX); }
+    @Override public void adaptiveAvgPool2dBackward(Tensor gradOut, Tensor gradX) { PoolKernels.adaptive(this, true, gradOut, gradX); }
 
-    @Override public void softmax(Tensor x, int dim, boolean log, Tensor out) { CudaRows.softmax(this, x, dim, log, out); }
+    @Override public void softmax(Tensor x, int dim, boolean log, Tensor out) { SoftmaxKernels.forward(this, x, dim, log, out); }
 
     @Override public void softmaxBackward(Tensor gradOut, Tensor y, int dim, boolean log, Tensor gradIn) {
-        CudaRows.softmaxBackward(this, gradOut, y, dim, log, gradIn);
+        SoftmaxKernels.backward(this, gradOut, y, dim, log, gradIn);
     }
 
     @Override public void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean, Tensor rstd) {
-        CudaRows.layerNorm(this, x, weight, bias, eps, out, mean, rstd);
+        LayerNormKernels.forward(this, x, weight, bias, eps, out, mean, rstd);
     }
 
     @Override public void layerNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor mean, Tensor rstd,
                                             Tensor gradX, Tensor gradWeight, Tensor gradBias) {
-        CudaRows.layerNormBackward(this, gradOut, x, weight, mean, rstd, gradX, gradWeight, gradBias);
+        LayerNormKernels.backward(this, gradOut, x, weight, mean, rstd, gradX, gradWeight, gradBias);
     }
 
-    @Override public void gather(Tensor x, int dim, Tensor index, Tensor out) { CudaIndex.gatherScatter(this, false, x, dim, index, out); }
+    @Override public void gather(Tensor x, int dim, Tensor index, Tensor out) { IndexKernels.gatherScatter(this, false, x, dim, index, out); }
 
-    @Override public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) { CudaIndex.gatherScatter(this, true, dst, dim, index, src); }
+    @Override public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) { IndexKernels.gatherScatter(this, true, dst, dim, index, src); }
 
-    @Override public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) { CudaIndex.indexSelect(this, x, dim, index, out); }
+    @Override public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) { IndexKernels.indexSelect(this, x, dim, index, out); }
 
-    @Override public void indexAdd(Tensor dst, int dim, Tensor index, Tensor src) { CudaIndex.indexAdd(this, dst, dim, index, src); }
+    @Override public void indexAdd(Tensor dst, int dim, Tensor index, Tensor src) { IndexKernels.indexAdd(this, dst, dim, index, src); }
 
     @Override public void random(Tensor out, RandomKind kind, long seed, long offset, double a, double b) {
-        CudaElementwise.random(this, out, kind, seed, offset, a, b);
+        RandomKernels.random(this, out, kind, seed, offset, a, b);
     }
 
-    // ------------------------------------------------------------------ fused ops (issue: fused GPU kernels)
+    // ------------------------------------------------------------------ fused op kernels
 
     /** Fused kernels can be switched off (GW_FUSED=0 or here) to compare against the composite ops. */
-    private volatile boolean fused;
-
     public void setFused(boolean on) { this.fused = on; }
 
-    @Override public FusedKernels.Result attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double maskValue,
-                                                   double dropout, long seed, long offset, boolean forBackward) {
-        return fused ? CudaFused.attention(this, q, k, v, keyMask, maskValue, dropout, seed, offset, forBackward) : null;
-    }
-
-    @Override public FusedKernels.Result matchmapSimilarity(Tensor image, Tensor language, Tensor nwords, boolean forBackward) {
-        return fused ? CudaFused.matchmap(this, image, language, nwords, forBackward) : null;
-    }
-
-    @Override public FusedKernels.Result twoWayContrastive(Tensor sim, double sigma, boolean forBackward) {
-        return fused ? CudaFused.twoWay(this, sim, sigma, forBackward) : null;
-    }
-
-    @Override public FusedKernels.Result bilinearRelation(Tensor objects, Tensor relations, boolean forBackward) {
-        return fused ? CudaFused.bilinear(this, objects, relations, forBackward) : null;
-    }
+    /** The fused kernel of that kind from the host classes (null for none, and for all with fused kernels off). */
+    @Override public <K> K kernel(Class<K> kind) { return fused ? opKernels.get(kind) : null; }
 
     @Override public String toString() { return "CudaBackend[" + device + " " + ctx.name() + "]"; }
 

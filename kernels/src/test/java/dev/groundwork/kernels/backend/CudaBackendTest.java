@@ -2,7 +2,11 @@ package dev.groundwork.kernels.backend;
 
 import dev.groundwork.engine.backend.Backend;
 import dev.groundwork.engine.backend.Backends;
+import dev.groundwork.engine.ops.Attention;
 import dev.groundwork.engine.ops.F;
+import dev.groundwork.engine.ops.vgbert.BilinearRelation;
+import dev.groundwork.engine.ops.vgbert.MatchmapSimilarity;
+import dev.groundwork.engine.ops.vgbert.TwoWayContrastive;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Tensor;
@@ -10,6 +14,7 @@ import dev.groundwork.kernels.CudaTestSupport;
 import dev.groundwork.kernels.memory.CudaOutOfMemoryError;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static dev.groundwork.kernels.CudaTestSupport.*;
@@ -26,6 +31,23 @@ class CudaBackendTest {
         if (!a.available()) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> Tensor.zeros(DType.F32, Device.cuda(0), 2));
             assertFalse(e.getMessage().isBlank());
+        }
+    }
+
+    /** The fused op kernels come from the host classes by interface; switched off, every op composes primitives. */
+    @Test
+    void fusedKernelsAreLookedUpByInterfaceAndHiddenWhenSwitchedOff() {
+        CudaBackend be = requireCuda();
+        List<Class<?>> kinds = List.of(Attention.Kernel.class, MatchmapSimilarity.Kernel.class, TwoWayContrastive.Kernel.class,
+                BilinearRelation.Kernel.class);
+        try {
+            be.setFused(true);
+            for (Class<?> k : kinds) assertNotNull(be.kernel(k), k.getName());
+            assertNull(be.kernel(Runnable.class), "an interface no host class implements");
+            be.setFused(false);
+            for (Class<?> k : kinds) assertNull(be.kernel(k), k.getName() + " with fused kernels off");
+        } finally {
+            be.setFused(dev.groundwork.engine.settings.Settings.current().fused());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.groundwork.kernels.backend;
 
 import dev.groundwork.engine.ops.F;
 import dev.groundwork.engine.ops.Losses;
+import dev.groundwork.engine.ops.vgbert.VgBertOps;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Tensor;
@@ -142,21 +143,21 @@ class CudaOpParityTest {
                 x -> F.attention(x.get(0), x.get(1), x.get(2), null, -10000), 1e-5));
         Tensor nwords = Tensor.ofLongs(new long[]{0, 3, 6, 9, 1}, 5);
         c.add(new Case("matchmap similarity fused", in(s(5, 24, 3, 3), s(5, 6, 24)),
-                x -> dev.groundwork.engine.ops.Contrastive.matchmapSimilarity(x.get(0), x.get(1), nwords.to(x.get(0).device())), 1e-5));
+                x -> VgBertOps.matchmapSimilarity(x.get(0), x.get(1), nwords.to(x.get(0).device())), 1e-5));
         c.add(new Case("matchmap contrastive loss fused", in(s(4, 16, 3, 3), s(4, 5, 16)), x -> {
-            Tensor[] l = F.matchmapContrastive(x.get(0), x.get(1), Tensor.ofLongs(new long[]{2, 5, 7, 1}, 4).to(x.get(0).device()), 0.1);
+            Tensor[] l = VgBertOps.matchmapContrastive(x.get(0), x.get(1), Tensor.ofLongs(new long[]{2, 5, 7, 1}, 4).to(x.get(0).device()), 0.1);
             return l[0].add(l[1]);
         }, 1e-5));
         c.add(new Case("two-way contrastive fused", in(s(7, 7)), x -> {
-            Tensor[] l = dev.groundwork.engine.ops.Contrastive.twoWay(x.get(0), 0.1);
+            Tensor[] l = VgBertOps.twoWayContrastive(x.get(0), 0.1);
             return l[0].mul(0.3).add(l[1]);
         }, 1e-5));
         c.add(new Case("pooled contrastive (GEMM + fused two-way)", in(s(6, 37), s(6, 37)), x -> {
-            Tensor[] l = F.pooledContrastive(x.get(0), x.get(1), 0.07);
+            Tensor[] l = VgBertOps.pooledContrastive(x.get(0), x.get(1), 0.07);
             return l[0].add(l[1].mul(2));
         }, 1e-5));
-        c.add(new Case("bilinear relation fused", in(s(3, 7, 5), s(4, 5, 5)), x -> F.bilinearRelation(x.get(0), x.get(1)), 1e-5));
-        c.add(new Case("bilinear relation fused 32x32x115", in(s(2, 32, 32), s(115, 32, 32)), x -> F.bilinearRelation(x.get(0), x.get(1)), 1e-5));
+        c.add(new Case("bilinear relation fused", in(s(3, 7, 5), s(4, 5, 5)), x -> VgBertOps.bilinearRelation(x.get(0), x.get(1)), 1e-5));
+        c.add(new Case("bilinear relation fused 32x32x115", in(s(2, 32, 32), s(115, 32, 32)), x -> VgBertOps.bilinearRelation(x.get(0), x.get(1)), 1e-5));
         c.add(new Case("int64 and float64 paths", () -> List.of(ids(1000, 7, 5)),
                 x -> x.get(0).to(DType.F64).mul(3).add(x.get(0).to(DType.F64)).sum(1, false).to(DType.F32), 0));
         return c;

@@ -1,5 +1,6 @@
 package dev.groundwork.kernels.cuda;
 
+import dev.groundwork.kernels.KernelSources;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -14,15 +15,15 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The PTX the jar carries is what the .cu sources compile to, and ptxas assembles it for sm_90 (and
- * sm_80): the sources' hashes match those recorded when it was made, a fresh compile declares the same
- * kernels, and ptxas accepts it. The last two need nvcc/ptxas and are skipped with the reason where
- * they are missing.
+ * The PTX the jar carries is what the .cu sources compile to (one {@code <name>.ptx} per source, for
+ * compute_80), and ptxas assembles it for sm_80 and for sm_90, the two families the driver
+ * JIT-compiles it for: the sources' hashes match those recorded when it was made, a fresh compile
+ * declares the same kernels, and ptxas accepts it. The last two need nvcc/ptxas and are skipped with
+ * the reason where they are missing.
  */
 class PtxSourcesTest {
-    static final Path KERNELS = Path.of(System.getProperty("gw.root", ".."), "kernels");
-    static final Path SOURCES = KERNELS.resolve("src/main/cuda");
-    static final Path COMMITTED = KERNELS.resolve("src/main/resources/dev/groundwork/kernels/ptx");
+    static final Path SOURCES = KernelSources.SOURCES;
+    static final Path COMMITTED = KernelSources.COMMITTED;
 
     static String tool(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
@@ -32,11 +33,7 @@ class PtxSourcesTest {
         return null;
     }
 
-    static List<String> cuNames() throws IOException {
-        try (Stream<Path> s = Files.list(SOURCES)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cu")).map(n -> n.substring(0, n.length() - 3)).sorted().toList();
-        }
-    }
+    static List<String> cuNames() throws IOException { return KernelSources.cuNames(); }
 
     static String run(List<String> cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -46,35 +43,30 @@ class PtxSourcesTest {
         return out;
     }
 
-    private static final java.util.regex.Pattern ENTRY = java.util.regex.Pattern.compile("\\.visible \\.entry (\\w+)\\(([^)]*)\\)");
-
-    /** Every kernel entry point with its parameter types, in order: what the host-side launches rely on. */
-    static List<String> entries(String ptx) {
-        List<String> out = new ArrayList<>();
-        java.util.regex.Matcher m = ENTRY.matcher(ptx);
-        while (m.find()) {
-            StringBuilder sig = new StringBuilder(m.group(1)).append('(');
-            for (String param : m.group(2).split(",")) {
-                String t = param.strip();
-                if (t.isEmpty()) continue;
-                sig.append(t.replaceAll("\\s+\\S+$", "")).append(';');   // ".param .u64 .ptr .align 1 name" without the name
-            }
-            out.add(sig.append(')').toString());
-        }
-        return out;
-    }
-
     static String sha256(Path file) throws Exception {
         byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
         return java.util.HexFormat.of().formatHex(d);
     }
 
     @Test
-    void everySourceHasCommittedPtxForBothTargets() throws Exception {
+    void everySourceHasOneCommittedPtxAndNoPtxOutlivesItsSource() throws Exception {
+        List<String> names = cuNames();
+        for (String n : names)
+            assertTrue(Files.isRegularFile(COMMITTED.resolve(n + ".ptx")), "missing committed PTX for " + n + ".cu (run kernels/build-ptx.sh --update)");
+        try (Stream<Path> s = Files.list(COMMITTED)) {
+            List<String> orphans = s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".ptx"))
+                    .filter(f -> !names.contains(f.substring(0, f.length() - 4))).sorted().toList();
+            assertTrue(orphans.isEmpty(), "committed PTX without a .cu source: " + orphans);
+        }
+    }
+
+    /** The PTX targets the virtual architecture PtxModules documents, so the driver can JIT it for Ampere and Hopper alike. */
+    @Test
+    void everyPtxTargetsTheArchitectureThePtxModulesLoad() throws Exception {
+        String target = ".target sm_" + PtxModules.PTX_ARCH.substring("compute_".length());
         for (String n : cuNames())
-            for (String sm : new String[]{"sm_80", "sm_90"})
-                assertTrue(Files.isRegularFile(COMMITTED.resolve(n + "." + sm + ".ptx")), "missing committed PTX for " + n + ".cu " + sm
-                        + " (run kernels/build-ptx.sh --update)");
+            assertTrue(Files.readString(COMMITTED.resolve(n + ".ptx")).lines().anyMatch(l -> l.strip().equals(target)),
+                    n + ".ptx is not compiled for " + PtxModules.PTX_ARCH + " (run kernels/build-ptx.sh --update)");
     }
 
     /** The committed PTX was made from exactly the current .cu and .cuh files (build-ptx.sh records their hashes). */
@@ -103,30 +95,30 @@ class PtxSourcesTest {
         Path out = Files.createTempDirectory("gw-ptx");
         List<String> stale = new ArrayList<>();
         for (String n : cuNames()) {
-            for (String sm : new String[]{"80", "90"}) {
-                Path ptx = out.resolve(n + ".sm_" + sm + ".ptx");
-                run(List.of(nvcc, "-ptx", "-O3", "-arch=compute_" + sm, "-I" + SOURCES, "-o", ptx.toString(), SOURCES.resolve(n + ".cu").toString()));
-                List<String> fresh = entries(Files.readString(ptx)), committed = entries(Files.readString(COMMITTED.resolve(ptx.getFileName())));
-                assertFalse(fresh.isEmpty(), ptx + " declares no kernel");
-                if (!fresh.equals(committed)) stale.add(ptx.getFileName() + " " + fresh + " vs committed " + committed);
-            }
+            Path ptx = out.resolve(n + ".ptx");
+            run(List.of(nvcc, "-ptx", "-O3", "-arch=" + PtxModules.PTX_ARCH, "-I" + SOURCES, "-o", ptx.toString(), SOURCES.resolve(n + ".cu").toString()));
+            var fresh = KernelSources.entryParams(Files.readString(ptx));
+            var committed = KernelSources.entryParams(Files.readString(COMMITTED.resolve(ptx.getFileName())));
+            assertFalse(fresh.isEmpty(), ptx + " declares no kernel");
+            if (!fresh.equals(committed)) stale.add(ptx.getFileName() + " " + fresh + " vs committed " + committed);
         }
         assertTrue(stale.isEmpty(), "committed PTX declares other kernels than the sources: run kernels/build-ptx.sh --update: " + stale);
     }
 
     @Test
     void entrySignaturesAreReadOffThePtx() {
-        String ptx = ".visible .entry gw_k(\n\t.param .u64 .ptr .align 1 gw_k_param_0,\n\t.param .f64 gw_k_param_1\n)\n{";
-        assertEquals(List.of("gw_k(.param .u64 .ptr .align 1;.param .f64;)"), entries(ptx));
+        String ptx = ".visible .entry gw_k(\n\t.param .u64 .ptr .align 1 gw_k_param_0,\n\t.param .f64 gw_k_param_1,\n"
+                + "\t.param .align 8 .b8 gw_k_param_2[104],\n\t.param .s32 gw_k_param_3\n)\n{";
+        assertEquals(java.util.Map.of("gw_k", List.of("u64", "f64", "b8[104]", "u32")), KernelSources.entryParams(ptx));
     }
 
     @Test
-    void ptxasAssemblesEveryKernel() throws Exception {
+    void ptxasAssemblesEveryPtxForAmpereAndHopper() throws Exception {
         String ptxas = tool("ptxas");
         assumeTrue(ptxas != null, "ptxas not on PATH: cannot assemble the PTX here");
         for (String n : cuNames()) {
-            run(List.of(ptxas, "-arch=sm_90", COMMITTED.resolve(n + ".sm_90.ptx").toString(), "-o", "/dev/null"));
-            run(List.of(ptxas, "-arch=sm_80", COMMITTED.resolve(n + ".sm_80.ptx").toString(), "-o", "/dev/null"));
+            run(List.of(ptxas, "-arch=sm_80", COMMITTED.resolve(n + ".ptx").toString(), "-o", "/dev/null"));
+            run(List.of(ptxas, "-arch=sm_90", COMMITTED.resolve(n + ".ptx").toString(), "-o", "/dev/null"));
         }
     }
 }

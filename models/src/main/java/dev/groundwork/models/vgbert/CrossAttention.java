@@ -5,6 +5,7 @@ import dev.groundwork.engine.nn.Init;
 import dev.groundwork.engine.nn.Linear;
 import dev.groundwork.engine.nn.Module;
 import dev.groundwork.engine.ops.F;
+import dev.groundwork.engine.ops.vgbert.VgBertOps;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Device;
@@ -88,7 +89,7 @@ public final class CrossAttention extends Module {
 
         Tensor m = param("relational_matrix");
         Tensor mHat = F.normalize(m.reshape(relations, subspace * subspace), 1, 1e-12).reshape(relations, subspace, subspace);
-        Tensor scores = F.bilinearRelation(z, F.dropout(mHat, dropout, isTraining(), gen));
+        Tensor scores = VgBertOps.bilinearRelation(z, F.dropout(mHat, dropout, isTraining(), gen));
         Tensor keyMap = k.reshape(b, h, w, dim).permute(0, 3, 1, 2);
         return new Output(q, keyMap, g, scores, mHat);
     }

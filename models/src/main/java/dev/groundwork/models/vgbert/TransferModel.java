@@ -6,7 +6,7 @@ import dev.groundwork.engine.nn.Linear;
 import dev.groundwork.engine.nn.Module;
 import dev.groundwork.engine.nn.ReLU;
 import dev.groundwork.engine.nn.Sequential;
-import dev.groundwork.engine.ops.F;
+import dev.groundwork.engine.ops.vgbert.VgBertOps;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.models.data.CaptionBatch;
@@ -78,7 +78,7 @@ public final class TransferModel extends Module implements StageTask<CaptionBatc
     }
 
     public Tensor[] losses(CaptionBatch b) {
-        return F.pooledContrastive(embedImages(b.images()), embedTexts(b.ids(), b.types(), b.mask()), VgBertConfig.TRANSFER_SIGMA);
+        return VgBertOps.pooledContrastive(embedImages(b.images()), embedTexts(b.ids(), b.types(), b.mask()), VgBertConfig.TRANSFER_SIGMA);
     }
 
     private Linear lin(String path) { return (Linear) submodule(path); }

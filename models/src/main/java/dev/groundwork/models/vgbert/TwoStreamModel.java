@@ -4,7 +4,7 @@ import dev.groundwork.engine.nn.Conv2d;
 import dev.groundwork.engine.nn.Linear;
 import dev.groundwork.engine.nn.Module;
 import dev.groundwork.engine.nn.Sequential;
-import dev.groundwork.engine.ops.F;
+import dev.groundwork.engine.ops.vgbert.VgBertOps;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.models.data.CaptionBatch;
@@ -55,7 +55,7 @@ public final class TwoStreamModel extends Module implements StageTask<CaptionBat
 
     /** {loss_i2l, loss_l2i} of §3.3 over the whole batch (§9.7: one device, all in-batch negatives). */
     public Tensor[] losses(CaptionBatch b) {
-        return F.matchmapContrastive(imageMap(b.images()), words(b.ids(), b.types(), b.mask()), b.nwords(), config.sigma());
+        return VgBertOps.matchmapContrastive(imageMap(b.images()), words(b.ids(), b.types(), b.mask()), b.nwords(), config.sigma());
     }
 
     @Override
