@@ -1,6 +1,7 @@
 package dev.groundwork.tools;
 
 import dev.groundwork.engine.io.SafeTensorsWriter;
+import dev.groundwork.models.checkpoint.CheckpointFile;
 import dev.groundwork.models.checkpoint.CheckpointNames;
 import dev.groundwork.models.checkpoint.RawTensor;
 import picocli.CommandLine.Command;
@@ -42,17 +43,21 @@ public final class ConvertCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("gw convert: " + e.getMessage());
             return Failures.BAD_INPUT;
         }
-        CheckpointSource src;
+        CheckpointFile src;
         CheckpointNames.Mapped<RawTensor> mapped;
         try {
-            src = CheckpointSource.open(in);
+            src = CheckpointFile.open(in);
             mapped = CheckpointNames.apply(src.raw(), scheme);
         } catch (IOException | RuntimeException e) {
             return Failures.report(spec, in, e);
         }
+        if (scheme != CheckpointNames.Scheme.NONE && mapped.notes().isEmpty()
+                && src.infos().stream().allMatch(i -> mapped.entries().containsKey(i.name())))
+            return Failures.report(spec, in, new IllegalArgumentException("--map " + scheme.cliName()
+                    + " renames no tensor: the names do not follow that scheme (use --map none to convert them as they are)"));
         SafeTensorsWriter w = new SafeTensorsWriter();
         // Plain values (epoch, loss, ...) survive as string metadata, with where the tensors came from.
-        src.values.forEach((k, v) -> w.putMetadata(k, String.valueOf(v)));
+        src.values().forEach((k, v) -> w.putMetadata(k, String.valueOf(v)));
         w.putMetadata("converted_from", in.getFileName().toString());
         if (scheme != CheckpointNames.Scheme.NONE) w.putMetadata("name_map", scheme.cliName());
         long params = 0;

@@ -3,6 +3,9 @@ package dev.groundwork.tools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.groundwork.engine.nn.NamePattern;
+import dev.groundwork.models.checkpoint.CheckpointFile;
+import dev.groundwork.models.checkpoint.CheckpointFormat;
+import dev.groundwork.models.checkpoint.TorchCheckpoint.TensorInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,16 +40,16 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CheckpointSource src;
+        CheckpointFile src;
         try {
-            src = CheckpointSource.open(file);
+            src = CheckpointFile.open(file);
         } catch (IOException | RuntimeException e) {
             return Failures.report(spec, file, e);
         }
         Predicate<String> keep = filter == null ? n -> true : NamePattern.compile(filter);
-        List<CheckpointSource.Info> shown = new ArrayList<>();
-        for (var i : src.infos) if (keep.test(i.name())) shown.add(i);
-        long total = shown.stream().mapToLong(CheckpointSource.Info::numel).sum();
+        List<TensorInfo> shown = new ArrayList<>();
+        for (var i : src.infos()) if (keep.test(i.name())) shown.add(i);
+        long total = shown.stream().mapToLong(TensorInfo::numel).sum();
         PrintWriter out = spec.commandLine().getOut();
         if (json) out.println(json(src, shown, total));
         else text(out, src, shown, total);
@@ -54,23 +57,23 @@ public final class InspectCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void text(PrintWriter out, CheckpointSource src, List<CheckpointSource.Info> shown, long total) {
-        out.println(file + " (" + src.describeFormat() + (src.wrapperKey == null ? "" : ", state dict under '" + src.wrapperKey + "'") + ")");
+    private void text(PrintWriter out, CheckpointFile src, List<TensorInfo> shown, long total) {
+        out.println(file + " (" + src.describeFormat() + (src.wrapperKey() == null ? "" : ", state dict under '" + src.wrapperKey() + "'") + ")");
         int w = Math.max(4, shown.stream().mapToInt(i -> i.name().length()).max().orElse(4));
         out.printf("%-" + w + "s  %-5s  %-20s  %s%n", "name", "dtype", "shape", "elements");
         for (var i : shown)
             out.printf("%-" + w + "s  %-5s  %-20s  %,d%n", i.name(), i.dtype(), Arrays.toString(i.shape()), i.numel());
         out.printf("%d tensors, %,d parameters%s%n", shown.size(), total,
-                filter == null ? "" : " (matching '" + filter + "'; " + src.infos.size() + " in the file)");
-        if (!src.values.isEmpty()) out.println((src.format == dev.groundwork.models.checkpoint.CheckpointFormat.SAFETENSORS ? "metadata: " : "values: ") + src.values);
-        if (!src.skipped.isEmpty()) out.println("not tensors (skipped): " + src.skipped);
+                filter == null ? "" : " (matching '" + filter + "'; " + src.infos().size() + " in the file)");
+        if (!src.values().isEmpty()) out.println((src.format() == CheckpointFormat.SAFETENSORS ? "metadata: " : "values: ") + src.values());
+        if (!src.skipped().isEmpty()) out.println("not tensors (skipped): " + src.skipped());
     }
 
-    private String json(CheckpointSource src, List<CheckpointSource.Info> shown, long total) {
+    private String json(CheckpointFile src, List<TensorInfo> shown, long total) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("file", file.toString());
-        root.put("format", src.format.name().toLowerCase());
-        root.put("state_dict_key", src.wrapperKey);
+        root.put("format", src.format().name().toLowerCase());
+        root.put("state_dict_key", src.wrapperKey());
         List<Map<String, Object>> tensors = new ArrayList<>();
         for (var i : shown) {
             Map<String, Object> t = new LinkedHashMap<>();
@@ -83,8 +86,8 @@ public final class InspectCommand implements Callable<Integer> {
         root.put("tensors", tensors);
         root.put("count", shown.size());
         root.put("parameters", total);
-        root.put("values", src.values);
-        root.put("skipped", src.skipped);
+        root.put("values", src.values());
+        root.put("skipped", src.skipped());
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

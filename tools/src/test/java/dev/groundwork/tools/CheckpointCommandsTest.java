@@ -103,6 +103,18 @@ class CheckpointCommandsTest {
     }
 
     @Test
+    void aMapThatRenamesNothingIsRefused() {
+        Path out = tmp.resolve("wrong.safetensors");
+        Run r = gw("convert", "--map", "hf-bert", FIXTURES.resolve("vgg16_tiny.pth").toString(), out.toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("vgg16_tiny.pth") && r.err().contains("--map hf-bert renames no tensor"), r.err());
+        assertFalse(Files.exists(out));
+        r = gw("convert", "--map", "torchvision-vgg16", FIXTURES.resolve("bert_legacy_names.bin").toString(), out.toString());
+        assertEquals(2, r.code(), r.out());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void badInputExitsTwoNamingTheFile() throws Exception {
         Path missing = tmp.resolve("nope.pth");
         Run r = gw("inspect", missing.toString());

@@ -10,9 +10,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Renames checkpoint entries from the spellings found in the wild to the names our modules use.
- * Pure functions over name-to-value maps (generic, so they work on tensors, raw tensors or infos);
- * order is kept, and two source names landing on one target name is an error, never a silent pick.
+ * The spellings of tensor names found in the wild, and the rules that turn them into the names our
+ * modules use: a DataParallel {@code module.} prefix, HF BERT's {@code bert.} prefix and legacy
+ * {@code LayerNorm.gamma/beta}, torchvision VGG's {@code features.N}. {@link WeightLoader} tries them
+ * name by name against a module ({@link #spellings}); {@code gw convert --map} applies one scheme
+ * without a module ({@link #apply}). Order is kept, and two source names landing on one target name
+ * is an error, never a silent pick.
  */
 public final class CheckpointNames {
     private CheckpointNames() {}
@@ -80,6 +83,24 @@ public final class CheckpointNames {
         return vgg ? Scheme.TORCHVISION_VGG16 : bert ? Scheme.HF_BERT : Scheme.VGBERT;
     }
 
+    /**
+     * The spellings a loader tries, in order, for a name the module does not have as written: the
+     * name itself; without DataParallel prefixes and with modern LayerNorm names; also without HF's
+     * {@code bert.} prefix; also with torchvision's {@code features.N} as {@code image_model.N}.
+     * Each step keeps the previous ones, so a name is read the least way that fits. Duplicates are left out.
+     */
+    public static List<String> spellings(String name) {
+        String canonical = modernLayerNorm(stripDataParallel(name));
+        String noBert = prefix("bert.").apply(canonical);
+        return java.util.stream.Stream.of(name, canonical, noBert, vggFeature(noBert)).distinct().toList();
+    }
+
+    /** DataParallel wraps the whole model in {@code module.}; nested wrappers repeat it. */
+    public static String stripDataParallel(String n) {
+        while (n.startsWith("module.")) n = n.substring("module.".length());
+        return n;
+    }
+
     /** Removes {@code p} from a name that has it (DataParallel's {@code module.}, HF's {@code bert.}). */
     public static Function<String, String> prefix(String p) {
         return n -> n.startsWith(p) ? n.substring(p.length()) : n;
@@ -92,13 +113,16 @@ public final class CheckpointNames {
     }
 
     /**
-     * torchvision's {@code features.N.*} for the conv indices 0..28 become VG-BERT's
-     * {@code image_model.N.*}: VG-BERT keeps torchvision's layer numbering.
+     * torchvision's {@code features.N.*} become VG-BERT's {@code image_model.N.*}: VG-BERT keeps
+     * torchvision's layer numbering, whatever the configuration (VGG16's convolutions sit at 0..28).
      */
     public static String vggFeature(String n) {
         Matcher x = VGG_FEATURE.matcher(n);
-        return x.matches() && Integer.parseInt(x.group(1)) <= 28 ? "image_model." + x.group(1) + "." + x.group(2) : n;
+        return x.matches() ? "image_model." + x.group(1) + "." + x.group(2) : n;
     }
+
+    /** Whether a name is a torchvision VGG feature ({@code features.N.*}). */
+    public static boolean isVggFeature(String n) { return VGG_FEATURE.matcher(n).matches(); }
 
     /** torchvision's {@code classifier.*} has no counterpart in VG-BERT; dropped, with a note. */
     private static <T> Map<String, T> dropVggClassifier(Map<String, T> m, Function<String, String> strip, List<String> notes) {

@@ -1,11 +1,9 @@
 package dev.groundwork.models.vgbert;
 
-import dev.groundwork.engine.io.Checkpoint;
-import dev.groundwork.engine.io.TensorFiles;
 import dev.groundwork.engine.nn.Module;
 import dev.groundwork.engine.tensor.Tensor;
-import dev.groundwork.models.checkpoint.Loader;
-import dev.groundwork.models.checkpoint.TorchCheckpoint;
+import dev.groundwork.models.checkpoint.LoadReport;
+import dev.groundwork.models.checkpoint.WeightLoader;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,38 +31,30 @@ public final class Handoff {
     public static final Rule RELATIONAL = new Rule("stage 3 -> transfer", List.of("image_model", "language_model", "cross_attention_model"),
             List.of("object_classifier"));
 
-    /** Reads weights: a Groundwork checkpoint's model part, a plain safetensors file, or a PyTorch file (.pth). */
-    public static Map<String, Tensor> read(Path file) throws IOException {
-        String n = file.getFileName().toString();
-        if (n.endsWith(".safetensors")) {
-            TensorFiles.Loaded f = TensorFiles.loadWithMetadata(file);
-            return Checkpoint.FORMAT.equals(f.metadata().get("format")) ? Checkpoint.load(file).model() : f.tensors();
-        }
-        return TorchCheckpoint.load(file);
-    }
+    /** Reads weights through {@link WeightLoader#read}: a Groundwork checkpoint's model part, a plain safetensors file, or a PyTorch file. */
+    public static Map<String, Tensor> read(Path file) throws IOException { return WeightLoader.read(file); }
 
     /** Loads {@code source} into {@code target} under {@code rule}; returns a one-line summary, throws when the rule is broken. */
     public static String load(Module target, Map<String, Tensor> source, Rule rule) {
-        Loader.Report r = Loader.load(target, source, false);
+        LoadReport r = WeightLoader.load(target, source, false);
         List<String> problems = new ArrayList<>();
-        List<String> missing = r.result().missing().stream().filter(k -> under(k, rule.required())).toList();
+        List<String> missing = r.missing().stream().filter(k -> under(k, rule.required())).toList();
         if (!missing.isEmpty()) problems.add(missing.size() + " required tensor(s) missing, e.g. " + head(missing));
-        if (!r.result().mismatched().isEmpty()) problems.add("shape mismatch for " + head(r.result().mismatched()));
-        List<String> unexpected = r.result().unexpected().stream().filter(k -> !under(strip(k), rule.dropped())).toList();
+        if (!r.mismatched().isEmpty()) problems.add("shape mismatch for " + head(r.mismatched().stream().map(String::valueOf).toList()));
+        // An unexpected name is judged under the spelling it was read as (DataParallel prefix gone).
+        List<String> unexpected = r.unexpected().entrySet().stream().filter(e -> !under(e.getValue(), rule.dropped())).map(Map.Entry::getKey).toList();
         if (!unexpected.isEmpty()) problems.add(unexpected.size() + " unexpected tensor(s), e.g. " + head(unexpected));
         if (!problems.isEmpty())
             throw new IllegalArgumentException(rule.name() + " hand-off: " + String.join("; ", problems));
-        long loaded = target.stateDict().size() - r.result().missing().size();
+        long loaded = target.stateDict().size() - r.missing().size();
         return rule.name() + ": loaded " + loaded + " tensors (" + String.join(", ", rule.required()) + "), "
-                + r.result().missing().size() + " fresh, " + r.result().unexpected().size() + " dropped";
+                + r.missing().size() + " fresh, " + (r.unexpected().size() + r.dropped().size()) + " dropped";
     }
 
     private static boolean under(String key, List<String> prefixes) {
         for (String p : prefixes) if (key.equals(p) || key.startsWith(p + ".")) return true;
         return false;
     }
-
-    private static String strip(String k) { return k.startsWith("module.") ? k.substring(7) : k; }
 
     private static String head(List<String> l) { return l.size() <= 3 ? l.toString() : l.subList(0, 3) + " ..."; }
 }

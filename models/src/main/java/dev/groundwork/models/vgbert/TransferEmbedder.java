@@ -6,7 +6,8 @@ import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.engine.tensor.TensorScope;
-import dev.groundwork.models.checkpoint.Loader;
+import dev.groundwork.models.checkpoint.WeightLoadException;
+import dev.groundwork.models.checkpoint.WeightLoader;
 import dev.groundwork.models.data.DataException;
 import dev.groundwork.models.data.ImageIo;
 import dev.groundwork.models.data.ImagePipeline;
@@ -44,7 +45,7 @@ public final class TransferEmbedder implements Embedder {
      * missing, unexpected or mis-shaped tensor, is refused naming the file and the tensors.
      */
     public static TransferEmbedder load(Path checkpoint, BertTokenizer tokenizer, Device device) throws IOException {
-        Map<String, Tensor> sd = Handoff.read(checkpoint);
+        Map<String, Tensor> sd = WeightLoader.read(checkpoint);
         Tensor words = find(sd, "word_embeddings.weight", checkpoint);
         Tensor rel = find(sd, "cross_attention_model.relational_matrix", checkpoint);
         int width = words.size(1);
@@ -56,10 +57,11 @@ public final class TransferEmbedder implements Embedder {
         };
         VgBertConfig c = base.withRelations(rel.size(0)).withSubspace(rel.size(1));
         TransferModel m = new TransferModel(c, new Generator(0));
-        Loader.Report r = Loader.load(m, sd, true);
-        if (!r.result().missing().isEmpty() || !r.result().mismatched().isEmpty() || !r.result().unexpected().isEmpty())
-            throw new IllegalArgumentException(checkpoint + " is not a transfer-model checkpoint: missing " + r.result().missing()
-                    + ", mismatched " + r.result().mismatched() + ", unexpected " + r.result().unexpected());
+        try {
+            WeightLoader.load(m, sd, true);
+        } catch (WeightLoadException e) {
+            throw new IllegalArgumentException(checkpoint + " is not a transfer-model checkpoint: " + e.getMessage(), e);
+        }
         return new TransferEmbedder(m, tokenizer, device);
     }
 

@@ -9,6 +9,8 @@ import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.models.bert.BertConfig;
 import dev.groundwork.models.bert.BertModel;
+import dev.groundwork.models.checkpoint.LoadReport;
+import dev.groundwork.models.checkpoint.WeightLoader;
 import dev.groundwork.models.vgbert.CrossAttention;
 import dev.groundwork.models.vision.Vgg16Attention;
 import dev.groundwork.models.vision.VisualConfig;
@@ -58,14 +60,19 @@ class GoldenModelsTest {
         };
     }
 
-    /** Eval mode (the cases have dropout off), on the device, strict load, then the live tensors into env. */
+    /**
+     * Eval mode (the cases have dropout off), on the device, a strict load through {@link WeightLoader}
+     * (so a case may use any naming the loader accepts), then each live module tensor into env under the
+     * checkpoint's name for it: gradients are read back under the names weights.safetensors uses.
+     */
     static <M extends Module> M bind(M m, GoldenCase c, Device device, Map<String, Tensor> env) {
         m.eval();
         m.to(device);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (String name : c.weights().keySet()) weights.put(name, env.get(name));
-        m.loadStateDict(weights, true);
-        m.stateDict().forEach(env::put);
+        LoadReport r = WeightLoader.load(m, weights, true);
+        Map<String, Tensor> live = m.stateDict();
+        r.loaded().forEach((name, moduleName) -> env.put(name, live.get(moduleName)));
         return m;
     }
 
