@@ -8,16 +8,21 @@ import dev.groundwork.engine.tensor.Shape;
 import dev.groundwork.engine.tensor.Tensor;
 
 import java.util.List;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Finite-difference gradient check in float64. The scalar probed is L = sum(f(x) * probe) with a
- * random probe, so every output element's gradient path is exercised, not only their sum.
+ * Finite-difference gradient check in float64. The scalar probed is L = sum_i sum(f(x)_i * probe_i)
+ * over the floating outputs, with random probes, so every output element's gradient path is
+ * exercised, not only their sum.
  */
 public final class GradCheck {
     private GradCheck() {}
+
+    /** Every coordinate of every input is probed. */
+    public static final int ALL = Integer.MAX_VALUE;
 
     /** Random F64 inputs of the given shapes, requiring grad (never zeros). */
     public static Tensor[] inputs(long seed, int[]... shapes) {
@@ -31,51 +36,91 @@ public final class GradCheck {
         check(name, f, 1e-6, 1e-5, inputs);
     }
 
+    public static void check(String name, Function<Tensor[], Tensor> f, double eps, double tol, Tensor... inputs) {
+        checkOutputs(name, t -> List.of(f.apply(t)), eps, tol, ALL, inputs);
+    }
+
     /**
      * Compares analytic gradients with central differences of step eps, per input, by the relative
-     * L2 error ||analytic - numeric|| / max(||numeric||, 1e-8) <= tol.
+     * L2 error ||analytic - numeric|| / max(||numeric||, 1e-8) <= tol. An input with more than
+     * maxProbed elements is compared on maxProbed coordinates drawn at random (a fixed seed): each
+     * coordinate costs two evaluations of f, and the large inputs are there for the GPU's block and
+     * multi-stage kernels, while the same op's small cases are checked at every coordinate.
      */
-    public static void check(String name, Function<Tensor[], Tensor> f, double eps, double tol, Tensor... inputs) {
+    public static void checkOutputs(String name, Function<Tensor[], List<Tensor>> f, double eps, double tol, int maxProbed, Tensor... inputs) {
         for (Tensor t : inputs)
             if (t.requiresGrad() && t.dtype() != DType.F64) fail(name + ": gradient check inputs must be F64");
-        Tensor out = f.apply(inputs);
-        Tensor probe = new Generator(12345).normal(DType.F64, Device.CPU, 0, 1, out.shape());
-        Tensor loss = out.mul(probe).sum();
+        List<Tensor> outs = f.apply(inputs);
+        Generator probes = new Generator(12345);
+        Tensor[] probe = new Tensor[outs.size()];
+        for (int i = 0; i < probe.length; i++)
+            if (outs.get(i).dtype().isFloating()) probe[i] = probes.normal(DType.F64, Device.CPU, 0, 1, outs.get(i).shape());
+        Tensor loss = probed(outs, probe);
+        if (!loss.requiresGrad()) fail(name + ": no output depends differentiably on an input that requires grad");
         for (Tensor t : inputs) if (t.requiresGrad()) t.zeroGrad();
         loss.backward();
         for (int k = 0; k < inputs.length; k++) {
             Tensor x = inputs[k];
             if (!x.requiresGrad()) continue;
-            double[] analytic = x.grad() == null ? new double[x.numel()] : x.grad().toDoubleArray();
-            double[] numeric = new double[x.numel()];
-            double[] data = ((double[]) x.backend().download(x));
+            double[] grad = x.grad() == null ? new double[x.numel()] : x.grad().toDoubleArray();
+            double[] data = (double[]) x.backend().download(x);
+            int[] at = coordinates(data.length, maxProbed);
+            double[] analytic = new double[at.length], numeric = new double[at.length];
             try (var s = GradMode.noGrad()) {
-                for (int i = 0; i < data.length; i++) {
+                for (int j = 0; j < at.length; j++) {
+                    int i = at[j];
                     double orig = data[i];
                     data[i] = orig + eps;
                     double plus = eval(f, inputs, k, data, x.shape(), probe);
                     data[i] = orig - eps;
                     double minus = eval(f, inputs, k, data, x.shape(), probe);
                     data[i] = orig;
-                    numeric[i] = (plus - minus) / (2 * eps);
+                    numeric[j] = (plus - minus) / (2 * eps);
+                    analytic[j] = grad[i];
                 }
             }
             double diff = 0, ref = 0;
-            for (int i = 0; i < numeric.length; i++) {
-                diff += (analytic[i] - numeric[i]) * (analytic[i] - numeric[i]);
-                ref += numeric[i] * numeric[i];
+            for (int j = 0; j < at.length; j++) {
+                diff += (analytic[j] - numeric[j]) * (analytic[j] - numeric[j]);
+                ref += numeric[j] * numeric[j];
             }
             double rel = Math.sqrt(diff) / Math.max(Math.sqrt(ref), 1e-8);
             if (!(rel <= tol))
                 fail(name + ": gradient of input " + k + " " + Shape.str(x.shape()) + " differs from finite differences, rel L2 error " + rel
+                        + (at.length < data.length ? " (on " + at.length + " sampled coordinates)" : "")
                         + "\n analytic " + preview(analytic) + "\n numeric  " + preview(numeric));
         }
     }
 
-    private static double eval(Function<Tensor[], Tensor> f, Tensor[] inputs, int k, double[] data, int[] shape, Tensor probe) {
+    /** sum_i sum(outs_i * probe_i) over the outputs that have a probe (the floating ones). */
+    private static Tensor probed(List<Tensor> outs, Tensor[] probe) {
+        Tensor loss = null;
+        for (int i = 0; i < probe.length; i++) {
+            if (probe[i] == null) continue;
+            Tensor term = outs.get(i).mul(probe[i]).sum();
+            loss = loss == null ? term : loss.add(term);
+        }
+        if (loss == null) fail("the op has no floating output to differentiate");
+        return loss;
+    }
+
+    /** All of [0, n) when n <= max, else max distinct positions drawn with a fixed seed, in order. */
+    private static int[] coordinates(int n, int max) {
+        if (n <= max) {
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) all[i] = i;
+            return all;
+        }
+        Generator g = new Generator(n);
+        TreeSet<Integer> picked = new TreeSet<>();
+        while (picked.size() < max) picked.add(g.nextInt(n));
+        return picked.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static double eval(Function<Tensor[], List<Tensor>> f, Tensor[] inputs, int k, double[] data, int[] shape, Tensor[] probe) {
         Tensor[] copy = inputs.clone();
         copy[k] = Tensor.of(data, shape);
-        return f.apply(copy).mul(probe).sum().item();
+        return probed(f.apply(copy), probe).item();
     }
 
     private static String preview(double[] a) {
@@ -83,6 +128,4 @@ public final class GradCheck {
         for (int i = 0; i < Math.min(a.length, 8); i++) sb.append(i > 0 ? ", " : "").append(String.format("%.6g", a[i]));
         return sb.append(a.length > 8 ? ", ...]" : "]").toString();
     }
-
-    public static List<Tensor> list(Tensor... ts) { return List.of(ts); }
 }
