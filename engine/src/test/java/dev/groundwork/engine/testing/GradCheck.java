@@ -8,7 +8,6 @@ import dev.groundwork.engine.tensor.Shape;
 import dev.groundwork.engine.tensor.Tensor;
 
 import java.util.List;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -40,14 +39,20 @@ public final class GradCheck {
         checkOutputs(name, t -> List.of(f.apply(t)), eps, tol, ALL, inputs);
     }
 
+    /** Random directions a large input is probed along (see {@link #checkOutputs}). */
+    public static final int DIRECTIONS = 4;
+
     /**
      * Compares analytic gradients with central differences of step eps, per input, by the relative
-     * L2 error ||analytic - numeric|| / max(||numeric||, 1e-8) <= tol. An input with more than
-     * maxProbed elements is compared on maxProbed coordinates drawn at random (a fixed seed): each
-     * coordinate costs two evaluations of f, and the large inputs are there for the GPU's block and
-     * multi-stage kernels, while the same op's small cases are checked at every coordinate.
+     * L2 error ||analytic - numeric|| / max(||numeric||, 1e-8) <= tol. An input of at most
+     * coordinateLimit elements is probed coordinate by coordinate (two evaluations of f each). A larger
+     * one (the rows sized for the GPU's block and multi-stage kernels) is probed along
+     * {@link #DIRECTIONS} random directions u with N(0, 1) entries: numeric (L(x + eps u) - L(x - eps u)) / 2eps
+     * against analytic u . grad. Each direction projects the whole gradient, so an error anywhere in
+     * it shows (a sample of coordinates would miss one confined to a tail), at 8 evaluations of f
+     * in all instead of two per element.
      */
-    public static void checkOutputs(String name, Function<Tensor[], List<Tensor>> f, double eps, double tol, int maxProbed, Tensor... inputs) {
+    public static void checkOutputs(String name, Function<Tensor[], List<Tensor>> f, double eps, double tol, int coordinateLimit, Tensor... inputs) {
         for (Tensor t : inputs)
             if (t.requiresGrad() && t.dtype() != DType.F64) fail(name + ": gradient check inputs must be F64");
         List<Tensor> outs = f.apply(inputs);
@@ -64,32 +69,50 @@ public final class GradCheck {
             if (!x.requiresGrad()) continue;
             double[] grad = x.grad() == null ? new double[x.numel()] : x.grad().toDoubleArray();
             double[] data = (double[]) x.backend().download(x);
-            int[] at = coordinates(data.length, maxProbed);
-            double[] analytic = new double[at.length], numeric = new double[at.length];
+            double[][] dirs = data.length <= coordinateLimit ? null : directions(k, data.length);
+            int m = dirs == null ? data.length : dirs.length;
+            double[] analytic = new double[m], numeric = new double[m];
             try (var s = GradMode.noGrad()) {
-                for (int j = 0; j < at.length; j++) {
-                    int i = at[j];
-                    double orig = data[i];
-                    data[i] = orig + eps;
-                    double plus = eval(f, inputs, k, data, x.shape(), probe);
-                    data[i] = orig - eps;
-                    double minus = eval(f, inputs, k, data, x.shape(), probe);
-                    data[i] = orig;
+                for (int j = 0; j < m; j++) {
+                    double plus = eval(f, inputs, k, step(data, dirs, j, eps), x.shape(), probe);
+                    double minus = eval(f, inputs, k, step(data, dirs, j, -eps), x.shape(), probe);
                     numeric[j] = (plus - minus) / (2 * eps);
-                    analytic[j] = grad[i];
+                    analytic[j] = dirs == null ? grad[j] : dot(dirs[j], grad);
                 }
             }
             double diff = 0, ref = 0;
-            for (int j = 0; j < at.length; j++) {
+            for (int j = 0; j < m; j++) {
                 diff += (analytic[j] - numeric[j]) * (analytic[j] - numeric[j]);
                 ref += numeric[j] * numeric[j];
             }
             double rel = Math.sqrt(diff) / Math.max(Math.sqrt(ref), 1e-8);
             if (!(rel <= tol))
                 fail(name + ": gradient of input " + k + " " + Shape.str(x.shape()) + " differs from finite differences, rel L2 error " + rel
-                        + (at.length < data.length ? " (on " + at.length + " sampled coordinates)" : "")
+                        + (dirs != null ? " (along " + m + " random directions)" : "")
                         + "\n analytic " + preview(analytic) + "\n numeric  " + preview(numeric));
         }
+    }
+
+    /** x + h e_j (coordinate j) or x + h u_j (direction j), as a fresh array. */
+    private static double[] step(double[] x, double[][] dirs, int j, double h) {
+        double[] y = x.clone();
+        if (dirs == null) y[j] += h;
+        else for (int i = 0; i < y.length; i++) y[i] += h * dirs[j][i];
+        return y;
+    }
+
+    /** DIRECTIONS vectors of n N(0, 1) entries, fixed per input position. */
+    private static double[][] directions(int input, int n) {
+        Generator g = new Generator(777 + input);
+        double[][] u = new double[DIRECTIONS][];
+        for (int j = 0; j < DIRECTIONS; j++) u[j] = g.normal(DType.F64, Device.CPU, 0, 1, n).toDoubleArray();
+        return u;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
     }
 
     /** sum_i sum(outs_i * probe_i) over the outputs that have a probe (the floating ones). */
@@ -102,19 +125,6 @@ public final class GradCheck {
         }
         if (loss == null) fail("the op has no floating output to differentiate");
         return loss;
-    }
-
-    /** All of [0, n) when n <= max, else max distinct positions drawn with a fixed seed, in order. */
-    private static int[] coordinates(int n, int max) {
-        if (n <= max) {
-            int[] all = new int[n];
-            for (int i = 0; i < n; i++) all[i] = i;
-            return all;
-        }
-        Generator g = new Generator(n);
-        TreeSet<Integer> picked = new TreeSet<>();
-        while (picked.size() < max) picked.add(g.nextInt(n));
-        return picked.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static double eval(Function<Tensor[], List<Tensor>> f, Tensor[] inputs, int k, double[] data, int[] shape, Tensor[] probe) {
