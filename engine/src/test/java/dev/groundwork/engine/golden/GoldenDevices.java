@@ -3,23 +3,21 @@ package dev.groundwork.engine.golden;
 import dev.groundwork.engine.backend.Backends;
 import dev.groundwork.engine.tensor.Device;
 
-import java.util.ArrayList;
 import java.util.List;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The backends a parity test runs on: the CPU always, CUDA when a device and its backend exist. */
 public final class GoldenDevices {
     private GoldenDevices() {}
 
-    public static List<Device> available() {
-        List<Device> ds = new ArrayList<>(List.of(Device.CPU));
-        if (Backends.availability(Device.Type.CUDA).available()) ds.add(Device.cuda(0));
-        return ds;
-    }
+    /** Every device a case is generated for; one that is not usable here skips its tests, saying why. */
+    public static final List<Device> ALL = List.of(Device.CPU, Device.cuda(0));
 
-    /** Why CUDA cases are not run here (empty when they are). */
-    public static String cudaSkipReason() {
-        var a = Backends.availability(Device.Type.CUDA);
-        return a.available() ? "" : a.reason();
+    /** Skips the calling test, with the backend's reason, when d is not usable here. */
+    public static void require(Device d) {
+        var a = Backends.availability(d.type());
+        assumeTrue(a.available(), () -> d + " skipped: " + a.reason());
     }
 
     /**

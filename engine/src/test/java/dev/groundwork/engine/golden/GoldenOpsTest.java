@@ -5,19 +5,17 @@ import dev.groundwork.engine.ops.Losses;
 import dev.groundwork.engine.ops.vgbert.VgBertOps;
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Tensor;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Every case under $GW_GOLDEN/ops on every available backend; an unknown kind fails. */
+/** Every case under $GW_GOLDEN/ops, one test per case and device; an unknown kind fails. */
 class GoldenOpsTest {
 
     static Map<String, Tensor> op(GoldenCase c, Map<String, Tensor> in) {
@@ -50,27 +48,18 @@ class GoldenOpsTest {
         };
     }
 
-    @TestFactory
-    List<DynamicTest> everyOpCase() throws Exception {
-        List<Path> dirs = GoldenCase.find("ops");
-        if (dirs.isEmpty()) {
-            if (System.getenv("CI") != null) fail("no golden op cases under " + GoldenCase.root().resolve("ops"));
-            Assumptions.abort("no golden op cases under " + GoldenCase.root().resolve("ops") + " (set GW_GOLDEN)");
-        }
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Path dir : dirs) {
-            for (Device d : GoldenDevices.available()) {
-                tests.add(DynamicTest.dynamicTest(dir.getFileName() + " on " + d, () -> {
-                    GoldenCase c = GoldenCase.load(dir);
-                    GoldenCheck.run(c, d, GoldenDevices.tolScale(d), in -> op(c, in));
-                }));
-            }
-        }
-        return tests;
-    }
+    /**
+     * The devices this class runs the cases on: the CPU, the engine's only backend. CudaGoldenOpsTest
+     * (module kernels, where the CUDA backend is on the class path) runs the same cases on CUDA.
+     */
+    protected List<Device> devices() { return List.of(Device.CPU); }
 
-    @Test
-    void cudaCasesRunWhereADeviceExists() {
-        Assumptions.assumeTrue(GoldenDevices.cudaSkipReason().isEmpty(), "CUDA golden cases skipped: " + GoldenDevices.cudaSkipReason());
+    @TestFactory
+    @DisplayName("golden")
+    List<DynamicTest> everyOpCase() throws IOException {
+        return GoldenTests.everyCase("ops", devices(), (dir, d) -> {
+            GoldenCase c = GoldenCase.load(dir);
+            GoldenCheck.run(c, d, GoldenDevices.tolScale(d), in -> op(c, in));
+        });
     }
 }

@@ -3,6 +3,7 @@ package dev.groundwork.models.golden;
 import dev.groundwork.engine.golden.GoldenCase;
 import dev.groundwork.engine.golden.GoldenCheck;
 import dev.groundwork.engine.golden.GoldenDevices;
+import dev.groundwork.engine.golden.GoldenTests;
 import dev.groundwork.engine.nn.Module;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Device;
@@ -14,12 +15,11 @@ import dev.groundwork.models.checkpoint.WeightLoader;
 import dev.groundwork.models.vgbert.CrossAttention;
 import dev.groundwork.models.vision.Vgg16Attention;
 import dev.groundwork.models.vision.VisualConfig;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import java.nio.file.Path;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +29,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Every case under $GW_GOLDEN/models on every available backend; an unknown kind fails. Each network is
- * built, loaded strictly from the case's weights, and its own parameter tensors are put back into the
- * environment under the checkpoint names, so the gradients GoldenCheck reads are the ones the model made.
+ * Every case under $GW_GOLDEN/models, one test per case and device (CPU; CUDA skipped with the reason
+ * where absent); an unknown kind fails. Each network is built, loaded strictly from the case's weights,
+ * and its own parameter tensors are put back into the environment under the checkpoint names, so the
+ * gradients GoldenCheck reads are the ones the model made.
  */
 class GoldenModelsTest {
 
@@ -117,23 +118,8 @@ class GoldenModelsTest {
     }
 
     @TestFactory
-    List<DynamicTest> everyModelCase() throws Exception {
-        List<Path> dirs = GoldenCase.find("models");
-        if (dirs.isEmpty()) {
-            if (System.getenv("CI") != null) fail("no golden model cases under " + GoldenCase.root().resolve("models"));
-            Assumptions.abort("no golden model cases under " + GoldenCase.root().resolve("models") + " (set GW_GOLDEN)");
-        }
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Path dir : dirs) {
-            for (Device d : GoldenDevices.available()) {
-                tests.add(DynamicTest.dynamicTest(dir.getFileName() + " on " + d, () -> run(GoldenCase.load(dir), d)));
-            }
-        }
-        return tests;
-    }
-
-    @Test
-    void cudaCasesRunWhereADeviceExists() {
-        Assumptions.assumeTrue(GoldenDevices.cudaSkipReason().isEmpty(), "CUDA golden cases skipped: " + GoldenDevices.cudaSkipReason());
+    @DisplayName("golden")
+    List<DynamicTest> everyModelCase() throws IOException {
+        return GoldenTests.everyCase("models", GoldenDevices.ALL, (dir, d) -> run(GoldenCase.load(dir), d));
     }
 }
