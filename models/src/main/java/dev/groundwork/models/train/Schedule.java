@@ -28,9 +28,6 @@ public record Schedule(LrSchedule schedule, Counter counter) {
 
     public static Schedule perStep(LrSchedule s) { return new Schedule(s, Counter.STEP); }
 
-    /** Every group keeps its initial lr. */
-    public static Schedule constant() { return perEpoch(t -> 1.0); }
-
     void beforeEpoch(Optimizer opt, int epochIndex) {
         if (counter == Counter.EPOCH) schedule.apply(opt, epochIndex);
     }
