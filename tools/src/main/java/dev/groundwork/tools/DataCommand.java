@@ -38,8 +38,7 @@ public final class DataCommand implements Runnable {
         @Option(names = "--size", defaultValue = "48", description = "image side in pixels (default ${DEFAULT-VALUE}, what the demo preset takes)")
         int size;
 
-        @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
-        long seed;
+        @CommandLine.Mixin SeedOption seed;
 
         @Override
         public Integer call() {
@@ -50,13 +49,13 @@ public final class DataCommand implements Runnable {
             }
             SynthScenes.Summary s;
             try {
-                s = SynthScenes.write(out, images, size, seed);
+                s = SynthScenes.write(out, images, size, seed.seed);
             } catch (IOException | RuntimeException e) {
                 return Failures.report(spec, out, e);
             }
             PrintWriter o = spec.commandLine().getOut();
             o.printf("%s: %d images of %dx%d (train %d, val %d, test %d), seed %d; object classes %d, predicates %d%n",
-                    out, s.images(), size, size, s.train(), s.val(), s.test(), seed,
+                    out, s.images(), size, size, s.train(), s.val(), s.test(), seed.seed,
                     SynthScenes.OBJECT_CLASSES, SynthScenes.PREDICATE_COUNT);
             o.flush();
             return 0;

@@ -9,8 +9,8 @@ import java.util.function.Function;
 
 /**
  * Turns a VG-BERT transfer checkpoint into an {@link Embedder} for {@code gw search} and
- * {@code gw eval retrieval}. The commands use {@link TransferEmbedderFactory} unless a factory was
- * passed to their constructor or {@link #register registered} (tests hand in a fake).
+ * {@code gw eval retrieval}. The commands use {@link TransferEmbedderFactory} (with their --vocab and
+ * --device) unless a factory is passed to their constructor, which is how tests hand in a fake.
  */
 public interface EmbedderFactory {
     /** Loads the model behind {@code checkpoint}. */
@@ -18,17 +18,4 @@ public interface EmbedderFactory {
 
     /** The evaluation image transform for this model (spec §5.4): file → [3,S,S], normalised. */
     Function<Path, Tensor> imageTransform(Embedder embedder);
-
-    /** Makes {@code factory} the one commands built without an explicit factory use (null clears it). */
-    static void register(EmbedderFactory factory) { Registered.factory = factory; }
-
-    /** The registered factory, or null. */
-    static EmbedderFactory registered() { return Registered.factory; }
-
-    /** Holder for the registration: an interface cannot own a mutable field itself. */
-    final class Registered {
-        private static volatile EmbedderFactory factory;
-
-        private Registered() {}
-    }
 }

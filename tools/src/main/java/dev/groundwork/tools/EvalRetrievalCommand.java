@@ -7,6 +7,7 @@ import dev.groundwork.models.eval.RecallAtK;
 import dev.groundwork.models.eval.Retrieval;
 import dev.groundwork.models.search.Embedder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,10 +27,10 @@ import java.util.function.Function;
  * §5.3 has no retrieval metric); this is the usual Karpathy-split protocol on the transfer model's
  * cosine similarity.
  */
-@Command(name = "retrieval", mixinStandardHelpOptions = true,
+@Command(name = "retrieval", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
         description = {"COCO cross-modal retrieval: R@1/5/10 image->text and text->image on the Karpathy split,",
                 "5k (all test images) and/or 1k (five folds of 1000, averaged). Ties count against the model."})
-public final class EvalRetrievalCommand implements Callable<Integer> {
+public final class EvalRetrievalCommand implements Callable<Integer>, CommandDefaults.Source {
     @Spec CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "CKPT", description = "VG-BERT transfer checkpoint")
@@ -47,31 +48,31 @@ public final class EvalRetrievalCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "NAME", defaultValue = "test", description = "default ${DEFAULT-VALUE}")
     String split;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "images per embedding batch (default ${DEFAULT-VALUE})")
-    int batch;
-
-    @Option(names = "--vocab", defaultValue = "../shared/data/bert-base-uncased-vocab.txt", paramLabel = "FILE",
-            description = "bert-base-uncased vocab.txt (default ${DEFAULT-VALUE})")
-    Path vocab;
-
-    @Option(names = "--device", paramLabel = "DEV", description = "cpu, cuda or cuda:N (default: $GW_DEVICE, else cpu)")
-    String device;
+    @Mixin BatchSizeOption batch;
+    @Mixin VocabOption vocab;
+    @Mixin DeviceOption device;
 
     private final EmbedderFactory factory;
 
+    /** Images per embedding batch by default. */
+    @Override
+    public String defaultFor(String option) { return option.equals(BatchSizeOption.NAME) ? "32" : null; }
+
+    /** Uses the real model, {@link TransferEmbedderFactory}. */
     public EvalRetrievalCommand() { this(null); }
 
-    /** Uses {@code factory}; null falls back to the registered one. */
+    /** Uses {@code factory} (tests pass a fake); null: the real model. */
     public EvalRetrievalCommand(EmbedderFactory factory) { this.factory = factory; }
 
     @Override
     public Integer call() {
         if (!List.of("1k", "5k", "both").contains(protocol))
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocol must be 1k, 5k or both, not '" + protocol + "'");
+        int batchSize = batch.positive();
         if (!Files.isRegularFile(karpathy)) return Failures.report(spec, karpathy, new IOException("--karpathy " + karpathy + ": no such file"));
         if (!Files.isDirectory(images)) return Failures.report(spec, images, new IOException("--images " + images + ": not a folder"));
         if (!Files.isRegularFile(model)) return Failures.report(spec, model, new IOException("--model " + model + ": no such file"));
-        EmbedderFactory f = TransferEmbedderFactory.chosen(factory, spec, vocab, device);
+        EmbedderFactory f = TransferEmbedderFactory.orReal(factory, vocab, device);
         List<RetrievalSet.Entry> items;
         try {
             items = RetrievalSet.karpathy(karpathy, images, split).entries();
@@ -81,7 +82,7 @@ public final class EvalRetrievalCommand implements Callable<Integer> {
         if (items.isEmpty()) return Failures.report(spec, karpathy, new IOException(karpathy + ": no images in split '" + split + "'"));
         try {
             Embedder e = f.open(model);
-            Embedded s = embed(e, f.imageTransform(e), items, batch, karpathy);
+            Embedded s = embed(e, f.imageTransform(e), items, batchSize, karpathy);
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "%s split: %d images, %d captions%n", split, items.size(), s.owner().length);
             if (!protocol.equals("1k")) out.println("5k  " + Retrieval.evaluate(s.images(), s.captions(), s.owner()));

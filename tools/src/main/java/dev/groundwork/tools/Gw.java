@@ -1,5 +1,7 @@
 package dev.groundwork.tools;
 
+import dev.groundwork.engine.settings.Settings;
+import dev.groundwork.engine.settings.SettingsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +17,21 @@ public final class Gw implements Runnable {
     public void run() { spec.commandLine().usage(System.out); }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Gw()).execute(args));
+        System.exit(execute(new CommandLine(new Gw()), Settings.current(), args));
+    }
+
+    /**
+     * Checks every {@code GW_*} variable first, so a bad value is one line and exit code 2 before any
+     * work rather than a stack trace from deep inside the first op that reads it; then runs {@code args}.
+     */
+    static int execute(CommandLine cl, Settings settings, String... args) {
+        try {
+            settings.validate();
+        } catch (SettingsException e) {
+            cl.getErr().println("gw: " + e.getMessage());
+            cl.getErr().flush();
+            return Failures.BAD_INPUT;
+        }
+        return cl.execute(args);
     }
 }

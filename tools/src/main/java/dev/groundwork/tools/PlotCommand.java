@@ -1,5 +1,6 @@
 package dev.groundwork.tools;
 
+import dev.groundwork.models.train.MetricsLog;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -15,13 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code gw plot EXP_DIR}: training curves from EXP_DIR/metrics.jsonl as PNGs in EXP_DIR/plots. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
         description = {"Draw EXP_DIR/metrics.jsonl (one JSON object per line, with \"epoch\" or \"step\") as PNG charts:",
-                "losses together, accuracies/recalls together, any other metric alone. Writes EXP_DIR/plots/*.png and prints the paths."})
+                "losses together, accuracies/recalls together, any other metric alone; nested objects as train.loss, val.loss, ...",
+                "Epoch records are drawn against the epoch (plots/<group>.png), step records (--log-every-steps) against the step",
+                "(plots/step-<group>.png). Writes EXP_DIR/plots/*.png and prints the paths."})
 public final class PlotCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -35,20 +39,35 @@ public final class PlotCommand implements Callable<Integer> {
         // AWT must not look for a display: plots are drawn on servers and in CI.
         System.setProperty("java.awt.headless", "true");
         try {
-            MetricsLog log = MetricsLog.read(metrics);
-            Map<String, Map<String, MetricsLog.Series>> groups = new LinkedHashMap<>();
-            log.series().forEach((name, s) -> groups.computeIfAbsent(MetricsLog.group(name), g -> new LinkedHashMap<>()).put(name, s));
+            List<MetricsLog.Curves> all = new MetricsLog(metrics).curves();
             Path plots = Files.createDirectories(dir.resolve("plots"));
-            for (var g : groups.entrySet()) {
-                Path png = plots.resolve(g.getKey() + ".png");
-                write(chart(g.getKey(), log.xName(), g.getValue()), png);
-                spec.commandLine().getOut().println(png);
+            for (MetricsLog.Curves curves : all) {
+                Map<String, Map<String, MetricsLog.Series>> groups = new LinkedHashMap<>();
+                curves.series().forEach((name, s) -> groups.computeIfAbsent(group(name), g -> new LinkedHashMap<>()).put(name, s));
+                String prefix = curves.kind().equals(MetricsLog.STEP) ? "step-" : "";
+                for (var g : groups.entrySet()) {
+                    Path png = plots.resolve(prefix + g.getKey() + ".png");
+                    write(chart(prefix + g.getKey(), curves.x(), g.getValue()), png);
+                    spec.commandLine().getOut().println(png);
+                }
             }
             spec.commandLine().getOut().flush();
             return 0;
         } catch (IOException | RuntimeException e) {
             return Failures.report(spec, metrics, e);
         }
+    }
+
+    /**
+     * Which chart a metric goes on: losses share one, accuracies and recalls another (same 0..1 or
+     * 0..100 scale); anything else (learning rate, timings) gets its own so scales do not clash.
+     */
+    static String group(String metric) {
+        String m = metric.toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("loss")) return "loss";
+        if (m.startsWith("acc") || m.contains("_acc") || m.contains(".acc") || m.contains("recall") || m.matches(".*\\br@\\d+.*|.*(^|_)r\\d+$|.*rsum.*"))
+            return "accuracy";
+        return m.replaceAll("[^a-z0-9_.@-]", "_");
     }
 
     private static XYChart chart(String title, String x, Map<String, MetricsLog.Series> series) {

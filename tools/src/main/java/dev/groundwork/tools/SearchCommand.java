@@ -5,6 +5,7 @@ import dev.groundwork.models.search.Hit;
 import dev.groundwork.models.search.ImageIndex;
 import dev.groundwork.models.search.ImageSearch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -19,11 +20,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code gw search}: multimodal image search over a folder (spec §7.3). */
-@Command(name = "search", mixinStandardHelpOptions = true,
+@Command(name = "search", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
         description = {"Rank the images of a folder against an image query, a text query, or their blend "
                 + "q(a) = normalise((1-a) q_image + a q_text) (spec 7.3).",
                 "Embeddings are cached in FOLDER/.gw-embeddings.safetensors (or --cache); reruns embed only new or changed files."})
-public final class SearchCommand implements Callable<Integer> {
+public final class SearchCommand implements Callable<Integer>, CommandDefaults.Source {
     @Spec CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "CKPT", description = "VG-BERT transfer checkpoint")
@@ -47,22 +48,20 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "FILE", description = "embedding cache file (default FOLDER/" + ImageSearch.DEFAULT_CACHE + ")")
     Path cache;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "images per embedding batch (default ${DEFAULT-VALUE})")
-    int batch;
-
-    @Option(names = "--vocab", defaultValue = "../shared/data/bert-base-uncased-vocab.txt", paramLabel = "FILE",
-            description = "bert-base-uncased vocab.txt (default ${DEFAULT-VALUE})")
-    Path vocab;
-
-    @Option(names = "--device", paramLabel = "DEV", description = "cpu, cuda or cuda:N (default: $GW_DEVICE, else cpu)")
-    String device;
+    @Mixin BatchSizeOption batch;
+    @Mixin VocabOption vocab;
+    @Mixin DeviceOption device;
 
     private final EmbedderFactory factory;
 
-    /** Uses the registered factory (the real model support, once it exists). */
+    /** Images per embedding batch by default. */
+    @Override
+    public String defaultFor(String option) { return option.equals(BatchSizeOption.NAME) ? "32" : null; }
+
+    /** Uses the real model, {@link TransferEmbedderFactory}. */
     public SearchCommand() { this(null); }
 
-    /** Uses {@code factory}; null falls back to the registered one. */
+    /** Uses {@code factory} (tests pass a fake); null: the real model. */
     public SearchCommand(EmbedderFactory factory) { this.factory = factory; }
 
     @Override
@@ -70,13 +69,14 @@ public final class SearchCommand implements Callable<Integer> {
         if (image == null && text == null) throw new ParameterException(spec.commandLine(), "give --image, --text or both");
         if (alpha != null && (image == null || text == null)) throw new ParameterException(spec.commandLine(), "--alpha needs both --image and --text");
         if (top < 1) throw new ParameterException(spec.commandLine(), "--top must be at least 1");
+        int batchSize = batch.positive();
         if (!Files.isDirectory(folder)) return Failures.report(spec, folder, new IOException("--folder " + folder + ": not a folder"));
         if (image != null && !Files.isRegularFile(image)) return Failures.report(spec, image, new IOException("--image " + image + ": no such file"));
         if (!Files.isRegularFile(model)) return Failures.report(spec, model, new IOException("--model " + model + ": no such file"));
-        EmbedderFactory f = TransferEmbedderFactory.chosen(factory, spec, vocab, device);
+        EmbedderFactory f = TransferEmbedderFactory.orReal(factory, vocab, device);
         try {
             Embedder e = f.open(model);
-            ImageSearch search = new ImageSearch(e, f.imageTransform(e), ModelFingerprint.of(model, f, e.imageSize()), batch);
+            ImageSearch search = new ImageSearch(e, f.imageTransform(e), ModelFingerprint.of(model, f, e.imageSize()), batchSize);
             ImageIndex index = search.index(folder, cache);
             List<Hit> hits = image != null && text != null ? search.byBlend(index, image, text, alpha == null ? 0.5 : alpha, top)
                     : image != null ? search.byImage(index, image, top) : search.byText(index, text, top);

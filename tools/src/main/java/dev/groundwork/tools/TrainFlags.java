@@ -1,15 +1,34 @@
 package dev.groundwork.tools;
 
+import dev.groundwork.models.train.InvalidSettingException;
+import dev.groundwork.models.vgbert.recipe.Preset;
+import dev.groundwork.models.vgbert.recipe.RunSettings;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
- * The flags of the original scripts (§8), shared by every {@code gw train} stage. Flags whose default
- * depends on the stage are boxed: null means "the stage's README value" (see {@link Stage}).
+ * The flags of the original scripts (§8) that only {@code gw train} takes (with {@link BatchSizeOption},
+ * {@link SeedOption}, {@link DeviceOption} and {@link VocabOption}, which other commands share), and the
+ * names of the {@link RunSettings} they map onto: the flags only carry values, the recipe holds the
+ * defaults and the checks. A flag left out is passed as null, "the recipe's default"; those whose
+ * default is the stage's own show it in each stage's help ({@link TrainCommand.StageCommand#defaultFor}).
  */
 final class TrainFlags {
-    enum Preset { paper, demo }
+    /** Each setting of {@link RunSettings} and {@code TrainerConfig} under its flag, for messages about it. */
+    static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("preset", "--preset"), Map.entry("dataTrain", "--data-train"), Map.entry("dataVal", "--data-val"),
+            Map.entry("vocab", "--vocab"), Map.entry("loadPretrained", "--load-pretrained"), Map.entry("expDir", "--exp-dir"),
+            Map.entry("resume", "--resume"), Map.entry("lr", "--learning-rate"), Map.entry("batchSize", BatchSizeOption.NAME),
+            Map.entry("epochs", "--n-epochs"), Map.entry("dropout", "--dropout-rate"), Map.entry("sigma", "--sigma"),
+            Map.entry("temperature", "--temperature"), Map.entry("learnableLayers", "--base-model-learnable-layers"),
+            Map.entry("heads", "--num-heads"), Map.entry("embeddingDim", "--embedding-dim"), Map.entry("subspaceDim", "--subspace-dim"),
+            Map.entry("relationNum", "--relation-num"), Map.entry("trainBackbone", "--train-backbone"), Map.entry("seed", "--seed"),
+            Map.entry("device", "--device"), Map.entry("workers", "--workers"), Map.entry("logEverySteps", "--log-every-steps"),
+            Map.entry("maxSteps", "--max-steps"));
 
     @Option(names = "--data-train", required = true, paramLabel = "FILE",
             description = "training index: COCO_*.json (two-stream, retrieval), VG_*.json (relational), an image-folder root (visual)")
@@ -18,23 +37,19 @@ final class TrainFlags {
     @Option(names = "--data-val", paramLabel = "FILE", description = "validation index, same format; without it the best epoch is chosen on training metrics")
     Path dataVal;
 
-    @Option(names = {"--learning-rate", "--lr"}, paramLabel = "LR",
-            description = "base learning rate (default: visual 0.01, two-stream 5e-5, relational 1e-5, retrieval 5e-5)")
+    @Option(names = {"--learning-rate", "--lr"}, paramLabel = "LR", description = "base learning rate (default ${DEFAULT-VALUE})")
     Double learningRate;
 
-    @Option(names = {"-b", "--batch-size"}, paramLabel = "N", description = "images per batch (default: visual 200, two-stream 180, relational 180, retrieval 300)")
-    Integer batchSize;
-
-    @Option(names = "--n-epochs", paramLabel = "N", description = "epochs (default: visual 200, two-stream 100, relational 150, retrieval 150)")
+    @Option(names = "--n-epochs", paramLabel = "N", description = "epochs (default ${DEFAULT-VALUE})")
     Integer epochs;
 
-    @Option(names = "--sigma", defaultValue = "0.1", paramLabel = "S", description = "temperature of the two-stream contrastive loss (default ${DEFAULT-VALUE}; retrieval keeps 0.1 as the original)")
-    double sigma;
+    @Option(names = "--sigma", paramLabel = "S", description = "temperature of the two-stream contrastive loss (default 0.1; retrieval keeps 0.1 as the original)")
+    Double sigma;
 
-    @Option(names = "--temperature", defaultValue = "1.0", paramLabel = "T", description = "temperature of the relation losses (default ${DEFAULT-VALUE})")
-    double temperature;
+    @Option(names = "--temperature", paramLabel = "T", description = "temperature of the relation losses (default 1.0)")
+    Double temperature;
 
-    @Option(names = "--dropout-rate", paramLabel = "P", description = "dropout in [0,1) (default: two-stream 0.3, others 0.1; two-stream BERT is fixed at 0.3)")
+    @Option(names = "--dropout-rate", paramLabel = "P", description = "dropout in [0,1) (default ${DEFAULT-VALUE}; two-stream BERT is fixed at 0.3)")
     Double dropout;
 
     @Option(names = "--base-model-learnable-layers", paramLabel = "N",
@@ -60,26 +75,39 @@ final class TrainFlags {
     @Option(names = "--exp-dir", required = true, paramLabel = "DIR", description = "output: checkpoint.safetensors, best.safetensors, metrics.jsonl")
     Path expDir;
 
-    @Option(names = "--resume", description = "continue from EXP-DIR/checkpoint.safetensors")
+    @Option(names = "--resume", description = "continue from EXP-DIR/checkpoint.safetensors (also one a --max-steps run stopped mid-epoch)")
     boolean resume;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "seed of initialisation, dropout and data order (default ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--device", paramLabel = "DEV", description = "cpu, cuda or cuda:N (default: $GW_DEVICE, else cpu)")
-    String device;
-
-    @Option(names = "--preset", defaultValue = "paper", paramLabel = "NAME", description = "network sizes: paper or demo (default ${DEFAULT-VALUE})")
+    @Option(names = "--preset", defaultValue = "paper", paramLabel = "NAME", converter = PresetConverter.class,
+            description = "network sizes: paper or demo (default ${DEFAULT-VALUE})")
     Preset preset;
-
-    @Option(names = "--vocab", defaultValue = "../shared/data/bert-base-uncased-vocab.txt", paramLabel = "FILE",
-            description = "bert-base-uncased vocab.txt (default ${DEFAULT-VALUE})")
-    Path vocab;
 
     @Option(names = "--train-backbone", description = "two-stream/relational: also train what spec 2.5 freezes because it comes pretrained "
             + "(the VGG convs, BERT's embeddings and the query/key of its learnable layers), for runs from random weights such as the demo")
     boolean trainBackbone;
 
-    @Option(names = "--workers", defaultValue = "1", paramLabel = "N", description = "data-loading threads, 0 = on the training thread (default ${DEFAULT-VALUE})")
-    int workers;
+    @Option(names = "--workers", paramLabel = "N", description = "data-loading threads, 0 = on the training thread (default 1)")
+    Integer workers;
+
+    @Option(names = "--log-every-steps", paramLabel = "N",
+            description = "every N optimizer steps, a \"step\" record (mean loss of those steps, lr, samples/s) in metrics.jsonl and a line on stderr (default 0 = off)")
+    Integer logEverySteps;
+
+    @Option(names = "--max-steps", paramLabel = "N",
+            description = "stop after N optimizer steps in total, counting those before --resume; mid-epoch, the checkpoint resumes at the next batch (default 0 = no limit)")
+    Long maxSteps;
+
+    /** The message of {@code e} with its setting named by its flag ("--n-epochs must be ..."). */
+    static String message(InvalidSettingException e) {
+        return FLAGS.getOrDefault(e.setting(), e.setting()) + " " + e.problem();
+    }
+
+    /** "paper" or "demo", as the original's lower-case names. */
+    static final class PresetConverter implements ITypeConverter<Preset> {
+        @Override
+        public Preset convert(String value) {
+            for (Preset p : Preset.values()) if (p.id().equals(value)) return p;
+            throw new TypeConversionException("expected paper or demo, got '" + value + "'");
+        }
+    }
 }

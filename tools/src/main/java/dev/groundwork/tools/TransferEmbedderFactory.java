@@ -1,6 +1,5 @@
 package dev.groundwork.tools;
 
-import dev.groundwork.engine.settings.Settings;
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.models.data.DataException;
@@ -24,20 +23,9 @@ final class TransferEmbedderFactory implements EmbedderFactory {
         this.device = device;
     }
 
-    /**
-     * The factory a command uses: the one passed to its constructor, else the registered one, else
-     * this real one with the command's --vocab and --device (a bad --device is a usage error).
-     */
-    static EmbedderFactory chosen(EmbedderFactory given, picocli.CommandLine.Model.CommandSpec spec, Path vocab, String device) {
-        EmbedderFactory f = given != null ? given : EmbedderFactory.registered();
-        if (f != null) return f;
-        Device d;
-        try {
-            d = device == null ? Settings.current().device() : Device.parse(device);
-        } catch (IllegalArgumentException ex) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--device: " + ex.getMessage());
-        }
-        return new TransferEmbedderFactory(vocab, d);
+    /** {@code given} when a caller (a test) passed one, else this real factory with the command's --vocab and --device. */
+    static EmbedderFactory orReal(EmbedderFactory given, VocabOption vocab, DeviceOption device) {
+        return given != null ? given : new TransferEmbedderFactory(vocab.path, device.resolve());
     }
 
     @Override

@@ -34,13 +34,32 @@ class PlotCommandTest {
         }
     }
 
+    /** A trainer's log: epoch records with nested train/val objects, step records from --log-every-steps, a partial epoch. */
+    @Test
+    void drawsEpochAndStepRecordsOnTheirOwnAxes() throws Exception {
+        Files.writeString(tmp.resolve("metrics.jsonl"), """
+                {"kind":"step","step":2,"epoch":1,"loss":3.1,"lr":0.001,"samples_per_s":410.5}
+                {"kind":"epoch","epoch":1,"step":3,"lr":0.001,"train":{"loss":3.0,"loss_sum":9.0},"val":{"loss":3.2,"relation_acc1":31.0},"best_epoch":1,"best_metric":31.0,"elapsed_s":4.2}
+                {"kind":"step","step":4,"epoch":2,"loss":null,"lr":0.001,"samples_per_s":398.0}
+                {"kind":"partial","epoch":2,"step":4,"batches":1,"batches_per_epoch":3,"lr":0.001,"train":{"loss":2.8},"best_epoch":1,"best_metric":31.0,"elapsed_s":6.0}
+                """);
+        CliRun r = CliRun.of(new Gw(), "plot", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> names = r.out().lines().map(p -> Path.of(p).getFileName().toString()).toList();
+        assertEquals(List.of("lr.png", "loss.png", "accuracy.png", "best_epoch.png", "best_metric.png", "elapsed_s.png",
+                "step-loss.png", "step-lr.png", "step-samples_per_s.png"), names);
+        for (String p : r.out().lines().toList()) assertTrue(Files.size(Path.of(p)) > 1000, p);
+    }
+
     @Test
     void groups() {
-        assertEquals("loss", MetricsLog.group("val_loss"));
-        assertEquals("accuracy", MetricsLog.group("acc@1"));
-        assertEquals("accuracy", MetricsLog.group("val_acc"));
-        assertEquals("accuracy", MetricsLog.group("i2t_recall@5"));
-        assertEquals("lr", MetricsLog.group("lr"));
+        assertEquals("loss", PlotCommand.group("val_loss"));
+        assertEquals("accuracy", PlotCommand.group("acc@1"));
+        assertEquals("accuracy", PlotCommand.group("val_acc"));
+        assertEquals("accuracy", PlotCommand.group("val.relation_acc1"));
+        assertEquals("loss", PlotCommand.group("train.loss_sum"));
+        assertEquals("accuracy", PlotCommand.group("i2t_recall@5"));
+        assertEquals("lr", PlotCommand.group("lr"));
     }
 
     @Test

@@ -1,15 +1,25 @@
 package dev.groundwork.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.groundwork.engine.settings.Settings;
+import dev.groundwork.models.data.SynthScenes;
+import dev.groundwork.models.train.MetricsLog;
+import dev.groundwork.models.train.Trainer;
+import dev.groundwork.models.vgbert.recipe.RunSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code gw train}: help for every stage, and bad flag values rejected with the flag's name. */
@@ -32,10 +42,34 @@ class TrainCommandTest {
             assertEquals(0, r.code(), stage);
             for (String flag : new String[]{"--data-train", "--data-val", "--learning-rate", "--batch-size", "--n-epochs", "--sigma",
                     "--temperature", "--dropout-rate", "--base-model-learnable-layers", "--num-heads", "--embedding-dim",
-                    "--subspace-dim", "--relation-num", "--load-pretrained", "--exp-dir", "--resume", "--seed", "--device", "--preset", "--vocab"})
+                    "--subspace-dim", "--relation-num", "--load-pretrained", "--exp-dir", "--resume", "--seed", "--device", "--preset", "--vocab",
+                    "--train-backbone", "--workers", "--log-every-steps", "--max-steps"})
                 assertTrue(r.out().contains(flag), stage + " help lacks " + flag);
         }
         assertTrue(gw("train", "--help").out().contains("two-stream"));
+    }
+
+    /** Each stage's help shows its own defaults (spec 8), taken from the recipe's {@link Stage}. */
+    @Test
+    void helpShowsTheStagesOwnDefaults() {
+        String two = gw("train", "two-stream", "--help").out(), rel = gw("train", "relational", "--help").out();
+        assertTrue(two.matches("(?s).*--batch-size=N\\s+images per batch \\(default 180\\).*"), two);
+        assertTrue(two.matches("(?s).*base learning rate \\(default 0\\.00005\\).*"), two);
+        assertTrue(two.matches("(?s).*epochs \\(default 100\\).*"), two);
+        assertTrue(rel.matches("(?s).*epochs \\(default 150\\).*") && rel.contains("(default 0.1;"), rel);
+        assertTrue(gw("train", "retrieval", "--help").out().contains("images per batch (default 300)"));
+    }
+
+    /** Every setting of a run has a flag, and the flag exists: a message about any setting can name what the user typed. */
+    @Test
+    void everyRunSettingMapsToAFlagOfTheCommand() {
+        var spec = new CommandLine(new Gw()).getSubcommands().get("train").getSubcommands().get("two-stream").getCommandSpec();
+        for (RecordComponent c : RunSettings.class.getRecordComponents()) {
+            if (c.getName().equals("stage")) continue;   // the subcommand itself
+            String flag = TrainFlags.FLAGS.get(c.getName());
+            assertNotNull(flag, c.getName() + " has no flag");
+            assertNotNull(spec.findOption(flag), c.getName() + " maps to " + flag + ", which gw train does not take");
+        }
     }
 
     private static Run bad(Path dir, String flag, String value) throws Exception {
@@ -49,7 +83,8 @@ class TrainCommandTest {
                 {"--batch-size", "0"}, {"--batch-size", "many"}, {"--n-epochs", "-1"}, {"--learning-rate", "-0.1"},
                 {"--dropout-rate", "1.5"}, {"--sigma", "0"}, {"--temperature", "-1"}, {"--num-heads", "7"},
                 {"--embedding-dim", "512"}, {"--base-model-learnable-layers", "13"}, {"--relation-num", "1"},
-                {"--subspace-dim", "0"}, {"--device", "tpu"}, {"--preset", "huge"}, {"--load-pretrained", "/no/such/file.pth"}};
+                {"--subspace-dim", "0"}, {"--device", "tpu"}, {"--preset", "huge"}, {"--load-pretrained", "/no/such/file.pth"},
+                {"--n-epochs", "0"}, {"--workers", "-1"}, {"--log-every-steps", "-1"}, {"--max-steps", "-1"}};
         for (String[] c : cases) {
             Run r = bad(dir, c[0], c[1]);
             assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
@@ -69,5 +104,54 @@ class TrainCommandTest {
         Run r = gw("train", "two-stream", "--data-train", dir.resolve("nope.json").toString(), "--exp-dir", dir.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--data-train"), r.err());
+    }
+
+    /** A bad GW_* variable stops gw before any work: one line naming it, exit code 2, no stack trace. */
+    @Test
+    void badEnvironmentSettingIsOneLineAndExit2() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = new CommandLine(new Gw());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = Gw.execute(cl, Settings.of(Map.of("GW_DEVICE", "tpu", "GW_TF32", "maybe")), "data", "--help");
+        assertEquals(2, code);
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().startsWith("gw: GW_DEVICE='tpu'") && err.toString().contains("GW_TF32='maybe'"), err.toString());
+        assertEquals("", out.toString());
+        assertEquals(0, Gw.execute(new CommandLine(new Gw()), Settings.of(Map.of("GW_DEVICE", "cpu")), "data", "--help"));
+    }
+
+    /**
+     * --max-steps 3 stops stage 2 in its first epoch (4 batches of 8); --resume finishes the run. Step
+     * records come every step; the partial record is replaced by the epoch's full one.
+     */
+    @Test
+    void maxStepsStopsMidEpochAndResumeFinishes(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        SynthScenes.write(data, 40, 48, 0);
+        Path exp = dir.resolve("exp");
+        String[] args = {"train", "two-stream", "--preset", "demo", "--data-train", data.resolve("COCO_train.json").toString(),
+                "--exp-dir", exp.toString(), "--vocab", TransferModelCommandsTest.vocab().toString(), "--batch-size", "8", "--n-epochs", "2",
+                "--log-every-steps", "1", "--workers", "0"};
+        Run first = gw(concat(args, "--max-steps", "3"));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().startsWith("two-stream: 0 epochs, 3 steps;"), first.out());
+        List<JsonNode> log = new MetricsLog(exp.resolve(Trainer.METRICS)).read();
+        assertEquals(List.of("step", "step", "step", "partial"), log.stream().map(MetricsLog::kind).toList());
+
+        Run rest = gw(concat(args, "--resume"));
+        assertEquals(0, rest.code(), rest.err());
+        assertTrue(rest.out().startsWith("two-stream: 2 epochs, 8 steps;"), rest.out());
+        log = new MetricsLog(exp.resolve(Trainer.METRICS)).read();
+        assertEquals(8, log.stream().filter(n -> MetricsLog.kind(n).equals("step")).count());
+        assertEquals(List.of(1, 2), log.stream().filter(n -> MetricsLog.kind(n).equals("epoch")).map(n -> n.path("epoch").asInt()).toList());
+        assertTrue(log.stream().noneMatch(n -> MetricsLog.kind(n).equals("partial")));
+        assertTrue(Files.isRegularFile(exp.resolve(Trainer.BEST)));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

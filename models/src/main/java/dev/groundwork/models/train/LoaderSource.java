@@ -24,4 +24,8 @@ public record LoaderSource<B>(DataLoader<?, B> loader, UnaryOperator<B> map) imp
             public B next() { return map.apply(e.next()); }
         };
     }
+
+    /** Stops the loader's workers (an epoch left early keeps them waiting otherwise). */
+    @Override
+    public void close() { loader.close(); }
 }

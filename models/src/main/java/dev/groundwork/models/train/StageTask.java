@@ -1,8 +1,10 @@
 package dev.groundwork.models.train;
 
 import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.optim.ParamGroup;
 import dev.groundwork.engine.random.Generator;
 
+import java.util.List;
 import java.util.Map;
 
 /** What the {@link Trainer} needs from one training stage: the model, a loss per batch, and how to pick the best epoch. */
@@ -15,6 +17,13 @@ public interface StageTask<B> {
 
     /** The validation metric that selects best.safetensors (§6.2). */
     Selection selection();
+
+    /**
+     * The parameter groups the optimizer is built from: by default one group of every trainable
+     * parameter (VG-BERT, §6.1). A task that excludes some parameters from weight decay (BERT's biases
+     * and LayerNorms) returns its own groups.
+     */
+    default List<ParamGroup> paramGroups() { return List.of(ParamGroup.of(model().trainableParameters())); }
 
     /** Every random generator the model draws from (dropout), by name, for checkpoints. */
     Map<String, Generator> generators();

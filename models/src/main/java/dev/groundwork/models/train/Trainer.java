@@ -12,25 +12,43 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Trains one stage: per epoch, set the lr, one optimizer step per batch, validate, then write
- * {@code best.safetensors} (when the selection metric improved), the metrics line and an atomic
- * {@code checkpoint.safetensors} holding the model, the optimizer, the step, the epoch and every
- * generator's (seed, offset). Resuming restores all of them, so on the CPU the continued run's losses
- * equal the uninterrupted run's bit for bit. Checkpoints are taken at epoch ends only.
+ * Trains one stage: per epoch, one optimizer step per batch (the lr set per epoch or per step, see
+ * {@link Schedule}), validate, then write {@code best.safetensors} (when the selection metric
+ * improved), the epoch record of {@code metrics.jsonl} and an atomic {@code checkpoint.safetensors}
+ * holding the model, the optimizer, the step, the epoch and every generator's (seed, offset). Resuming
+ * restores all of them, so on the CPU the continued run's losses equal the uninterrupted run's bit for
+ * bit. With {@link TrainerConfig#logEverySteps()} a step record is appended every N steps as well.
+ *
+ * <p><b>Step limit.</b> With {@link TrainerConfig#maxSteps()} the run stops once that many optimizer
+ * steps have been made in total (steps before a resume count). A limit reached at the end of an epoch
+ * ends that epoch as usual. A limit reached in the middle of an epoch writes, without validating:
+ * a {@code "partial"} record (the epoch, the step, the batches done of the epoch, the training summary
+ * so far) and a checkpoint of the position (epochs done, steps, the batches done of the current
+ * epoch and its running sums, the model's generators as they are and the data's as they were when the
+ * epoch began); {@code best.safetensors} is left as it was. A run resumed from there drops the partial
+ * record, draws the epoch's data order again, skips (reads and discards) the batches already trained,
+ * and continues with the next one: its weights, losses and records equal those of a run that was never
+ * stopped. Resuming with a limit already reached does nothing.
  *
  * <p>Modules stay in train mode during training even where frozen (§9.16). Validation runs in eval
  * mode without gradients and draws no random numbers, so it never shifts the training streams.
  */
 public final class Trainer<B> {
     public static final String CHECKPOINT = "checkpoint.safetensors", BEST = "best.safetensors", METRICS = "metrics.jsonl";
+    /** Checkpoint extras: the best so far, and the position inside an epoch a step limit stopped. */
+    static final String BEST_METRIC = "best_metric", BEST_EPOCH = "best_epoch", EPOCH_BATCHES = "epoch_batches",
+            EPOCH_METER = "epoch_meter", STEP_LOG = "step_log";
 
-    /** How the run ended: epochs done, steps, the best epoch (1-based, 0 if none) and its metric, every training step's loss. */
+    /**
+     * How the run ended: full epochs done, steps, the best epoch (1-based, 0 if none) and its metric,
+     * the loss of every training step this call made, the last validation summary.
+     */
     public record Result(int epochs, long steps, int bestEpoch, double bestMetric, List<Double> stepLosses, Map<String, Double> lastVal) {}
 
     private final StageTask<B> task;
@@ -47,45 +65,76 @@ public final class Trainer<B> {
 
     public Result fit() throws IOException {
         Module model = task.model();
-        Optimizer opt = cfg.optimizer(model.trainableParameters());
-        Map<String, Generator> gens = generators();
+        Optimizer opt = cfg.optimizer().create(task.paramGroups());
+        Map<String, Generator> modelGens = prefixed("model.", task.generators()), dataGens = prefixed("data.", train.generators());
+        Map<String, Generator> gens = new TreeMap<>(modelGens);
+        gens.putAll(dataGens);
         Files.createDirectories(cfg.expDir());
         Path ckptFile = cfg.expDir().resolve(CHECKPOINT);
         MetricsLog log = new MetricsLog(cfg.expDir().resolve(METRICS));
+        StepLog stepLog = new StepLog(cfg.logEverySteps());
 
-        int start = 0, bestEpoch = 0;
+        int start = 0, bestEpoch = 0, skip = 0;
         long step = 0;
         double best = Double.NaN;
+        EpochMeter resumedMeter = null;
         if (cfg.resume()) {
-            if (!Files.exists(ckptFile)) throw new IOException("--resume: no " + CHECKPOINT + " in " + cfg.expDir());
+            InvalidSettingException.check(Files.exists(ckptFile), "resume", "needs a " + CHECKPOINT + " in " + cfg.expDir() + ", found none");
             Checkpoint c = Checkpoint.load(ckptFile);
             model.loadStateDict(c.model(), true);
             opt.loadStateDict(c.optimizer());
             c.restore(gens);
             start = c.epoch();
             step = c.step();
-            best = Double.parseDouble(c.extra().getOrDefault("best_metric", "NaN"));
-            bestEpoch = Integer.parseInt(c.extra().getOrDefault("best_epoch", "0"));
-            log.truncateAfter(start);
-        } else if (Files.exists(ckptFile)) {
-            throw new IOException(cfg.expDir() + " already holds " + CHECKPOINT + ": pass --resume to continue it, or choose another --exp-dir");
+            best = Double.parseDouble(c.extra().getOrDefault(BEST_METRIC, "NaN"));
+            bestEpoch = Integer.parseInt(c.extra().getOrDefault(BEST_EPOCH, "0"));
+            skip = Integer.parseInt(c.extra().getOrDefault(EPOCH_BATCHES, "0"));
+            if (skip > 0) resumedMeter = EpochMeter.restore(c.extra().get(EPOCH_METER));
+            if (c.extra().containsKey(STEP_LOG)) stepLog.restore(c.extra().get(STEP_LOG));
+            // Records past the checkpoint go only when training continues: a resume with nothing
+            // left to do keeps the log, partial record included, as the stopped run wrote it.
+            if (start < cfg.epochs() && !limitReached(step)) log.truncate(start, step);
+        } else {
+            InvalidSettingException.check(!Files.exists(ckptFile), "resume",
+                    "is off but " + cfg.expDir() + " already holds " + CHECKPOINT + ": resume that run, or choose another experiment folder");
         }
 
         Progress progress = new Progress(cfg.progress(), cfg.label());
         List<Double> losses = new ArrayList<>();
         Map<String, Double> lastVal = Map.of();
         long t0 = System.nanoTime();
-        for (int e = start; e < cfg.epochs(); e++) {
-            cfg.schedule().apply(opt, e);
+        int done = start;
+        for (int e = start; e < cfg.epochs() && !limitReached(step); e++) {
+            Map<String, long[]> dataAtEpochStart = Checkpoint.states(dataGens);
+            cfg.schedule().beforeEpoch(opt, e);
             model.train();
-            EpochMeter meter = new EpochMeter();
+            EpochMeter meter = resumedMeter != null ? resumedMeter : new EpochMeter();
+            resumedMeter = null;
             progress.startEpoch();
-            int i = 0;
-            for (B batch : train.epoch(e)) {
+            Iterator<B> batches = train.epoch(e).iterator();
+            int i = skip(batches, skip);
+            skip = 0;
+            while (batches.hasNext()) {
+                if (limitReached(step)) {
+                    // Stopped mid-epoch: the data generators go back to the epoch's start, so a resumed
+                    // run draws this epoch's order again and skips the i batches already trained.
+                    Map<String, long[]> rng = Checkpoint.states(modelGens);
+                    rng.putAll(dataAtEpochStart);
+                    Map<String, String> extra = extra(best, bestEpoch, stepLog);
+                    extra.put(EPOCH_BATCHES, Integer.toString(i));
+                    extra.put(EPOCH_METER, meter.state());
+                    log.append(Records.partial(e + 1, step, i, train.batchesPerEpoch(), opt.lr(0), meter.summary(), bestEpoch, best, seconds(t0)));
+                    save(model, opt, step, e, rng, extra, ckptFile);
+                    progress.line(String.format("%s stopped at step %d (the step limit), epoch %d after %d of %d batches; %s resumes here",
+                            cfg.label(), step, e + 1, i, train.batchesPerEpoch(), CHECKPOINT));
+                    return new Result(done, step, bestEpoch, best, losses, lastVal);
+                }
+                B batch = batches.next();
                 // Every tensor the step creates (activations, graph, temporaries) is released when
                 // the step ends, so device memory never waits for the GC; grads and optimizer state
                 // leave the scope by design (TensorScope).
                 try (TensorScope scope = TensorScope.open()) {
+                    cfg.schedule().beforeStep(opt, step);
                     StepOutput out = task.step(batch);
                     double loss = out.loss().item();
                     out.loss().backward();
@@ -97,26 +146,44 @@ public final class Trainer<B> {
                     meter.add(loss, out);
                     if (!Double.isFinite(meter.meanLoss())) throw new TrainingDivergedException(e + 1, step, meter.meanLoss());
                     progress.update(e + 1, cfg.epochs(), i, train.batchesPerEpoch(), step, meter.meanLoss(), out.size());
+                    Map<String, Object> record = stepLog.add(step, e + 1, loss, out.size(), opt.lr(0));
+                    if (record != null) {
+                        log.append(record);
+                        progress.line(StepLog.line(cfg.label(), record));
+                    }
                 }
             }
             Map<String, Double> trainSummary = meter.summary();
             Map<String, Double> valSummary = val == null ? trainSummary : validate();
             lastVal = valSummary;
             double metric = valSummary.getOrDefault(task.selection().metric(), Double.NaN);
-            boolean improved = task.selection().better(metric, best);
-            if (improved) {
+            if (task.selection().better(metric, best)) {
                 best = metric;
                 bestEpoch = e + 1;
-                new Checkpoint(model.stateDict(), Map.of(), step, e + 1, Checkpoint.states(gens), extra(best, bestEpoch)).save(cfg.expDir().resolve(BEST));
+                new Checkpoint(model.stateDict(), Map.of(), step, e + 1, Checkpoint.states(gens), extra(best, bestEpoch, null)).save(cfg.expDir().resolve(BEST));
             }
-            log.append(record(e + 1, step, opt.lr(0), trainSummary, val == null ? null : valSummary, bestEpoch, best, (System.nanoTime() - t0) / 1e9));
-            Map<String, Tensor> optState = opt.stateDict();
-            new Checkpoint(model.stateDict(), optState, step, e + 1, Checkpoint.states(gens), extra(best, bestEpoch)).save(ckptFile);
-            optState.values().forEach(Tensor::close);
+            log.append(Records.epoch(e + 1, step, opt.lr(0), trainSummary, val == null ? null : valSummary, bestEpoch, best, seconds(t0)));
+            save(model, opt, step, e + 1, Checkpoint.states(gens), extra(best, bestEpoch, stepLog), ckptFile);
+            done = e + 1;
             progress.line(String.format("%s epoch %d/%d  train loss %.4f  val %s %.4f  best %.4f (epoch %d)", cfg.label(), e + 1, cfg.epochs(),
                     trainSummary.get("loss"), task.selection().metric(), metric, best, bestEpoch));
         }
-        return new Result(cfg.epochs(), step, bestEpoch, best, losses, lastVal);
+        return new Result(done, step, bestEpoch, best, losses, lastVal);
+    }
+
+    private static double seconds(long t0) { return (System.nanoTime() - t0) / 1e9; }
+
+    private boolean limitReached(long step) { return cfg.maxSteps() > 0 && step >= cfg.maxSteps(); }
+
+    /** Reads and drops the first {@code n} batches (a resumed epoch's trained ones); returns how many there were. */
+    private static <B> int skip(Iterator<B> batches, int n) {
+        int i = 0;
+        for (; i < n && batches.hasNext(); i++) {
+            try (TensorScope scope = TensorScope.open()) {
+                batches.next();
+            }
+        }
+        return i;
     }
 
     /** Validation pass: eval mode (dropout off), no gradients; back to train mode afterwards. */
@@ -137,36 +204,25 @@ public final class Trainer<B> {
         return meter.summary();
     }
 
+    private static void save(Module model, Optimizer opt, long step, int epochsDone, Map<String, long[]> rng, Map<String, String> extra, Path file)
+            throws IOException {
+        Map<String, Tensor> optState = opt.stateDict();
+        new Checkpoint(model.stateDict(), optState, step, epochsDone, rng, extra).save(file);
+        optState.values().forEach(Tensor::close);
+    }
+
     /** Model generators under "model.*", data generators under "data.*". */
-    private Map<String, Generator> generators() {
+    private static Map<String, Generator> prefixed(String prefix, Map<String, Generator> gens) {
         Map<String, Generator> g = new TreeMap<>();
-        task.generators().forEach((k, v) -> g.put("model." + k, v));
-        train.generators().forEach((k, v) -> g.put("data." + k, v));
+        gens.forEach((k, v) -> g.put(prefix + k, v));
         return g;
     }
 
-    private static Map<String, String> extra(double best, int bestEpoch) {
-        return Map.of("best_metric", Double.toString(best), "best_epoch", Integer.toString(bestEpoch));
-    }
-
-    private static Map<String, Object> record(int epoch, long step, double lr, Map<String, Double> train, Map<String, Double> val,
-                                              int bestEpoch, double best, double elapsed) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("epoch", epoch);
-        r.put("step", step);
-        r.put("lr", lr);
-        r.put("train", finite(train));
-        if (val != null) r.put("val", finite(val));
-        r.put("best_epoch", bestEpoch);
-        r.put("best_metric", Double.isFinite(best) ? best : null);
-        r.put("elapsed_s", elapsed);
-        return r;
-    }
-
-    /** JSON has no NaN: non-finite numbers are written as null. */
-    private static Map<String, Object> finite(Map<String, Double> m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(k, Double.isFinite(v) ? v : null));
-        return out;
+    private static Map<String, String> extra(double best, int bestEpoch, StepLog stepLog) {
+        Map<String, String> m = new TreeMap<>();
+        m.put(BEST_METRIC, Double.toString(best));
+        m.put(BEST_EPOCH, Integer.toString(bestEpoch));
+        if (stepLog != null) m.put(STEP_LOG, stepLog.state());
+        return m;
     }
 }

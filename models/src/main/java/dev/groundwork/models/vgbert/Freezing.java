@@ -2,6 +2,7 @@ package dev.groundwork.models.vgbert;
 
 import dev.groundwork.engine.nn.Module;
 import dev.groundwork.models.bert.BertConfig;
+import dev.groundwork.models.train.InvalidSettingException;
 
 import java.util.regex.Pattern;
 
@@ -48,10 +49,10 @@ public final class Freezing {
         for (int l = layers - learnable; l < layers; l++) model.unfreeze(BERT + ".encoder.layer." + l);
     }
 
-    /** --base-model-learnable-layers must lie in [0, layers]. */
+    /** The learnable layers (the original's --base-model-learnable-layers) must lie in [0, layers]. */
     public static void checkLearnable(int layers, int learnable) {
-        if (learnable < 0 || learnable > layers)
-            throw new IllegalArgumentException("--base-model-learnable-layers must be between 0 and " + layers + " (the BERT layer count), got " + learnable);
+        InvalidSettingException.check(learnable >= 0 && learnable <= layers, "learnableLayers",
+                "must be between 0 and " + layers + " (the BERT layer count), got " + learnable);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.groundwork.models.train;
 
 import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.optim.Adam;
+import dev.groundwork.engine.optim.StepLr;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.models.data.CaptionBatch;
@@ -23,8 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
-    private static TrainerConfig adam(Path dir, int epochs, double lr) {
-        return TrainerConfig.adam(epochs, lr, 15, dir, false).withProgress(null, "test");
+    /** VG-BERT's Adam (§6.1) with its per-epoch step decay, silent. */
+    static TrainerConfig adam(Path dir, int epochs, double lr) {
+        return TrainerConfig.of(epochs, OptimizerFactory.adam(new Adam.Options(lr, 0.95, 0.999, 1e-8, 5e-7)),
+                Schedule.perEpoch(new StepLr(15, 0.5, true)), dir).withProgress(null, "test");
     }
 
     private static double mean(List<Double> l, int from, int to) {
@@ -101,8 +105,9 @@ class TrainerTest {
     void anExistingRunNeedsResume(@TempDir Path dir) throws Exception {
         List<CaptionBatch> data = TinyVgBert.captions(1, 2, 1);
         run(dir, data, data, 1, false);
-        var e = assertThrows(java.io.IOException.class, () -> run(dir, data, data, 2, false));
-        assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+        var e = assertThrows(InvalidSettingException.class, () -> run(dir, data, data, 2, false));
+        assertEquals("resume", e.setting());
+        assertTrue(e.getMessage().contains("already holds " + Trainer.CHECKPOINT), e.getMessage());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.groundwork.models.vgbert;
 
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.models.bert.BertConfig;
+import dev.groundwork.models.train.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;
@@ -76,9 +77,10 @@ class FreezingTest {
     }
 
     @Test
-    void learnableLayersOutOfRangeNamesTheFlag() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new TwoStreamModel(TinyVgBert.config(), 3, new Generator(1)));
-        assertTrue(e.getMessage().contains("--base-model-learnable-layers"), e.getMessage());
+    void learnableLayersOutOfRangeNamesTheSetting() {
+        var e = assertThrows(InvalidSettingException.class, () -> new TwoStreamModel(TinyVgBert.config(), 3, new Generator(1)));
+        assertEquals("learnableLayers", e.setting());
+        assertTrue(e.getMessage().startsWith("learnableLayers must be between 0 and 2"), e.getMessage());
         assertFalse(e.getMessage().isBlank());
     }
 }

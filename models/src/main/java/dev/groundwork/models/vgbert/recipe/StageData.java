@@ -1,4 +1,4 @@
-package dev.groundwork.tools;
+package dev.groundwork.models.vgbert.recipe;
 
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.models.data.CaptionBatch;
@@ -16,6 +16,7 @@ import dev.groundwork.models.train.BatchSource;
 import dev.groundwork.models.train.LoaderSource;
 
 import java.nio.file.Path;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,7 +28,7 @@ final class StageData {
     private StageData() {}
 
     /** Stage 2 (Resize 256 → crop, train and val) or transfer (train Resize 224 → crop, val Resize 256 → crop). */
-    static BatchSource<CaptionBatch> captions(StageSettings s, BertTokenizer tok, Path json, boolean train) throws DataException {
+    static BatchSource<CaptionBatch> captions(RunSettings s, BertTokenizer tok, Path json, boolean train) throws DataException {
         int crop = s.config().imageSize();
         boolean wide = s.stage() == Stage.TWO_STREAM || !train;
         ImagePipeline p = ImagePipeline.eval(wide ? ImagePipeline.resizeFor256(crop) : crop, crop);
@@ -36,15 +37,15 @@ final class StageData {
     }
 
     /** Stage 3: Resize 224 → crop for train and val; O objects, L phrase slots. */
-    static BatchSource<RelationBatch> relations(StageSettings s, BertTokenizer tok, Path json, boolean train) throws DataException {
-        int crop = s.config().imageSize();
+    static BatchSource<RelationBatch> relations(RunSettings s, BertTokenizer tok, Path json, boolean train) throws DataException {
         var c = s.config();
+        int crop = c.imageSize();
         VisualGenome ds = new VisualGenome(json, tok, ImagePipeline.eval(crop, crop), c.objectClasses(), c.relations(), c.objects(), c.phraseSlots());
         return source(new DataLoader<>(ds, items -> Collate.relations(items, c.objects(), c.phraseSlots()), options(s, train)), s.device(), StageData::move);
     }
 
     /** Stage 1: RandomResizedCrop + flip for train, Resize 256 → crop for val. */
-    static ImageSource images(StageSettings s, Path dir, boolean train) throws DataException {
+    static ImageSource images(RunSettings s, Path dir, boolean train) throws DataException {
         int crop = s.config().imageSize();
         ImageFolder ds = new ImageFolder(dir, train ? ImagePipeline.train(crop) : ImagePipeline.eval(ImagePipeline.resizeFor256(crop), crop));
         return new ImageSource(source(new DataLoader<>(ds, Collate::images, options(s, train)), s.device(), StageData::move), ds.classes().size());
@@ -52,12 +53,12 @@ final class StageData {
 
     record ImageSource(BatchSource<ImageBatch> source, int classes) {}
 
-    private static DataLoader.Options options(StageSettings s, boolean train) {
+    private static DataLoader.Options options(RunSettings s, boolean train) {
         // drop_last=False and shuffle only for training, as the original (§6.1).
-        return DataLoader.Options.of(s.batch(), s.flags().seed).shuffle(train).workers(s.flags().workers);
+        return DataLoader.Options.of(s.batchSize(), s.seed()).shuffle(train).workers(s.workers());
     }
 
-    private static <B> BatchSource<B> source(DataLoader<?, B> loader, Device device, java.util.function.BiFunction<B, Device, B> move) {
+    private static <B> BatchSource<B> source(DataLoader<?, B> loader, Device device, BiFunction<B, Device, B> move) {
         UnaryOperator<B> m = device.equals(Device.CPU) ? UnaryOperator.identity() : b -> move.apply(b, device);
         return new LoaderSource<>(loader, m);
     }

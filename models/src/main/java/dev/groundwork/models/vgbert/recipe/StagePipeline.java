@@ -1,0 +1,88 @@
+package dev.groundwork.models.vgbert.recipe;
+
+import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.random.Generator;
+import dev.groundwork.engine.tensor.Device;
+import dev.groundwork.models.data.CaptionBatch;
+import dev.groundwork.models.data.DataException;
+import dev.groundwork.models.data.RelationBatch;
+import dev.groundwork.models.text.BertTokenizer;
+import dev.groundwork.models.train.BatchSource;
+import dev.groundwork.models.train.StageTask;
+import dev.groundwork.models.train.Trainer;
+import dev.groundwork.models.train.TrainerConfig;
+import dev.groundwork.models.vgbert.Freezing;
+import dev.groundwork.models.vgbert.RelationalModel;
+import dev.groundwork.models.vgbert.TransferModel;
+import dev.groundwork.models.vgbert.TwoStreamModel;
+import dev.groundwork.models.vgbert.VisualPretrainTask;
+
+import java.io.IOException;
+import java.io.PrintStream;
+
+/**
+ * One VG-BERT stage end to end: build its model from the run's settings, take the previous stage's
+ * weights ({@link Handoffs}), wire its data ({@link StageData}) and train it with the stage's optimizer
+ * and schedule ({@link Stage}). The initialisation draws from one generator seeded by the run's seed,
+ * in a fixed order, so a seed names one run.
+ */
+public final class StagePipeline {
+    private StagePipeline() {}
+
+    /** Trains the stage {@code s} names; hand-off summaries, warnings and progress go to {@code log}. */
+    public static Trainer.Result run(RunSettings s, PrintStream log) throws IOException, DataException {
+        Generator gen = new Generator(s.seed());
+        TrainerConfig tc = new TrainerConfig(s.epochs(), s.stage().optimizer(s.lr()), s.stage().schedule(), s.expDir(), s.resume(),
+                log, s.stage().id(), s.logEverySteps(), s.maxSteps());
+        return switch (s.stage()) {
+            case VISUAL -> {
+                var train = StageData.images(s, s.dataTrain(), true);
+                try (var t = train.source(); var v = s.dataVal() == null ? null : StageData.images(s, s.dataVal(), false).source()) {
+                    yield fit(new VisualPretrainTask(s.config(), s.preset().visualHidden(), train.classes(), gen), t, v, tc, s.device());
+                }
+            }
+            case TWO_STREAM -> {
+                TwoStreamModel m = new TwoStreamModel(s.config(), s.learnableLayers(), gen);
+                backbone(s, m);
+                Handoffs.load(s.stage(), m, s.loadPretrained(), log);
+                try (var t = captions(s, true); var v = captions(s, false)) {
+                    yield fit(m, t, v, tc, s.device());
+                }
+            }
+            case RELATIONAL -> {
+                RelationalModel m = new RelationalModel(s.config(), s.learnableLayers(), gen);
+                backbone(s, m);
+                Handoffs.load(s.stage(), m, s.loadPretrained(), log);
+                BertTokenizer tok = BertTokenizer.load(s.vocab());
+                try (BatchSource<RelationBatch> v = s.dataVal() == null ? null : StageData.relations(s, tok, s.dataVal(), false);
+                     var t = StageData.relations(s, tok, s.dataTrain(), true)) {
+                    yield fit(m, t, v, tc, s.device());
+                }
+            }
+            case RETRIEVAL -> {
+                TransferModel m = new TransferModel(s.config(), gen);
+                Handoffs.load(s.stage(), m, s.loadPretrained(), log);
+                try (var t = captions(s, true); var v = captions(s, false)) {
+                    yield fit(m, t, v, tc, s.device());
+                }
+            }
+        };
+    }
+
+    /** trainBackbone (off by default): {@link Freezing#unfreezePretrained}. */
+    private static void backbone(RunSettings s, Module m) {
+        if (s.trainBackbone()) Freezing.unfreezePretrained(m, s.config().bert().numHiddenLayers(), s.learnableLayers());
+    }
+
+    /** The train or the validation captions; null when the run has no validation index. */
+    private static BatchSource<CaptionBatch> captions(RunSettings s, boolean train) throws IOException, DataException {
+        var f = train ? s.dataTrain() : s.dataVal();
+        return f == null ? null : StageData.captions(s, BertTokenizer.load(s.vocab()), f, train);
+    }
+
+    private static <B> Trainer.Result fit(StageTask<B> task, BatchSource<B> train, BatchSource<B> val, TrainerConfig tc, Device device)
+            throws IOException {
+        if (!device.equals(Device.CPU)) task.model().to(device);
+        return new Trainer<>(task, train, val, tc).fit();
+    }
+}
