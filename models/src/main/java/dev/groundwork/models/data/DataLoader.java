@@ -267,6 +267,11 @@ public final class DataLoader<T, B> implements AutoCloseable {
             try {
                 if (!workers.awaitTermination(30, TimeUnit.SECONDS))
                     throw new IllegalStateException("data workers of epoch " + epoch + " did not stop within 30 s");
+                // The pool counts as terminated once its last worker has left its loop, a moment before that
+                // thread has finished exiting: join them, so that no worker is alive once close() returns.
+                List<Thread> started;
+                synchronized (threads) { started = List.copyOf(threads); }
+                for (Thread t : started) t.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
