@@ -15,9 +15,12 @@ import dev.groundwork.engine.tensor.Tensor;
 public final class BertEmbeddings extends Module {
     private final int maxPositions;
 
-    public BertEmbeddings(BertConfig c, Generator gen) {
+    public BertEmbeddings(BertConfig c, Generator gen) { this(c, c.padTokenId(), gen); }
+
+    /** @param paddingIdx the word table's padding row (zero at first, no gradient), or null for a table without one */
+    public BertEmbeddings(BertConfig c, Integer paddingIdx, Generator gen) {
         this.maxPositions = c.maxPositionEmbeddings();
-        registerModule("word_embeddings", new Embedding(c.vocabSize(), c.hiddenSize(), c.padTokenId(), gen));
+        registerModule("word_embeddings", new Embedding(c.vocabSize(), c.hiddenSize(), paddingIdx, gen));
         registerModule("position_embeddings", new Embedding(c.maxPositionEmbeddings(), c.hiddenSize(), gen));
         registerModule("token_type_embeddings", new Embedding(c.typeVocabSize(), c.hiddenSize(), gen));
         registerModule("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps(), true));

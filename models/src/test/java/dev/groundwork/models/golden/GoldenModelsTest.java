@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Every case under $GW_GOLDEN/models, one test per case and device (CPU; CUDA skipped with the reason
+ * Every case under $GW_GOLDEN/models, $GW_GOLDEN/interbert/ops and $GW_GOLDEN/interbert/models, one test per case and device (CPU; CUDA skipped with the reason
  * where absent); an unknown kind fails. Each network is built, loaded strictly from the case's weights,
  * and its own parameter tensors are put back into the environment under the checkpoint names, so the
  * gradients GoldenCheck reads are the ones the model made.
@@ -57,6 +57,7 @@ class GoldenModelsTest {
                         "object_representation", o.objectRepresentation(), "relation_prediction", o.relationPrediction(),
                         "normalized_relational_matrix", o.normalizedRelationalMatrix());
             }
+            case "interbert_pretraining", "interbert_vl_tasks", "region_iou" -> InterBertGolden.model(c, device, env);
             default -> fail(c.name() + ": unknown model kind '" + c.kind() + "'");
         };
     }
@@ -121,5 +122,18 @@ class GoldenModelsTest {
     @DisplayName("golden")
     List<DynamicTest> everyModelCase() throws IOException {
         return GoldenTests.everyCase("models", GoldenDevices.ALL, (dir, d) -> run(GoldenCase.load(dir), d));
+    }
+
+    /** InterBERT's cases sit in their own tree (golden/README.md), under the same rules; region_iou runs here since RegionIou is a models class. */
+    @TestFactory
+    @DisplayName("golden")
+    List<DynamicTest> everyInterBertOpCase() throws IOException {
+        return GoldenTests.everyCase("interbert/ops", GoldenDevices.ALL, (dir, d) -> run(GoldenCase.load(dir), d));
+    }
+
+    @TestFactory
+    @DisplayName("golden")
+    List<DynamicTest> everyInterBertModelCase() throws IOException {
+        return GoldenTests.everyCase("interbert/models", GoldenDevices.ALL, (dir, d) -> run(GoldenCase.load(dir), d));
     }
 }

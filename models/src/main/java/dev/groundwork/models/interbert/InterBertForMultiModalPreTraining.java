@@ -1,0 +1,39 @@
+package dev.groundwork.models.interbert;
+
+import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.random.Generator;
+
+/**
+ * The pretraining network under the original checkpoint names: {@code bert.*} ({@link InterBertModel})
+ * and {@code cls.*} ({@link InterBertPreTrainingHeads}). {@code cls.predictions.decoder.weight} is the word
+ * embedding table itself (one tensor under two names), so a checkpoint that carries it, as the
+ * original's do, loads strictly.
+ */
+public final class InterBertForMultiModalPreTraining extends Module {
+    /** The encoder's outputs and the three heads' scores. */
+    public record Output(InterBertModel.Output bert, InterBertPreTrainingHeads.Output scores) {}
+
+    private final InterBertConfig config;
+
+    public InterBertForMultiModalPreTraining(InterBertConfig config, Generator gen) {
+        this.config = config;
+        InterBertModel bert = registerModule("bert", new InterBertModel(config, gen));
+        registerModule("cls", new InterBertPreTrainingHeads(config, bert.embeddings().wordEmbeddings(), gen));
+    }
+
+    public InterBertConfig config() { return config; }
+
+    public InterBertModel bert() { return (InterBertModel) submodule("bert"); }
+
+    public InterBertPreTrainingHeads cls() { return (InterBertPreTrainingHeads) submodule("cls"); }
+
+    public Output forward(InterBertInputs in) {
+        InterBertModel.Output o = bert().forward(in);
+        return new Output(o, cls().forward(o));
+    }
+
+    /** The three losses of spec 2.4 on this forward's scores. */
+    public PretrainingLosses losses(Output out, PretrainingLabels labels) {
+        return PretrainingLosses.of(out.scores(), labels, config.predictFeature());
+    }
+}

@@ -1,0 +1,73 @@
+package dev.groundwork.models.interbert;
+
+import dev.groundwork.engine.nn.Dropout;
+import dev.groundwork.engine.nn.Linear;
+import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.random.Generator;
+import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.models.bert.BertInit;
+import dev.groundwork.models.bert.BertSelfAttention;
+
+/**
+ * The fine-tuning network (spec 1.5): the whole pretraining network ({@code bert.*}, {@code cls.*}) plus
+ * the fresh heads {@code vil_prediction}, {@code vil_logit}, {@code vision_logit} and {@code linguisic_logit}
+ * (the original's spelling, kept so its checkpoints load). Flickr30K uses the ITM head
+ * (vil_binary_prediction), VCR uses vil_logit; the other outputs are computed by the original but unused
+ * (spec 8.21). They are kept, so its checkpoints load strictly, and {@link #scores} skips them.
+ */
+public final class InterBertForVLTasks extends Module {
+    /** The constructor's dropout_prob default, used by every task of the original. */
+    public static final double DROPOUT = 0.1;
+
+    /** The outputs in the original's order. The region and token heads are [B, R, 1] and [B, L, 1]. */
+    public record Output(Scores scores, Tensor visionPrediction, Tensor visionLogit, Tensor linguisticPrediction,
+                         Tensor linguisicLogit) {}
+
+    /** What the tasks read: vil_prediction [B, num_labels], vil_logit [B, 1], vil_binary_prediction [B, 2]. */
+    public record Scores(Tensor vilPrediction, Tensor vilLogit, Tensor vilBinaryPrediction) {}
+
+    public InterBertForVLTasks(InterBertConfig c, int numLabels, Generator gen) {
+        if (numLabels <= 0) throw new IllegalArgumentException("num_labels must be positive, got " + numLabels);
+        InterBertModel bert = registerModule("bert", new InterBertModel(c, gen));
+        registerModule("dropout", new Dropout(DROPOUT, gen));
+        registerModule("cls", new InterBertPreTrainingHeads(c, bert.embeddings().wordEmbeddings(), gen));
+        // The fresh heads of fine-tuning (spec 1.6), in the original's order.
+        registerModule("vil_prediction", fresh(new Linear(c.biHiddenSize(), numLabels, gen), c, gen));
+        registerModule("vil_logit", fresh(new Linear(c.biHiddenSize(), 1, gen), c, gen));
+        registerModule("vision_logit", fresh(new Linear(c.vHiddenSize(), 1, gen), c, gen));
+        registerModule("linguisic_logit", fresh(new Linear(c.hiddenSize(), 1, gen), c, gen));
+    }
+
+    private static Linear fresh(Linear head, InterBertConfig c, Generator gen) { return BertInit.apply(head, c.initializerRange(), gen); }
+
+    public InterBertModel bert() { return (InterBertModel) submodule("bert"); }
+
+    public InterBertPreTrainingHeads cls() { return (InterBertPreTrainingHeads) submodule("cls"); }
+
+    /** Every output of the original's forward, the MLM and region logits included. */
+    public Output forward(InterBertInputs in) {
+        InterBertModel.Output o = bert().forward(in);
+        InterBertPreTrainingHeads.Output heads = cls().forward(o);
+        Scores s = scores(o, heads.seqRelationshipScore());
+        // Padded regions pushed to -10000 as the original does (its vision_logit is unused by every task).
+        Tensor padBias = in.imageMask().to(o.sequenceOutputV().dtype()).mul(-1).add(1).mul(BertSelfAttention.MASK_VALUE).unsqueeze(2);
+        return new Output(s, heads.predictionScoresV(), lin("vision_logit").forward(drop(o.sequenceOutputV())).add(padBias),
+                heads.predictionScoresT(), lin("linguisic_logit").forward(drop(o.sequenceOutputT())));
+    }
+
+    /** The three pooled-level outputs only: no vocabulary or region logits are computed (retrieval, VCR). */
+    public Scores scores(InterBertInputs in) {
+        InterBertModel.Output o = bert().forward(in);
+        return scores(o, cls().itm(o));
+    }
+
+    private Scores scores(InterBertModel.Output o, Tensor itm) {
+        // The same fusion as the ITM head's, behind this module's own dropout (a separate draw, as in the original).
+        Tensor fused = drop(bert().config().fusionMethod().apply(o.pooledOutputT(), o.pooledOutputV()));
+        return new Scores(lin("vil_prediction").forward(fused), lin("vil_logit").forward(fused), itm);
+    }
+
+    private Tensor drop(Tensor x) { return ((Dropout) submodule("dropout")).forward(x); }
+
+    private Linear lin(String name) { return (Linear) submodule(name); }
+}

@@ -1,0 +1,48 @@
+package dev.groundwork.models.interbert;
+
+import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.random.Generator;
+import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.models.bert.BertEmbeddings;
+import dev.groundwork.models.bert.BertInit;
+
+/**
+ * {@code bert.*} of the original checkpoints (spec 1.1): {@code embeddings} (BERT's text embeddings),
+ * {@code v_embeddings}, {@code encoder} (single-stream, then text-only and image-only stacks),
+ * {@code t_pooler} and {@code v_pooler}, initialised as spec 1.6 says.
+ */
+public final class InterBertModel extends Module {
+    /** The text-only and image-only outputs [B, L, H], [B, R, H] and the two pooled vectors [B, P]. */
+    public record Output(Tensor sequenceOutputT, Tensor sequenceOutputV, Tensor pooledOutputT, Tensor pooledOutputV) {}
+
+    private final InterBertConfig config;
+
+    public InterBertModel(InterBertConfig config, Generator gen) {
+        this.config = config;
+        // No padding row. The original's nn.Embedding(padding_idx=0) keeps lookups of id 0 out of the row's
+        // gradient, but the golden cases' reference gradients (golden/interbert) let that row learn, and they
+        // are the contract here. Under the real losses the two agree exactly: padded tokens are masked keys
+        // (weight exp(-10000) = 0) whose own outputs no loss reads. They differ only where MSM's 10% random
+        // replacement draws id 0 at a real position, or where a probe reads padded positions, as the cases do.
+        registerModule("embeddings", new BertEmbeddings(config.textConfig(), null, gen));
+        registerModule("v_embeddings", new ImageEmbeddings(config, gen));
+        registerModule("encoder", new InterBertEncoder(config, gen));
+        registerModule("t_pooler", new ReluPooler(config.hiddenSize(), config.biHiddenSize(), gen));
+        registerModule("v_pooler", new ReluPooler(config.vHiddenSize(), config.biHiddenSize(), gen));
+        // spec 1.6: N(0, initializer_range), biases 0, LayerNorm (1, 0); without a padding index no row is zeroed.
+        BertInit.apply(this, config.initializerRange(), gen);
+    }
+
+    public InterBertConfig config() { return config; }
+
+    public BertEmbeddings embeddings() { return (BertEmbeddings) submodule("embeddings"); }
+
+    public Output forward(InterBertInputs in) {
+        Tensor t = embeddings().forward(in.inputIds(), in.tokenTypeIds());
+        Tensor v = ((ImageEmbeddings) submodule("v_embeddings")).forward(in.imageFeat(), in.imageLoc());
+        InterBertEncoder.Output enc = ((InterBertEncoder) submodule("encoder")).forward(t, v, in.inputMask(), in.imageMask());
+        return new Output(enc.text(), enc.image(),
+                ((ReluPooler) submodule("t_pooler")).forward(enc.text()),
+                ((ReluPooler) submodule("v_pooler")).forward(enc.image()));
+    }
+}
