@@ -2,6 +2,7 @@ package dev.groundwork.tools;
 
 import dev.groundwork.models.data.DataException;
 import dev.groundwork.models.train.InvalidSettingException;
+import dev.groundwork.models.train.StopRequest;
 import dev.groundwork.models.train.Trainer;
 import dev.groundwork.models.train.TrainingDivergedException;
 import dev.groundwork.models.vgbert.recipe.RunSettings;
@@ -64,7 +65,7 @@ public final class TrainCommand implements Runnable {
                         .temperature(f.temperature).learnableLayers(f.learnableLayers).heads(f.heads).embeddingDim(f.embeddingDim)
                         .subspaceDim(f.subspaceDim).relationNum(f.relationNum).trainBackbone(f.trainBackbone).seed(seed.seed)
                         .device(device.resolve()).workers(f.workers).logEverySteps(f.logEverySteps).maxSteps(f.maxSteps)
-                        .build();
+                        .saveEverySteps(f.saveEverySteps).build();
             } catch (InvalidSettingException e) {
                 throw new ParameterException(spec.commandLine(), TrainFlags.message(e));
             }
@@ -74,8 +75,14 @@ public final class TrainCommand implements Runnable {
         public Integer call() {
             RunSettings s = settings();
             PrintStream log = System.err;
-            try {
-                Trainer.Result r = StagePipeline.run(s, log);
+            StopRequest stop = new StopRequest();
+            try (var signals = StopSignals.install(stop)) {
+                Trainer.Result r = StagePipeline.run(s, log, stop);
+                if (r.interrupted()) {
+                    log.printf("gw train %s: stopped by %s after step %d; the checkpoint in %s resumes there: add --resume to the same command%n",
+                            stage().id(), r.stoppedBy(), r.steps(), s.expDir());
+                    return StopSignals.exitCode(r.stoppedBy());
+                }
                 spec.commandLine().getOut().printf("%s: %d epochs, %d steps; best epoch %d (%s %.4f); %s%n", stage().id(), r.epochs(), r.steps(),
                         r.bestEpoch(), "selection metric", r.bestMetric(), s.expDir().resolve(Trainer.BEST));
                 spec.commandLine().getOut().flush();

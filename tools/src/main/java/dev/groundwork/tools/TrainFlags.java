@@ -28,7 +28,7 @@ final class TrainFlags {
             Map.entry("heads", "--num-heads"), Map.entry("embeddingDim", "--embedding-dim"), Map.entry("subspaceDim", "--subspace-dim"),
             Map.entry("relationNum", "--relation-num"), Map.entry("trainBackbone", "--train-backbone"), Map.entry("seed", "--seed"),
             Map.entry("device", "--device"), Map.entry("workers", "--workers"), Map.entry("logEverySteps", "--log-every-steps"),
-            Map.entry("maxSteps", "--max-steps"));
+            Map.entry("maxSteps", "--max-steps"), Map.entry("saveEverySteps", "--save-every-steps"));
 
     @Option(names = "--data-train", required = true, paramLabel = "FILE",
             description = "training index: COCO_*.json (two-stream, retrieval), VG_*.json (relational), an image-folder root (visual)")
@@ -96,6 +96,10 @@ final class TrainFlags {
     @Option(names = "--max-steps", paramLabel = "N",
             description = "stop after N optimizer steps in total, counting those before --resume; mid-epoch, the checkpoint resumes at the next batch (default 0 = no limit)")
     Long maxSteps;
+
+    @Option(names = "--save-every-steps", paramLabel = "N",
+            description = "also write checkpoint.safetensors every N optimizer steps, mid-epoch included, resumable bit for bit (default 0 = at epoch ends only)")
+    Integer saveEverySteps;
 
     /** The message of {@code e} with its setting named by its flag ("--n-epochs must be ..."). */
     static String message(InvalidSettingException e) {

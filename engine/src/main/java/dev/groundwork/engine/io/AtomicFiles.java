@@ -34,6 +34,7 @@ public final class AtomicFiles {
     public static void write(Path target, ChannelWriter body) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
+        removeStaleTemps(abs);
         Path tmp = createTemp(dir, abs.getFileName().toString());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -50,6 +51,24 @@ public final class AtomicFiles {
             throw t;
         }
         fsyncDirectory(dir);
+    }
+
+    /**
+     * Deletes the temp files an earlier writer of {@code target} left when it was killed mid-write
+     * (their names are {@code .<name>.<hex>.tmp} beside it); returns how many. One writer per target
+     * is assumed, as for a run's checkpoint, so none of them can still be in use.
+     */
+    public static int removeStaleTemps(Path target) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (!Files.isDirectory(dir)) return 0;
+        java.util.regex.Pattern mine = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote("." + abs.getFileName() + ".") + "[0-9a-f]{1,16}\\.tmp");
+        int n = 0;
+        try (var files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) if (mine.matcher(f.getFileName().toString()).matches() && Files.deleteIfExists(f)) n++;
+        }
+        return n;
     }
 
     // Not Files.createTempFile: it creates the file with mode 0600, and the rename would carry that

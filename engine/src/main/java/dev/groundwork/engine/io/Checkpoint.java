@@ -45,17 +45,23 @@ public record Checkpoint(Map<String, Tensor> model, Map<String, Tensor> optimize
         });
     }
 
+    /**
+     * Writes the checkpoint atomically. Refuses ({@link NonFiniteTensorException}, nothing written) a
+     * model or optimizer tensor holding NaN or infinity. Tensors are written in a canonical order (the
+     * model's in its own order, the optimizer's sorted by name), so equal states give equal files
+     * whatever order the optimizer created its state in.
+     */
     public void save(Path path) throws IOException {
         Map<String, Tensor> all = new LinkedHashMap<>();
         model.forEach((k, v) -> all.put(MODEL + k, v));
-        optimizer.forEach((k, v) -> all.put(OPTIMIZER + k, v));
+        new TreeMap<>(optimizer).forEach((k, v) -> all.put(OPTIMIZER + k, v));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("step", Long.toString(step));
         meta.put("epoch", Integer.toString(epoch));
         rng.forEach((k, s) -> meta.put("rng." + k, s[0] + "," + s[1]));
         extra.forEach((k, v) -> meta.put("extra." + k, v));
-        TensorFiles.save(path, all, meta);
+        TensorFiles.save(path, all, meta, true);
     }
 
     public static Checkpoint load(Path path) throws IOException {

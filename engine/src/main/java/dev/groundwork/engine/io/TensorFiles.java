@@ -40,6 +40,15 @@ public final class TensorFiles {
     }
 
     public static void save(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        save(path, tensors, metadata, false);
+    }
+
+    /**
+     * As {@link #save(Path, Map, Map)}; with {@code finiteOnly} every floating value is checked as it
+     * is downloaded, and the first NaN or infinity throws {@link NonFiniteTensorException} before the
+     * file (or a temp file) is touched.
+     */
+    public static void save(Path path, Map<String, Tensor> tensors, Map<String, String> metadata, boolean finiteOnly) throws IOException {
         SafeTensorsWriter w = new SafeTensorsWriter();
         metadata.forEach(w::putMetadata);
         for (var e : tensors.entrySet()) {
@@ -47,8 +56,8 @@ public final class TensorFiles {
             long[] shape = new long[t.dim()];
             for (int i = 0; i < shape.length; i++) shape[i] = t.size(i);
             switch (t.dtype()) {
-                case F32 -> w.putF32(e.getKey(), shape, t.toFloatArray());
-                case F64 -> w.putF64(e.getKey(), shape, t.toDoubleArray());
+                case F32 -> w.putF32(e.getKey(), shape, finiteOnly ? finite(e.getKey(), t.toFloatArray()) : t.toFloatArray());
+                case F64 -> w.putF64(e.getKey(), shape, finiteOnly ? finite(e.getKey(), t.toDoubleArray()) : t.toDoubleArray());
                 case I64 -> w.putI64(e.getKey(), shape, t.toLongArray());
                 case I32 -> w.putI32(e.getKey(), shape, (int[]) t.backend().download(t));
             }
@@ -57,5 +66,15 @@ public final class TensorFiles {
     }
 
     public static void save(Path path, Map<String, Tensor> tensors) throws IOException { save(path, tensors, Map.of()); }
+
+    private static float[] finite(String name, float[] v) throws NonFiniteTensorException {
+        for (int i = 0; i < v.length; i++) if (!Float.isFinite(v[i])) throw new NonFiniteTensorException(name, i, v[i]);
+        return v;
+    }
+
+    private static double[] finite(String name, double[] v) throws NonFiniteTensorException {
+        for (int i = 0; i < v.length; i++) if (!Double.isFinite(v[i])) throw new NonFiniteTensorException(name, i, v[i]);
+        return v;
+    }
 
 }

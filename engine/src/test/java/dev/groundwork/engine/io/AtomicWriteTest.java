@@ -2,6 +2,7 @@ package dev.groundwork.engine.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -50,6 +51,17 @@ class AtomicWriteTest {
                     if (failure instanceof IOException io) throw io;
                     throw (RuntimeException) failure;
                 });
+    }
+
+    @Test
+    void aWriteRemovesTheTempFilesAKilledWriterOfTheSameTargetLeft() throws IOException {
+        Path target = dir.resolve("ckpt.safetensors");
+        Path stale = Files.writeString(dir.resolve(".ckpt.safetensors.00ff00ff00ff00ff.tmp"), "killed mid-write");
+        Path other = Files.writeString(dir.resolve(".other.safetensors.00ff.tmp"), "another target's");
+        AtomicFiles.write(target, ch -> ch.write(java.nio.ByteBuffer.wrap(new byte[]{1})));
+        assertFalse(Files.exists(stale));
+        assertTrue(Files.exists(other));
+        assertEquals(1, Files.size(target));
     }
 
     @Test

@@ -94,6 +94,36 @@ class CheckpointResumeTest {
         assertTrue(expected.get(6) < expected.get(0) * 1.5, "the run trains (sanity)");
     }
 
+    @Test void equalStatesGiveEqualFilesWhateverTheOptimizersOrder() throws IOException {
+        Map<String, Tensor> model = new java.util.LinkedHashMap<>();
+        model.put("w", Tensor.of(new float[]{1, 2, 3}, 3));
+        Map<String, Tensor> a = new java.util.LinkedHashMap<>(), b = new java.util.LinkedHashMap<>();
+        a.put("state.0.exp_avg", Tensor.of(new float[]{1}, 1));
+        a.put("state.1.exp_avg", Tensor.of(new float[]{2}, 1));
+        b.put("state.1.exp_avg", a.get("state.1.exp_avg"));
+        b.put("state.0.exp_avg", a.get("state.0.exp_avg"));
+        Path pa = dir.resolve("a.safetensors"), pb = dir.resolve("b.safetensors");
+        new Checkpoint(model, a, 3, 1, Map.of(), Map.of()).save(pa);
+        new Checkpoint(model, b, 3, 1, Map.of(), Map.of()).save(pb);
+        assertArrayEquals(Files.readAllBytes(pa), Files.readAllBytes(pb));
+    }
+
+    @Test void aNonFiniteTensorIsRefusedAndNothingIsWritten() throws IOException {
+        Path p = dir.resolve("nan.safetensors");
+        Files.writeString(p, "previous");
+        var e = assertThrows(NonFiniteTensorException.class, () -> new Checkpoint(Map.of("w", Tensor.of(new float[]{1, Float.NaN}, 2)),
+                Map.of(), 1, 1, Map.of(), Map.of()).save(p));
+        assertEquals("model.w", e.tensor());
+        assertTrue(e.getMessage().contains("NaN at flat index 1"), e.getMessage());
+        assertEquals("previous", Files.readString(p));
+        e = assertThrows(NonFiniteTensorException.class, () -> new Checkpoint(Map.of(), Map.of("state.0.exp_avg_sq",
+                Tensor.of(new double[]{Double.POSITIVE_INFINITY}, 1)), 1, 1, Map.of(), Map.of()).save(p));
+        assertEquals("optimizer.state.0.exp_avg_sq", e.tensor());
+        try (var files = Files.list(dir)) {
+            assertFalse(files.anyMatch(f -> f.getFileName().toString().endsWith(".tmp")));
+        }
+    }
+
     @Test void refusesFilesThatAreNotCheckpoints() throws IOException {
         Path p = dir.resolve("plain.safetensors");
         TensorFiles.save(p, Map.of("w", Tensor.ones(2)));

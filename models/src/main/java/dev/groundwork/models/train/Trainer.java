@@ -1,7 +1,9 @@
 package dev.groundwork.models.train;
 
 import dev.groundwork.engine.autograd.GradMode;
+import dev.groundwork.engine.io.AtomicFiles;
 import dev.groundwork.engine.io.Checkpoint;
+import dev.groundwork.engine.io.NonFiniteTensorException;
 import dev.groundwork.engine.nn.Module;
 import dev.groundwork.engine.optim.Optimizer;
 import dev.groundwork.engine.random.Generator;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -49,7 +52,15 @@ public final class Trainer<B> {
      * How the run ended: full epochs done, steps, the best epoch (1-based, 0 if none) and its metric,
      * the loss of every training step this call made, the last validation summary.
      */
-    public record Result(int epochs, long steps, int bestEpoch, double bestMetric, List<Double> stepLosses, Map<String, Double> lastVal) {}
+    public record Result(int epochs, long steps, int bestEpoch, double bestMetric, List<Double> stepLosses, Map<String, Double> lastVal,
+                         String stoppedBy) {
+        /** Whether the run stopped early at a request ({@link StopRequest}: a signal), rather than finishing or reaching maxSteps. */
+        public boolean interrupted() { return stoppedBy != null; }
+    }
+
+    /** Settings that may change when a run is resumed: they steer how far and how it runs, not what it computes. */
+    static final Set<String> RESUMABLE_CHANGES = Set.of("epochs", "maxSteps", "logEverySteps", "saveEverySteps", "workers", "device");
+    static final String SETTING = "setting.";
 
     private final StageTask<B> task;
     private final BatchSource<B> train, val;
@@ -64,14 +75,26 @@ public final class Trainer<B> {
     }
 
     public Result fit() throws IOException {
+        try {
+            return run();
+        } finally {
+            cfg.stop().acknowledge();
+        }
+    }
+
+    private Result run() throws IOException {
         Module model = task.model();
         Optimizer opt = cfg.optimizer().create(task.paramGroups());
         Map<String, Generator> modelGens = prefixed("model.", task.generators()), dataGens = prefixed("data.", train.generators());
         Map<String, Generator> gens = new TreeMap<>(modelGens);
         gens.putAll(dataGens);
         Files.createDirectories(cfg.expDir());
-        Path ckptFile = cfg.expDir().resolve(CHECKPOINT);
+        Path ckptFile = cfg.expDir().resolve(CHECKPOINT), bestFile = cfg.expDir().resolve(BEST);
         MetricsLog log = new MetricsLog(cfg.expDir().resolve(METRICS));
+        Progress progress = new Progress(cfg.progress(), cfg.label());
+        // A run killed while writing leaves a temp file beside the checkpoint: the next start removes it.
+        int stale = AtomicFiles.removeStaleTemps(ckptFile) + AtomicFiles.removeStaleTemps(bestFile);
+        if (stale > 0) progress.line(cfg.label() + ": removed " + stale + " temp file(s) a killed run left in " + cfg.expDir());
         StepLog stepLog = new StepLog(cfg.logEverySteps());
 
         int start = 0, bestEpoch = 0, skip = 0;
@@ -81,6 +104,7 @@ public final class Trainer<B> {
         if (cfg.resume()) {
             InvalidSettingException.check(Files.exists(ckptFile), "resume", "needs a " + CHECKPOINT + " in " + cfg.expDir() + ", found none");
             Checkpoint c = Checkpoint.load(ckptFile);
+            compareSettings(c.extra(), settings(), progress);
             model.loadStateDict(c.model(), true);
             opt.loadStateDict(c.optimizer());
             c.restore(gens);
@@ -97,9 +121,14 @@ public final class Trainer<B> {
         } else {
             InvalidSettingException.check(!Files.exists(ckptFile), "resume",
                     "is off but " + cfg.expDir() + " already holds " + CHECKPOINT + ": resume that run, or choose another experiment folder");
+            // No checkpoint but a log or a best file: a run killed before its first checkpoint. Its
+            // records would be doubled by this one, so the fresh start begins from nothing.
+            boolean leftovers = Files.exists(log.file()) || Files.exists(bestFile);
+            log.truncate(0, 0);
+            Files.deleteIfExists(bestFile);
+            if (leftovers) progress.line(cfg.label() + ": starting fresh; removed the metrics and best weights of a run that never wrote its first checkpoint");
         }
 
-        Progress progress = new Progress(cfg.progress(), cfg.label());
         List<Double> losses = new ArrayList<>();
         Map<String, Double> lastVal = Map.of();
         long t0 = System.nanoTime();
@@ -112,22 +141,21 @@ public final class Trainer<B> {
             resumedMeter = null;
             progress.startEpoch();
             Iterator<B> batches = train.epoch(e).iterator();
-            int i = skip(batches, skip);
+            int i = skip(batches, skip), lastSaved = i;
             skip = 0;
             while (batches.hasNext()) {
-                if (limitReached(step)) {
-                    // Stopped mid-epoch: the data generators go back to the epoch's start, so a resumed
-                    // run draws this epoch's order again and skips the i batches already trained.
-                    Map<String, long[]> rng = Checkpoint.states(modelGens);
-                    rng.putAll(dataAtEpochStart);
-                    Map<String, String> extra = extra(best, bestEpoch, stepLog);
-                    extra.put(EPOCH_BATCHES, Integer.toString(i));
-                    extra.put(EPOCH_METER, meter.state());
+                boolean requested = cfg.stop().requested();
+                if (limitReached(step) || requested) {
                     log.append(Records.partial(e + 1, step, i, train.batchesPerEpoch(), opt.lr(0), meter.summary(), bestEpoch, best, seconds(t0)));
-                    save(model, opt, step, e, rng, extra, ckptFile);
-                    progress.line(String.format("%s stopped at step %d (the step limit), epoch %d after %d of %d batches; %s resumes here",
-                            cfg.label(), step, e + 1, i, train.batchesPerEpoch(), CHECKPOINT));
-                    return new Result(done, step, bestEpoch, best, losses, lastVal);
+                    saveMidEpoch(model, opt, step, e, i, meter, modelGens, dataAtEpochStart, best, bestEpoch, stepLog, ckptFile);
+                    String why = requested ? cfg.stop().reason() : "the step limit";
+                    progress.line(String.format("%s stopped at step %d (%s), epoch %d after %d of %d batches; %s resumes here",
+                            cfg.label(), step, why, e + 1, i, train.batchesPerEpoch(), CHECKPOINT));
+                    return new Result(done, step, bestEpoch, best, losses, lastVal, requested ? cfg.stop().reason() : null);
+                }
+                if (cfg.saveEverySteps() > 0 && i > lastSaved && step % cfg.saveEverySteps() == 0) {
+                    saveMidEpoch(model, opt, step, e, i, meter, modelGens, dataAtEpochStart, best, bestEpoch, stepLog, ckptFile);
+                    lastSaved = i;
                 }
                 B batch = batches.next();
                 // Every tensor the step creates (activations, graph, temporaries) is released when
@@ -160,7 +188,7 @@ public final class Trainer<B> {
             if (task.selection().better(metric, best)) {
                 best = metric;
                 bestEpoch = e + 1;
-                new Checkpoint(model.stateDict(), Map.of(), step, e + 1, Checkpoint.states(gens), extra(best, bestEpoch, null)).save(cfg.expDir().resolve(BEST));
+                write(new Checkpoint(model.stateDict(), Map.of(), step, e + 1, Checkpoint.states(gens), extra(best, bestEpoch, null)), bestFile, step);
             }
             log.append(Records.epoch(e + 1, step, opt.lr(0), trainSummary, val == null ? null : valSummary, bestEpoch, best, seconds(t0)));
             save(model, opt, step, e + 1, Checkpoint.states(gens), extra(best, bestEpoch, stepLog), ckptFile);
@@ -168,7 +196,23 @@ public final class Trainer<B> {
             progress.line(String.format("%s epoch %d/%d  train loss %.4f  val %s %.4f  best %.4f (epoch %d)", cfg.label(), e + 1, cfg.epochs(),
                     trainSummary.get("loss"), task.selection().metric(), metric, best, bestEpoch));
         }
-        return new Result(done, step, bestEpoch, best, losses, lastVal);
+        return new Result(done, step, bestEpoch, best, losses, lastVal, null);
+    }
+
+    /**
+     * A checkpoint of a position inside epoch {@code e} after {@code i} batches: the data generators as
+     * they were when the epoch began, so a resumed run draws this epoch's order again and skips the i
+     * batches already trained; the epoch's running sums and the step window, so its records come out
+     * as an uninterrupted run's.
+     */
+    private void saveMidEpoch(Module model, Optimizer opt, long step, int e, int i, EpochMeter meter, Map<String, Generator> modelGens,
+                              Map<String, long[]> dataAtEpochStart, double best, int bestEpoch, StepLog stepLog, Path ckptFile) throws IOException {
+        Map<String, long[]> rng = Checkpoint.states(modelGens);
+        rng.putAll(dataAtEpochStart);
+        Map<String, String> extra = extra(best, bestEpoch, stepLog);
+        extra.put(EPOCH_BATCHES, Integer.toString(i));
+        extra.put(EPOCH_METER, meter.state());
+        save(model, opt, step, e, rng, extra, ckptFile);
     }
 
     private static double seconds(long t0) { return (System.nanoTime() - t0) / 1e9; }
@@ -204,11 +248,57 @@ public final class Trainer<B> {
         return meter.summary();
     }
 
-    private static void save(Module model, Optimizer opt, long step, int epochsDone, Map<String, long[]> rng, Map<String, String> extra, Path file)
+    private void save(Module model, Optimizer opt, long step, int epochsDone, Map<String, long[]> rng, Map<String, String> extra, Path file)
             throws IOException {
         Map<String, Tensor> optState = opt.stateDict();
-        new Checkpoint(model.stateDict(), optState, step, epochsDone, rng, extra).save(file);
-        optState.values().forEach(Tensor::close);
+        settings().forEach((k, v) -> extra.put(SETTING + k, v));
+        try {
+            write(new Checkpoint(model.stateDict(), optState, step, epochsDone, rng, extra), file, step);
+        } finally {
+            optState.values().forEach(Tensor::close);
+        }
+    }
+
+    /**
+     * Writes a checkpoint, or stops the run when a parameter or optimizer state is NaN or infinite:
+     * nothing is written, so the last good checkpoint and best weights stay as they were.
+     */
+    private void write(Checkpoint c, Path file, long step) throws IOException {
+        try {
+            c.save(file);
+        } catch (NonFiniteTensorException e) {
+            Path last = cfg.expDir().resolve(CHECKPOINT);
+            throw new TrainingDivergedException("training diverged by step " + step + ": " + e.getMessage() + "; nothing was written, "
+                    + (Files.exists(last) ? "the last good " + CHECKPOINT + " in " + cfg.expDir() + " is kept" : "and no checkpoint had been written yet"));
+        }
+    }
+
+    /** The recipe's settings and the loop's own, as kept in checkpoints. */
+    private Map<String, String> settings() {
+        Map<String, String> m = new TreeMap<>(cfg.settings());
+        m.put("epochs", Integer.toString(cfg.epochs()));
+        m.put("maxSteps", Long.toString(cfg.maxSteps()));
+        m.put("logEverySteps", Integer.toString(cfg.logEverySteps()));
+        m.put("saveEverySteps", Integer.toString(cfg.saveEverySteps()));
+        return m;
+    }
+
+    /**
+     * A resumed run keeps what it computes: a setting the checkpoint recorded with another value is
+     * refused (all of them in one message) unless it only steers how far or how the run goes
+     * ({@link #RESUMABLE_CHANGES}); those are applied, and said. A checkpoint written before settings
+     * were recorded compares nothing.
+     */
+    private void compareSettings(Map<String, String> extra, Map<String, String> now, Progress progress) {
+        List<String> refused = new ArrayList<>(), applied = new ArrayList<>();
+        for (var e : now.entrySet()) {
+            String was = extra.get(SETTING + e.getKey());
+            if (was == null || was.equals(e.getValue())) continue;
+            (RESUMABLE_CHANGES.contains(e.getKey()) ? applied : refused).add(e.getKey() + " " + e.getValue() + " (the checkpoint has " + was + ")");
+        }
+        InvalidSettingException.check(refused.isEmpty(), "resume", "would change what the run computes: " + String.join(", ", refused)
+                + "; a resumed run keeps its settings (start a new experiment folder to change them)");
+        if (!applied.isEmpty()) progress.line(cfg.label() + ": resuming with " + String.join(", ", applied));
     }
 
     /** Model generators under "model.*", data generators under "data.*". */

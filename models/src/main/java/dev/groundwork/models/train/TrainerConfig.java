@@ -2,6 +2,9 @@ package dev.groundwork.models.train;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One run's loop settings. The recipe that owns a stage fills them (VG-BERT:
@@ -19,9 +22,14 @@ import java.nio.file.Path;
  *                      to the progress output (0: off)
  * @param maxSteps      stop after this many optimizer steps in total, counting those before a resume
  *                      (0: no limit); see {@link Trainer} for what a stop mid-epoch writes
+ * @param saveEverySteps also write a mid-epoch checkpoint every this many steps (0: only at epoch ends)
+ * @param stop          polled every step: when requested, the run stops with a resumable checkpoint
+ * @param settings      the run's settings by name, as the recipe states them (lr, batch size, seed...):
+ *                      kept in the checkpoint so that a resume can tell what changed (see {@link Trainer})
  */
 public record TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir, boolean resume,
-                            PrintStream progress, String label, int logEverySteps, long maxSteps) {
+                            PrintStream progress, String label, int logEverySteps, long maxSteps, int saveEverySteps,
+                            StopRequest stop, Map<String, String> settings) {
 
     public TrainerConfig {
         InvalidSettingException.check(epochs > 0, "epochs", "must be a positive integer, got " + epochs);
@@ -30,30 +38,50 @@ public record TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule sch
         InvalidSettingException.check(expDir != null, "expDir", "must be given (where the checkpoint and metrics go)");
         InvalidSettingException.check(logEverySteps >= 0, "logEverySteps", "must be 0 (off) or a positive integer, got " + logEverySteps);
         InvalidSettingException.check(maxSteps >= 0, "maxSteps", "must be 0 (no limit) or a positive integer, got " + maxSteps);
+        InvalidSettingException.check(saveEverySteps >= 0, "saveEverySteps", "must be 0 (epoch ends only) or a positive integer, got " + saveEverySteps);
+        if (stop == null) stop = new StopRequest();
+        settings = settings == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(settings));
+    }
+
+    public TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir, boolean resume,
+                         PrintStream progress, String label, int logEverySteps, long maxSteps) {
+        this(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, 0, null, null);
     }
 
     /** A fresh run: no resume, progress on stderr labelled "train", no step records, no step limit. */
     public static TrainerConfig of(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, false, System.err, "train", 0, 0);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, false, System.err, "train", 0, 0, 0, null, null);
     }
 
     public TrainerConfig withProgress(PrintStream out, String l) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, out, l, logEverySteps, maxSteps);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, out, l, logEverySteps, maxSteps, saveEverySteps, stop, settings);
     }
 
     public TrainerConfig withResume(boolean r) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, r, progress, label, logEverySteps, maxSteps);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, r, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings);
     }
 
     public TrainerConfig withEpochs(int e) {
-        return new TrainerConfig(e, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps);
+        return new TrainerConfig(e, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings);
     }
 
     public TrainerConfig withLogEverySteps(int n) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, n, maxSteps);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, n, maxSteps, saveEverySteps, stop, settings);
     }
 
     public TrainerConfig withMaxSteps(long n) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, n);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, n, saveEverySteps, stop, settings);
+    }
+
+    public TrainerConfig withSaveEverySteps(int n) {
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, n, stop, settings);
+    }
+
+    public TrainerConfig withStop(StopRequest s) {
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, s, settings);
+    }
+
+    public TrainerConfig withSettings(Map<String, String> s) {
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, s);
     }
 }

@@ -7,6 +7,8 @@ import dev.groundwork.models.vgbert.VgBertConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static dev.groundwork.models.train.InvalidSettingException.check;
 
@@ -25,11 +27,12 @@ import static dev.groundwork.models.train.InvalidSettingException.check;
  * @param workers        data-loading threads, 0 = on the training thread
  * @param logEverySteps  a step record every N optimizer steps, 0 = off
  * @param maxSteps       stop after N optimizer steps in total, 0 = no limit
+ * @param saveEverySteps also a mid-epoch checkpoint every N optimizer steps, 0 = at epoch ends only
  */
 public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataVal, Path vocab, Path loadPretrained, Path expDir,
                           boolean resume, double lr, int batchSize, int epochs, double dropout, double sigma, double temperature,
                           int learnableLayers, int heads, int embeddingDim, int subspaceDim, int relationNum, boolean trainBackbone,
-                          long seed, Device device, int workers, int logEverySteps, long maxSteps) {
+                          long seed, Device device, int workers, int logEverySteps, long maxSteps, int saveEverySteps) {
 
     public RunSettings {
         check(stage != null, "stage", "must be given");
@@ -62,6 +65,32 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
                 "must be between 0 and " + layers + " (the " + preset + " BERT's layers), got " + learnableLayers);
     }
 
+    /**
+     * The settings a checkpoint keeps, by name, so that a resumed run can tell what changed (see
+     * {@code Trainer}); the loop's own (epochs, step limits) are added by the trainer.
+     */
+    public Map<String, String> recorded() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("stage", stage.id());
+        m.put("preset", preset.name());
+        m.put("dataTrain", String.valueOf(dataTrain));
+        m.put("dataVal", String.valueOf(dataVal));
+        m.put("lr", Double.toString(lr));
+        m.put("batchSize", Integer.toString(batchSize));
+        m.put("dropout", Double.toString(dropout));
+        m.put("sigma", Double.toString(sigma));
+        m.put("temperature", Double.toString(temperature));
+        m.put("learnableLayers", Integer.toString(learnableLayers));
+        m.put("heads", Integer.toString(heads));
+        m.put("subspaceDim", Integer.toString(subspaceDim));
+        m.put("relationNum", Integer.toString(relationNum));
+        m.put("trainBackbone", Boolean.toString(trainBackbone));
+        m.put("seed", Long.toString(seed));
+        m.put("workers", Integer.toString(workers));
+        m.put("device", device.toString());
+        return m;
+    }
+
     /** The networks of this run: the preset's with the heads, subspace, relations, σ, τ and dropout set here. */
     public VgBertConfig config() {
         return preset.config().withHeads(heads).withSubspace(subspaceDim).withRelations(relationNum)
@@ -82,7 +111,7 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
         private Path dataTrain, dataVal, vocab, loadPretrained, expDir;
         private boolean resume, trainBackbone;
         private Double lr, dropout, sigma, temperature;
-        private Integer batchSize, epochs, learnableLayers, heads, embeddingDim, subspaceDim, relationNum, workers, logEverySteps;
+        private Integer batchSize, epochs, learnableLayers, heads, embeddingDim, subspaceDim, relationNum, workers, logEverySteps, saveEverySteps;
         private Long seed, maxSteps;
         private Device device;
 
@@ -113,6 +142,7 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
         public Builder logEverySteps(Integer v) { logEverySteps = v; return this; }
         public Builder seed(Long v) { seed = v; return this; }
         public Builder maxSteps(Long v) { maxSteps = v; return this; }
+        public Builder saveEverySteps(Integer v) { saveEverySteps = v; return this; }
         public Builder device(Device d) { device = d; return this; }
 
         /** The settings, checked; an {@link InvalidSettingException} names the first bad one. */
@@ -125,7 +155,7 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
                     or(sigma, c.sigma()), or(temperature, c.temperature()), or(learnableLayers, stage.learnableLayers(preset)),
                     or(heads, c.heads()), or(embeddingDim, c.dim()), or(subspaceDim, c.subspace()), or(relationNum, c.relations()),
                     trainBackbone, or(seed, 0L), device != null ? device : Settings.current().device(), or(workers, 1),
-                    or(logEverySteps, 0), or(maxSteps, 0L));
+                    or(logEverySteps, 0), or(maxSteps, 0L), or(saveEverySteps, 0));
         }
 
         private static <T> T or(T value, T dflt) { return value != null ? value : dflt; }

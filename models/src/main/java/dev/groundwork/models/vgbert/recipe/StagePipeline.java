@@ -9,6 +9,7 @@ import dev.groundwork.models.data.RelationBatch;
 import dev.groundwork.models.text.BertTokenizer;
 import dev.groundwork.models.train.BatchSource;
 import dev.groundwork.models.train.StageTask;
+import dev.groundwork.models.train.StopRequest;
 import dev.groundwork.models.train.Trainer;
 import dev.groundwork.models.train.TrainerConfig;
 import dev.groundwork.models.vgbert.Freezing;
@@ -31,9 +32,14 @@ public final class StagePipeline {
 
     /** Trains the stage {@code s} names; hand-off summaries, warnings and progress go to {@code log}. */
     public static Trainer.Result run(RunSettings s, PrintStream log) throws IOException, DataException {
+        return run(s, log, new StopRequest());
+    }
+
+    /** As {@link #run(RunSettings, PrintStream)}; {@code stop} (a signal, say) ends the run early with a resumable checkpoint. */
+    public static Trainer.Result run(RunSettings s, PrintStream log, StopRequest stop) throws IOException, DataException {
         Generator gen = new Generator(s.seed());
         TrainerConfig tc = new TrainerConfig(s.epochs(), s.stage().optimizer(s.lr()), s.stage().schedule(), s.expDir(), s.resume(),
-                log, s.stage().id(), s.logEverySteps(), s.maxSteps());
+                log, s.stage().id(), s.logEverySteps(), s.maxSteps(), s.saveEverySteps(), stop, s.recorded());
         return switch (s.stage()) {
             case VISUAL -> {
                 var train = StageData.images(s, s.dataTrain(), true);
