@@ -12,17 +12,19 @@ import dev.groundwork.engine.tensor.Tensor;
  * hidden) and, as {@link BertOutput}, after the FFN (in_features = intermediate).
  */
 public class BertSelfOutput extends Module {
+    private final Linear dense;
+    private final LayerNorm layerNorm;
+    private final Dropout dropout;
+
     public BertSelfOutput(BertConfig c, Generator gen) { this(c, c.hiddenSize(), gen); }
 
     BertSelfOutput(BertConfig c, int inFeatures, Generator gen) {
-        registerModule("dense", new Linear(inFeatures, c.hiddenSize(), gen));
-        registerModule("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps(), true));
-        registerModule("dropout", new Dropout(c.hiddenDropoutProb(), gen));
+        this.dense = registerModule("dense", new Linear(inFeatures, c.hiddenSize(), gen));
+        this.layerNorm = registerModule("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps(), true));
+        this.dropout = registerModule("dropout", new Dropout(c.hiddenDropoutProb(), gen));
     }
 
     public Tensor forward(Tensor hidden, Tensor residual) {
-        Tensor h = ((Linear) submodule("dense")).forward(hidden);
-        h = ((Dropout) submodule("dropout")).forward(h);
-        return ((LayerNorm) submodule("LayerNorm")).forward(h.add(residual));
+        return layerNorm.forward(dropout.forward(dense.forward(hidden)).add(residual));
     }
 }
