@@ -7,7 +7,10 @@ import dev.groundwork.engine.ops.F;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
 
-/** gelu(dense(x)), hidden -> intermediate. BertConfig admits only exact GELU, so no switch is needed. */
+/**
+ * gelu(dense(x)), hidden -> intermediate, the bias added inside {@link F#biasGelu} (fused on CUDA).
+ * BertConfig admits only exact GELU, so no switch is needed.
+ */
 public final class BertIntermediate extends Module implements UnaryModule {
     private final Linear dense;
 
@@ -16,5 +19,5 @@ public final class BertIntermediate extends Module implements UnaryModule {
     }
 
     @Override
-    public Tensor forward(Tensor x) { return F.gelu(dense.forward(x)); }
+    public Tensor forward(Tensor x) { return F.biasGelu(dense.forwardWithoutBias(x), dense.bias()); }
 }

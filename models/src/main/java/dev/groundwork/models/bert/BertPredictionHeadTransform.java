@@ -8,7 +8,7 @@ import dev.groundwork.engine.ops.F;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
 
-/** LayerNorm(gelu(dense(h))), hidden -> hidden: the MLM head's transform. */
+/** LayerNorm(gelu(dense(h))), hidden -> hidden: the MLM head's transform, the bias added inside {@link F#biasGelu}. */
 public final class BertPredictionHeadTransform extends Module implements UnaryModule {
     private final Linear dense;
     private final LayerNorm layerNorm;
@@ -20,6 +20,6 @@ public final class BertPredictionHeadTransform extends Module implements UnaryMo
 
     @Override
     public Tensor forward(Tensor h) {
-        return layerNorm.forward(F.gelu(dense.forward(h)));
+        return layerNorm.forward(F.biasGelu(dense.forwardWithoutBias(h), dense.bias()));
     }
 }

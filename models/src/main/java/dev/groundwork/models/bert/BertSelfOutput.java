@@ -4,12 +4,14 @@ import dev.groundwork.engine.nn.Dropout;
 import dev.groundwork.engine.nn.LayerNorm;
 import dev.groundwork.engine.nn.Linear;
 import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.ops.F;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
 
 /**
  * LayerNorm(dropout(dense(h)) + residual): the post-LN residual block after attention (in_features =
- * hidden) and, as {@link BertOutput}, after the FFN (in_features = intermediate).
+ * hidden) and, as {@link BertOutput}, after the FFN (in_features = intermediate). The dense layer's
+ * bias, the dropout and the residual add run as one op ({@link F#biasDropoutAdd}, fused on CUDA).
  */
 public class BertSelfOutput extends Module {
     private final Linear dense;
@@ -25,6 +27,6 @@ public class BertSelfOutput extends Module {
     }
 
     public Tensor forward(Tensor hidden, Tensor residual) {
-        return layerNorm.forward(dropout.forward(dense.forward(hidden)).add(residual));
+        return layerNorm.forward(dropout.forwardBiasAdd(dense.forwardWithoutBias(hidden), dense.bias(), residual));
     }
 }
