@@ -15,23 +15,7 @@
 
 #include "emu_io.h"
 
-#include <cstdint>
-#include <cstring>
 #include <string>
-
-static float f32(const char* s) {
-  uint32_t u = (uint32_t)std::strtoul(s, nullptr, 10);
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
-
-static double f64(const char* s) {
-  uint64_t u = (uint64_t)std::strtoull(s, nullptr, 10);
-  double d;
-  std::memcpy(&d, &u, 8);
-  return d;
-}
 
 static dim3 stride_grid(long long n, long long cap) {
   return dim3{(unsigned)std::min<long long>(cap, (n + GW_GRID_STRIDE_THREADS - 1) / GW_GRID_STRIDE_THREADS), 1, 1};
@@ -56,8 +40,8 @@ int main(int argc, char** argv) {
     long long n = (long long)rows * D;
     std::string dir = argv[5];
     dim3 grid = stride_grid(n, std::atoll(argv[4]));
-    double keep = f64(argv[6]);
-    float scale = f32(argv[7]);
+    double keep = gw_emu_f64_bits(argv[6]);
+    float scale = gw_emu_f32_bits(argv[7]);
     unsigned long long seed = std::strtoull(argv[8], nullptr, 10), offset = std::strtoull(argv[9], nullptr, 10);
     auto x = gw_emu_read<float>(dir + "/x.bin", n), b = gw_emu_read<float>(dir + "/b.bin", D);
     auto r = gw_emu_read<float>(dir + "/r.bin", n), g = gw_emu_read<float>(dir + "/g.bin", n);
@@ -72,7 +56,7 @@ int main(int argc, char** argv) {
     int N = std::atoi(argv[2]), C = std::atoi(argv[3]);
     std::string dir = argv[4];
     long long ignore = std::atoll(argv[5]);
-    float scale = f32(argv[6]);
+    float scale = gw_emu_f32_bits(argv[6]);
     auto x = gw_emu_read<float>(dir + "/x.bin", (size_t)N * C);
     auto t = gw_emu_read<long long>(dir + "/t.bin", N);
     std::vector<float> loss(N, NAN), dx((size_t)N * C, NAN);

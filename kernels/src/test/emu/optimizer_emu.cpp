@@ -15,23 +15,7 @@
 
 #include "emu_io.h"
 
-#include <cstdint>
-#include <cstring>
 #include <string>
-
-static float f32(const char* s) {
-  uint32_t u = (uint32_t)std::strtoul(s, nullptr, 10);
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
-
-static double f64(const char* s) {
-  uint64_t u = (uint64_t)std::strtoull(s, nullptr, 10);
-  double d;
-  std::memcpy(&d, &u, 8);
-  return d;
-}
 
 int main(int argc, char** argv) {
   if (argc < 5) { std::fprintf(stderr, "usage: %s RULE N BLOCKS DIR PARAMS...\n", argv[0]); return 2; }
@@ -42,7 +26,8 @@ int main(int argc, char** argv) {
   auto p = gw_emu_read<float>(dir + "/p.bin", n), g = gw_emu_read<float>(dir + "/g.bin", n);
   if (rule == "sgd" && argc == 11) {
     auto buf = gw_emu_read<float>(dir + "/buf.bin", n);
-    float lr = f32(argv[5]), wd = f32(argv[6]), momentum = f32(argv[7]), undamped = f32(argv[8]);
+    float lr = gw_emu_f32_bits(argv[5]), wd = gw_emu_f32_bits(argv[6]);
+    float momentum = gw_emu_f32_bits(argv[7]), undamped = gw_emu_f32_bits(argv[8]);
     int nesterov = std::atoi(argv[9]), first = std::atoi(argv[10]);
     gw_emu::launch(grid, GW_GRID_STRIDE_THREADS, [&] {
       gw_sgd_f32(p.data(), g.data(), buf.data(), n, lr, wd, momentum, undamped, nesterov, first);
@@ -51,7 +36,7 @@ int main(int argc, char** argv) {
   } else if (rule == "adam" && argc == 14) {
     auto m = gw_emu_read<float>(dir + "/m.bin", n), v = gw_emu_read<float>(dir + "/v.bin", n);
     float a[9];
-    for (int i = 0; i < 9; i++) a[i] = f32(argv[5 + i]);
+    for (int i = 0; i < 9; i++) a[i] = gw_emu_f32_bits(argv[5 + i]);
     gw_emu::launch(grid, GW_GRID_STRIDE_THREADS, [&] {
       gw_adam_f32(p.data(), g.data(), m.data(), v.data(), n, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
     });
@@ -59,9 +44,9 @@ int main(int argc, char** argv) {
     gw_emu_write(dir + "/v.bin", v);
   } else if (rule == "bert_adam" && argc == 13) {
     auto m = gw_emu_read<float>(dir + "/m.bin", n), v = gw_emu_read<float>(dir + "/v.bin", n);
-    double maxNorm = f64(argv[5]);
+    double maxNorm = gw_emu_f64_bits(argv[5]);
     float a[7];
-    for (int i = 0; i < 7; i++) a[i] = f32(argv[6 + i]);
+    for (int i = 0; i < 7; i++) a[i] = gw_emu_f32_bits(argv[6 + i]);
     // SqNormKernels: partials of min(ceil(n/256), 1024) blocks, then one block sums them.
     std::vector<float> partial(GW_SQ_NORM_MAX_BLOCKS, NAN), sq(1, NAN);
     if (maxNorm > 0) {
