@@ -43,6 +43,7 @@ public final class BiasGelu {
     /** D, the last dim of x, after checking that bias is [D] on x's device and dtype. */
     static int checkBias(String op, Tensor x, Tensor bias) {
         if (x.dim() == 0) throw new IllegalArgumentException(op + ": x must have at least one dim");
+        if (bias == null) throw new IllegalArgumentException(op + ": a bias is required (a layer without one needs no fusion)");
         int d = x.size(-1);
         Out.shape(op, "bias", bias, d);
         Out.sameDevice(op, x, bias);
