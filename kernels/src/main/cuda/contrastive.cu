@@ -1,5 +1,5 @@
-// VG-BERT's symmetric InfoNCE on a [B,B] similarity (spec 3.3, 5.2), forward and gradient, plus the
-// row L2 normalisation of the pooled (cosine) variant.
+// VG-BERT's symmetric InfoNCE on a [B,B] similarity (spec 3.3, 5.2), forward and gradient. (The pooled
+// variant's cosine similarity is composed in the engine and its [B,B] result comes here.)
 //
 // With x = sim / sigma:
 //   lse_row[i] = logsumexp_c x[i,c],   lse_col[c] = logsumexp_i x[i,c]
@@ -17,10 +17,6 @@
 //   The upstream scalars come either as device pointers (g0p/g1p, e.g. an autograd gradient left on
 //   the device) or, where those are null, as the values g0/g1.
 // Both are memory/latency bound and tiny next to the matchmap. expf/logf (not the fast intrinsics).
-//
-// gw_l2norm_rows / gw_l2norm_rows_bwd: y = x / max(||x||, eps) per row of [N, D], one block per
-//   row; norm[row] = ||x|| is kept for backward: dx = (dy - y (y . dy)) / ||x|| when ||x|| > eps,
-//   else dy / eps (the clamp's gradient is zero).
 #include "common.cuh"
 
 extern "C" __global__ void gw_contrastive_lse(const float* __restrict__ sim, int B, float invSigma, float* __restrict__ lse) {
@@ -67,31 +63,4 @@ extern "C" __global__ void gw_contrastive_loss_grad(const float* __restrict__ si
     float delta = i == c ? 1.f : 0.f;
     dsim[e] = a0 * (expf(x - li) - delta) + a1 * (expf(x - lse[B + c]) - delta);
   }
-}
-
-extern "C" __global__ void gw_l2norm_rows(const float* __restrict__ x, float* __restrict__ y, float* __restrict__ norm,
-                                          int D, float eps) {
-  __shared__ float scratch[32];
-  const long long base = (long long)blockIdx.x * D;
-  float s = 0.f;
-  for (int d = threadIdx.x; d < D; d += blockDim.x) { float v = x[base + d]; s = fmaf(v, v, s); }
-  s = gw_block_sum(s, scratch);
-  float n = sqrtf(s), nc = fmaxf(n, eps);
-  if (threadIdx.x == 0) norm[blockIdx.x] = n;
-  for (int d = threadIdx.x; d < D; d += blockDim.x) y[base + d] = x[base + d] / nc;
-}
-
-extern "C" __global__ void gw_l2norm_rows_bwd(const float* __restrict__ dy, const float* __restrict__ y,
-                                              const float* __restrict__ norm, float* __restrict__ dx, int D, float eps) {
-  __shared__ float scratch[32];
-  const long long base = (long long)blockIdx.x * D;
-  const float n = norm[blockIdx.x];
-  if (!(n > eps)) {   // clamped: y = x / eps, a linear map
-    for (int d = threadIdx.x; d < D; d += blockDim.x) dx[base + d] = dy[base + d] / eps;
-    return;
-  }
-  float dot = 0.f;
-  for (int d = threadIdx.x; d < D; d += blockDim.x) dot = fmaf(y[base + d], dy[base + d], dot);
-  dot = gw_block_sum(dot, scratch);
-  for (int d = threadIdx.x; d < D; d += blockDim.x) dx[base + d] = (dy[base + d] - y[base + d] * dot) / n;
 }

@@ -14,13 +14,13 @@ extern "C" __global__ void gw_cross_entropy_f32(const float* x, const long long*
   for (int k = threadIdx.x; k < C; k += blockDim.x) m = fmaxf(m, x[base + k]);
   m = gw_block_max(m, scratch);
   float s = 0.f;
-  for (int k = threadIdx.x; k < C; k += blockDim.x) s += __expf(x[base + k] - m);
+  for (int k = threadIdx.x; k < C; k += blockDim.x) s += expf(x[base + k] - m);
   s = gw_block_sum(s, scratch);
   float lse = m + logf(s);
   if (threadIdx.x == 0) loss[blockIdx.x] = ignored ? 0.f : lse - x[base + t];
   if (dx) {
     float inv = 1.f / s;
     for (int k = threadIdx.x; k < C; k += blockDim.x)
-      dx[base + k] = ignored ? 0.f : (__expf(x[base + k] - m) * inv - (k == t ? 1.f : 0.f)) * scale;
+      dx[base + k] = ignored ? 0.f : (expf(x[base + k] - m) * inv - (k == t ? 1.f : 0.f)) * scale;
   }
 }

@@ -117,7 +117,10 @@ public interface Backend {
      * the op asks its input's backend and, on null, composes the primitives above, which is also the
      * reference the fused kernel is tested against (PyTorch's "backend-specific kernel for a composite
      * op"). A kernel may itself return null for what it does not cover (a dtype, head dim or size).
-     * The CPU backend fuses nothing; a new op adds its interface next to itself, never here.
+     * Optimizer steps look up their kernel the same way ({@code optim.StepKernel}, and gradient clipping's
+     * {@code optim.GradClip.SquaredNormKernel}). The CPU backend offers those two (the composition's
+     * numbers without its temporaries) and no op kernel: there the composition is the kernel. A new op
+     * adds its interface next to itself, never here.
      */
     default <K> K kernel(Class<K> kind) { return null; }
 

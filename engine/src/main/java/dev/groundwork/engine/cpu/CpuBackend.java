@@ -4,6 +4,8 @@ import dev.groundwork.engine.backend.Backend;
 import dev.groundwork.engine.backend.BinaryOp;
 import dev.groundwork.engine.backend.ReduceOp;
 import dev.groundwork.engine.backend.UnaryOp;
+import dev.groundwork.engine.optim.GradClip;
+import dev.groundwork.engine.optim.StepKernel;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Shape;
@@ -176,5 +178,16 @@ public final class CpuBackend implements Backend {
 
     @Override public void random(Tensor out, RandomKind kind, long seed, long offset, double a, double b) {
         CpuRandom.fill(out, kind, seed, offset, a, b);
+    }
+
+    /**
+     * The optimizer step and the gradient-norm sums, which save the composition's parameter-sized
+     * temporaries and give its very numbers. The ops' fused kernels are not offered: on the CPU their
+     * composition is the kernel (and the reference the other backends are tested against).
+     */
+    @Override public <K> K kernel(Class<K> kind) {
+        if (kind == StepKernel.class) return kind.cast(CpuStepKernel.INSTANCE);
+        if (kind == GradClip.SquaredNormKernel.class) return kind.cast(CpuSquaredNorm.INSTANCE);
+        return null;
     }
 }

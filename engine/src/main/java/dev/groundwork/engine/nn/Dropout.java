@@ -20,6 +20,11 @@ public final class Dropout extends Module implements UnaryModule {
     @Override
     public Tensor forward(Tensor x) { return F.dropout(x, p, isTraining(), gen); }
 
+    /** residual + this(x + bias), as one op ({@link F#biasDropoutAdd}): the same mask and numbers as {@code forward(x + bias).add(residual)}. */
+    public Tensor forwardBiasAdd(Tensor x, Tensor bias, Tensor residual) {
+        return F.biasDropoutAdd(x, bias, residual, p, isTraining(), gen);
+    }
+
     @Override
     protected String extraRepr() { return "p=" + p; }
 }

@@ -34,11 +34,19 @@ public final class Linear extends Module implements UnaryModule {
     public int outFeatures() { return outFeatures; }
 
     @Override
-    public Tensor forward(Tensor x) {
+    public Tensor forward(Tensor x) { return F.linear(checked(x), weight(), bias()); }
+
+    /**
+     * x W^T alone, leaving the bias to the op that follows ({@link F#biasGelu}, {@link F#biasDropoutAdd}),
+     * which adds it fused with its own work; the parameters and their names stay this layer's.
+     */
+    public Tensor forwardWithoutBias(Tensor x) { return F.linear(checked(x), weight(), null); }
+
+    private Tensor checked(Tensor x) {
         if (x.dim() == 0 || x.size(-1) != inFeatures)
             throw new IllegalArgumentException("Linear(" + inFeatures + ", " + outFeatures + ") got input of shape "
                     + java.util.Arrays.toString(x.shape()));
-        return F.linear(x, weight(), bias());
+        return x;
     }
 
     @Override

@@ -53,6 +53,9 @@ public final class F {
 
     public static Tensor sigmoid(Tensor x) { return Elementwise.sigmoid(x); }
 
+    /** gelu(x + bias), bias [D] over x's last dim: a linear layer's bias fused into its activation (BERT's FFN). */
+    public static Tensor biasGelu(Tensor x, Tensor bias) { return BiasGelu.biasGelu(x, bias); }
+
     // ---- normalisation
     public static Tensor softmax(Tensor x, int dim) { return Normalization.softmax(x, dim); }
 
@@ -86,6 +89,14 @@ public final class F {
     // ---- regularisation
     /** Inverted dropout: zeroes with probability p, scales survivors by 1/(1-p); identity when !training. */
     public static Tensor dropout(Tensor x, double p, boolean training, Generator gen) { return Dropout.dropout(x, p, training, gen); }
+
+    /**
+     * residual + dropout(x + bias), bias [D] over x's last dim, the mask drawn as {@link #dropout} draws
+     * it: a linear layer's bias, the dropout after it and the residual add in one op (BERT's residual paths).
+     */
+    public static Tensor biasDropoutAdd(Tensor x, Tensor bias, Tensor residual, double p, boolean training, Generator gen) {
+        return BiasDropoutAdd.biasDropoutAdd(x, bias, residual, p, training, gen);
+    }
 
     // ---- losses
     /** Mean (or sum) cross entropy of logits [N, C] against targets [N] (I64), skipping ignoreIndex. */

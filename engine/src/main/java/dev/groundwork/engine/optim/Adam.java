@@ -67,28 +67,23 @@ public class Adam extends Optimizer {
     @Override
     protected Set<String> stateNames(ParamGroup g) { return Set.of(EXP_AVG, EXP_AVG_SQ); }
 
-    /** Applies weight decay; returns the gradient the moments should see. */
-    Tensor weightDecay(Tensor p, Tensor grad, double lr, double wd, Temps tmp) {
-        return wd != 0 ? tmp.of(grad.add(tmp.of(p.mul(wd)))) : grad;
-    }
+    /** Whether weight decay shrinks the parameter (AdamW) instead of being added to the gradient (L2). */
+    boolean decoupled() { return false; }
 
     @Override
     protected final void update(ParamGroup group, Tensor p, Tensor grad, ParamState st) {
         double lr = group.get(ParamGroup.LR), b1 = group.get(BETA1), b2 = group.get(BETA2), eps = group.get(EPS);
-        if (getClass() == Adam.class && CpuAdamStep.applies(p, grad)) {
-            // Plain Adam on float32 CPU tensors: the same arithmetic in one in-place pass.
-            Tensor m = st.get(EXP_AVG), v = st.get(EXP_AVG_SQ);
-            if (m == null || v == null || !CpuAdamStep.applies(m, v)) {
-                m = Tensor.zerosLike(p);
-                v = Tensor.zerosLike(p);
-                st.put(EXP_AVG, m);
-                st.put(EXP_AVG_SQ, v);
-            }
-            CpuAdamStep.update(p, grad, m, v, lr, b1, b2, eps, group.get(ParamGroup.WEIGHT_DECAY), st.step());
+        double wd = group.get(ParamGroup.WEIGHT_DECAY);
+        StepKernel kernel = stepKernel(p, grad, st.get(EXP_AVG), st.get(EXP_AVG_SQ));
+        if (kernel != null) {
+            kernel.adam(StepKernel.AdamRule.of(group, decoupled()), st.step(), p, grad,
+                    st.getOrZeros(EXP_AVG, p), st.getOrZeros(EXP_AVG_SQ, p));
             return;
         }
         try (var tmp = new Temps()) {
-            Tensor g = weightDecay(p, grad, lr, group.get(ParamGroup.WEIGHT_DECAY), tmp);
+            Tensor g = grad;
+            if (wd != 0 && decoupled()) p.copy_(tmp.of(p.mul(1 - lr * wd)));
+            else if (wd != 0) g = tmp.of(grad.add(tmp.of(p.mul(wd))));
             Tensor m = Moments.ema(st, EXP_AVG, b1, tmp.of(g.mul(1 - b1)), tmp);
             // (1 - b2) g * g, left to right, like torch's addcmul.
             Tensor v = Moments.ema(st, EXP_AVG_SQ, b2, tmp.of(tmp.of(g.mul(1 - b2)).mul(g)), tmp);

@@ -18,8 +18,5 @@ public final class AdamW extends Adam {
     public static Options defaults(double lr) { return Options.of(lr).withWeightDecay(0.01); }
 
     @Override
-    Tensor weightDecay(Tensor p, Tensor grad, double lr, double wd, Temps tmp) {
-        if (wd != 0) p.copy_(tmp.of(p.mul(1 - lr * wd)));
-        return grad;
-    }
+    boolean decoupled() { return true; }
 }

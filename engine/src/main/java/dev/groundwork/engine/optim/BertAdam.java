@@ -71,6 +71,11 @@ public final class BertAdam extends Optimizer {
     protected void update(ParamGroup group, Tensor p, Tensor grad, ParamState st) {
         double lr = group.get(ParamGroup.LR), b1 = group.get(Adam.BETA1), b2 = group.get(Adam.BETA2);
         double eps = group.get(Adam.EPS), wd = group.get(ParamGroup.WEIGHT_DECAY), maxNorm = group.get(MAX_GRAD_NORM);
+        StepKernel kernel = stepKernel(p, grad, st.get(Adam.EXP_AVG), st.get(Adam.EXP_AVG_SQ));
+        if (kernel != null) {
+            kernel.bertAdam(StepKernel.BertAdamRule.of(group), p, grad, st.getOrZeros(Adam.EXP_AVG, p), st.getOrZeros(Adam.EXP_AVG_SQ, p));
+            return;
+        }
         // Clips p.grad in place, as BertAdam does, so the caller sees the clipped gradient too.
         if (maxNorm > 0) GradClip.clipGradNorm(List.of(p), maxNorm);
         try (var tmp = new Temps()) {

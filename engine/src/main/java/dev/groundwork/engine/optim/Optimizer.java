@@ -20,6 +20,7 @@ public abstract class Optimizer {
     private final List<ParamGroup> groups = new ArrayList<>();
     private final List<Tensor> params = new ArrayList<>();
     private ParamState[] state;
+    private boolean fused = true;
 
     /**
      * @param name     used in error messages
@@ -69,6 +70,27 @@ public abstract class Optimizer {
 
     /** The buffers a stepped parameter of this group must have; the state dict loader checks them. */
     protected abstract Set<String> stateNames(ParamGroup group);
+
+    /**
+     * The backend's {@link StepKernel} when fused steps are on and it covers these tensors (nulls
+     * skipped), else null: the update then composes ops, the reference the kernels are tested against.
+     */
+    protected final StepKernel stepKernel(Tensor param, Tensor... others) {
+        if (!fused) return null;
+        StepKernel k = param.backend().kernel(StepKernel.class);
+        if (k == null || !k.covers(param)) return null;
+        for (Tensor t : others) if (t != null && !k.covers(t)) return null;
+        return k;
+    }
+
+    /**
+     * torch's {@code fused} switch: on (the default), each update runs as one pass of the backend's
+     * {@link StepKernel} where it has one; off, as the op-by-op composition. Both give the same numbers
+     * on the CPU; state dicts are the same either way.
+     */
+    public final void setFused(boolean on) { this.fused = on; }
+
+    public final boolean isFused() { return fused; }
 
     /** Rejects hyper-parameters the update cannot use; runs at construction and after loading. */
     protected void validate(ParamGroup g) {

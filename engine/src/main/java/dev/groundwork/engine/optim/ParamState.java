@@ -25,6 +25,13 @@ public final class ParamState {
     /** The buffer, or null before it is first created. */
     public Tensor get(String name) { return buffers.get(name); }
 
+    /** The buffer, first created as zeros shaped like {@code like} (the state a fused step updates in place). */
+    public Tensor getOrZeros(String name, Tensor like) {
+        Tensor t = buffers.get(name);
+        if (t == null) put(name, t = Tensor.zerosLike(like));
+        return t;
+    }
+
     /** Stores a buffer, closing the one it replaces. */
     public void put(String name, Tensor t) {
         Tensor old = buffers.put(name, dev.groundwork.engine.tensor.TensorScope.detach(t));

@@ -62,11 +62,17 @@ public final class Sgd extends Optimizer {
     protected void update(ParamGroup g, Tensor p, Tensor grad, ParamState st) {
         double lr = g.get(ParamGroup.LR), wd = g.get(ParamGroup.WEIGHT_DECAY);
         double mu = g.get(MOMENTUM), dampening = g.get(DAMPENING);
+        Tensor old = st.get(MOMENTUM_BUFFER);
+        StepKernel kernel = stepKernel(p, grad, mu != 0 ? old : null);
+        if (kernel != null) {
+            Tensor buf = mu != 0 ? st.getOrZeros(MOMENTUM_BUFFER, p) : null;
+            kernel.sgd(StepKernel.SgdRule.of(g), p, grad, buf, old == null);
+            return;
+        }
         try (var tmp = new Temps()) {
             Tensor d = wd != 0 ? tmp.of(grad.add(tmp.of(p.mul(wd)))) : grad;
             if (mu != 0) {
-                Tensor buf = st.get(MOMENTUM_BUFFER);
-                Tensor next = buf == null ? d.copy() : tmp.of(buf.mul(mu)).add(tmp.of(d.mul(1 - dampening)));
+                Tensor next = old == null ? d.copy() : tmp.of(old.mul(mu)).add(tmp.of(d.mul(1 - dampening)));
                 st.put(MOMENTUM_BUFFER, next);
                 d = g.get(NESTEROV) != 0 ? tmp.of(d.add(tmp.of(next.mul(mu)))) : next;
             }

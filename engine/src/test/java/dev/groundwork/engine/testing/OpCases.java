@@ -99,6 +99,8 @@ public final class OpCases {
                 of("gelu", t -> F.gelu(t[0].mul(3)), normal(4, 257)).covers(F.class, "gelu").covers(Tensor.class, "gelu"),
                 of("tanh", t -> F.tanh(t[0].mul(3)), normal(4, 257)).covers(F.class, "tanh").covers(Tensor.class, "tanh"),
                 of("sigmoid", t -> F.sigmoid(t[0].mul(3)), normal(4, 257)).covers(F.class, "sigmoid").covers(Tensor.class, "sigmoid"),
+                // A linear layer's bias fused into its GELU (BERT's FFN); 33 columns: not a multiple of a warp.
+                of("bias_gelu", t -> F.biasGelu(t[0].mul(2), t[1]), normal(3, 5, 33), normal(33)).covers(F.class, "biasGelu"),
                 of("where", t -> F.where(t[0], t[1], t[2]), mask(2, 3), normal(2, 3), normal(1, 3)).covers(F.class, "where").parityTol(0),
                 of("where_gt", t -> F.where(t[0].gt(t[1]), t[0], t[1].mul(3)), normal(5, 6), normal(5, 6)).covers(Tensor.class, "gt").parityTol(0),
                 of("where_lt", t -> F.where(t[0].lt(t[1]), t[0], t[1].mul(3)), normal(5, 6), normal(6)).covers(Tensor.class, "lt").parityTol(0),
@@ -193,9 +195,16 @@ public final class OpCases {
                 of("cross_entropy_sum", t -> F.crossEntropy(t[0], t[1], -1, Losses.Reduction.SUM), normal(5, 6), target(6, -1, 5)),
                 // The two-argument form: ignore index -100 (the first target is -100).
                 of("cross_entropy_default", t -> F.crossEntropy(t[0], t[1]), normal(5, 6), target(6, -100, 5)),
+                // More classes than a block has threads: the fused kernel's rows take several passes; a 3000-term sum.
+                of("cross_entropy_wide", t -> F.crossEntropy(t[0].mul(3), t[1]), normal(5, 3000), target(3000, -100, 5)).parityTol(1e-5),
                 // A fresh generator per evaluation: every finite difference (and both devices) sees the same mask.
                 of("dropout", t -> F.dropout(t[0], 0.3, true, new Generator(99)), normal(5, 6)).covers(F.class, "dropout").parityTol(0),
-                of("dropout_eval", t -> F.dropout(t[0], 0.3, false, null), normal(5, 6)).parityTol(0));
+                of("dropout_eval", t -> F.dropout(t[0], 0.3, false, null), normal(5, 6)).parityTol(0),
+                // BERT's residual paths: bias, dropout (the mask Dropout draws) and the residual add in one op.
+                of("bias_dropout_add", t -> F.biasDropoutAdd(t[0], t[1], t[2], 0.3, true, new Generator(17)),
+                        normal(4, 7, 40), normal(40), normal(4, 7, 40)).covers(F.class, "biasDropoutAdd").parityTol(0),
+                of("bias_dropout_add_eval", t -> F.biasDropoutAdd(t[0], t[1], t[2], 0.3, false, null), normal(3, 20), normal(20), normal(3, 20)).parityTol(0),
+                of("bias_dropout_add_all_dropped", t -> F.biasDropoutAdd(t[0], t[1], t[2], 1, true, null), normal(3, 20), normal(20), normal(3, 20)).parityTol(0));
     }
 
     static List<OpCase> attention() {

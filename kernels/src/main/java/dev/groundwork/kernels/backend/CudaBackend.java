@@ -4,9 +4,14 @@ import dev.groundwork.engine.backend.BinaryOp;
 import dev.groundwork.engine.backend.ReduceOp;
 import dev.groundwork.engine.backend.UnaryOp;
 import dev.groundwork.engine.ops.Attention;
+import dev.groundwork.engine.ops.BiasDropoutAdd;
+import dev.groundwork.engine.ops.BiasGelu;
+import dev.groundwork.engine.ops.Losses;
 import dev.groundwork.engine.ops.vgbert.BilinearRelation;
 import dev.groundwork.engine.ops.vgbert.MatchmapSimilarity;
 import dev.groundwork.engine.ops.vgbert.TwoWayContrastive;
+import dev.groundwork.engine.optim.GradClip;
+import dev.groundwork.engine.optim.StepKernel;
 import dev.groundwork.engine.settings.Settings;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Device;
@@ -27,17 +32,22 @@ import dev.groundwork.kernels.memory.CachingAllocator;
 import dev.groundwork.kernels.memory.CudaStorage;
 import dev.groundwork.kernels.memory.DeviceMemory;
 import dev.groundwork.kernels.ops.AttentionKernels;
+import dev.groundwork.kernels.ops.BiasDropoutAddKernels;
+import dev.groundwork.kernels.ops.BiasGeluKernels;
 import dev.groundwork.kernels.ops.BilinearRelationKernels;
 import dev.groundwork.kernels.ops.ContrastiveKernels;
 import dev.groundwork.kernels.ops.CopyKernels;
+import dev.groundwork.kernels.ops.CrossEntropyKernels;
 import dev.groundwork.kernels.ops.ElementwiseKernels;
 import dev.groundwork.kernels.ops.IndexKernels;
 import dev.groundwork.kernels.ops.LayerNormKernels;
 import dev.groundwork.kernels.ops.MatchmapKernels;
+import dev.groundwork.kernels.ops.OptimizerKernels;
 import dev.groundwork.kernels.ops.PoolKernels;
 import dev.groundwork.kernels.ops.RandomKernels;
 import dev.groundwork.kernels.ops.ReduceKernels;
 import dev.groundwork.kernels.ops.SoftmaxKernels;
+import dev.groundwork.kernels.ops.SqNormKernels;
 
 import static jcuda.driver.JCudaDriver.*;
 
@@ -47,8 +57,9 @@ import static jcuda.driver.JCudaDriver.*;
  * {@code Backend} method is one call into the host class of its kernel file (package {@code ops},
  * {@code layer_norm.cu} ↔ {@code LayerNormKernels}), or into {@link CublasMatmul} and
  * {@link Convolution} for the library paths. The fused op kernels ({@link #kernel}) come from the
- * host classes too, keyed by the engine interface each implements; {@code GW_FUSED=0} or
- * {@link #setFused} hides them all, so every op composes primitives.
+ * host classes too, keyed by the engine interface each implements (the ops' {@code Kernel}s, the
+ * optimizers' {@code StepKernel}, gradient clipping's {@code SquaredNormKernel}); {@code GW_FUSED=0}
+ * or {@link #setFused} hides them all, so every op and optimizer step composes primitives.
  *
  * <p>TF32: GEMMs and convolutions use TF32 tensor cores by default (10-bit mantissa inputs, fp32
  * accumulation), as PyTorch did by default before 1.12; {@code GW_TF32=0} or {@link #setTf32}
@@ -108,7 +119,12 @@ public final class CudaBackend implements CudaDevice {
                 .put(Attention.Kernel.class, AttentionKernels.fused(this))
                 .put(MatchmapSimilarity.Kernel.class, MatchmapKernels.fused(this))
                 .put(TwoWayContrastive.Kernel.class, ContrastiveKernels.fused(this))
-                .put(BilinearRelation.Kernel.class, BilinearRelationKernels.fused(this));
+                .put(BilinearRelation.Kernel.class, BilinearRelationKernels.fused(this))
+                .put(BiasGelu.Kernel.class, BiasGeluKernels.fused(this))
+                .put(BiasDropoutAdd.Kernel.class, BiasDropoutAddKernels.fused(this))
+                .put(Losses.CrossEntropyKernel.class, CrossEntropyKernels.fused(this))
+                .put(StepKernel.class, OptimizerKernels.fused(this))
+                .put(GradClip.SquaredNormKernel.class, SqNormKernels.fused(this));
     }
 
     // ------------------------------------------------------------------ plumbing

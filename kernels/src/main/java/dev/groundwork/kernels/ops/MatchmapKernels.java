@@ -84,13 +84,6 @@ public final class MatchmapKernels {
         @Override public void close() { closeAll(image, language, nwords, offsets, rowmap, argmax); }
     }
 
-    /** sim [B,B] alone (nothing kept for backward). */
-    public static Tensor similarity(CudaDevice dev, Tensor image, Tensor language, Tensor nwords) {
-        try (Saved s = forward(dev, image, language, nwords)) {
-            return s.sim();
-        }
-    }
-
     /**
      * image [B,D,H,W] (or [B,D,P]), language [B,T,D] (float32), nwords [B] (int64), all on dev's device.
      * Returns sim with the backward state.

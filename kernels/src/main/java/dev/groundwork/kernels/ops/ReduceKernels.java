@@ -50,6 +50,21 @@ public final class ReduceKernels {
         }
     }
 
+    /**
+     * The column sums [D] of t (contiguous CUDA float32, D its last dim) over all its rows: a bias's
+     * gradient from its output's (bias_gelu.cu, bias_dropout_add.cu). A new tensor, the caller's.
+     */
+    public static Tensor columnSums(CudaDevice dev, Tensor t, int d) {
+        int rows = t.numel() / d;
+        Tensor out = dev.empty(DType.F32, 1, d);
+        try (Tensor rows2d = t.asStrided(new int[]{rows, d}, new int[]{d, 1}, t.offset())) {
+            reduce(dev, ReduceOp.SUM, rows2d, 0, out, null);
+            return out.asStrided(new int[]{d}, new int[]{1}, 0);
+        } finally {
+            out.close();
+        }
+    }
+
     public static void reduce(CudaDevice dev, ReduceOp op, Tensor x, int dim, Tensor out, Tensor indices) {
         if (out.numel() == 0) return;
         Tensor xd = dev.dense(x);

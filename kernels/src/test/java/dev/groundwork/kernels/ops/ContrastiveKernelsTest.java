@@ -5,7 +5,6 @@ import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.kernels.backend.CudaBackend;
 import dev.groundwork.kernels.cuda.RowGeometry;
-import dev.groundwork.kernels.cuda.DeviceTensors;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -14,7 +13,7 @@ import static dev.groundwork.kernels.CudaTestSupport.*;
 import static dev.groundwork.kernels.ops.MatchmapKernelsTest.assertRel;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The fused two-way InfoNCE and the pooled cosine variant against the engine's CPU composite ops. */
+/** The fused two-way InfoNCE, alone and under the pooled cosine variant, against the engine's CPU composite ops. */
 class ContrastiveKernelsTest {
     private static final double TOL = 1e-4;
     private final SplittableRandom r = new SplittableRandom(5);
@@ -27,9 +26,7 @@ class ContrastiveKernelsTest {
         assertTrue(e.getMessage().contains("[3, 4]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ContrastiveKernels.forward(null, rand(r, 1, 3, 3), 0));
         assertTrue(e.getMessage().contains("sigma"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> ContrastiveKernels.pooledForward(null, rand(r, 1, 4, 6), rand(r, 1, 4, 5), 0.1));
-        assertTrue(e.getMessage().contains("[4, 5]") && e.getMessage().contains("[4, 6]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> ContrastiveKernels.lossAndGrad(null, rand(r, 1, 3, 3), 0.1, 1, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> ContrastiveKernels.forward(null, rand(r, 1, 3, 3), 0.1));
         assertTrue(e.getMessage().contains("CUDA"), e.getMessage());
     }
 
@@ -81,13 +78,7 @@ class ContrastiveKernelsTest {
                  Tensor dsim = ContrastiveKernels.backward(be, s, d1, d2)) {
                 assertClose("contrastive dsim (device scalars)", dsim, sc.grad(), TOL);
             }
-            // Forward and gradient in the same launches.
-            Tensor[] both = ContrastiveKernels.lossAndGrad(be, sg, sigma, g1, g2);
-            float[] l2 = both[0].to(Device.CPU).toFloatArray();
-            assertRel("lossAndGrad loss_i2l", l2[0], want[0].item());
-            assertRel("lossAndGrad loss_l2i", l2[1], want[1].item());
-            assertClose("lossAndGrad dsim", both[1], sc.grad(), TOL);
-            DeviceTensors.closeAll(both[0], both[1], s.losses());
+            s.losses().close();
         }
     }
 
@@ -98,14 +89,15 @@ class ContrastiveKernelsTest {
         want[0].mul(g1).add(want[1].mul(g2)).backward();
         boolean tf32 = be.tf32();
         be.setTf32(false);
-        try (Tensor ig = img.to(CUDA); Tensor lg = lang.to(CUDA); ContrastiveKernels.Pooled s = ContrastiveKernels.pooledForward(be, ig, lg, sigma)) {
-            float[] losses = s.losses().to(Device.CPU).toFloatArray();
-            assertRel("pooled loss_i2l", losses[0], want[0].item());
-            assertRel("pooled loss_l2i", losses[1], want[1].item());
-            Tensor[] grads = ContrastiveKernels.pooledBackward(be, s, g1, g2);
-            assertClose("pooled dImage", grads[0], ic.grad(), TOL);
-            assertClose("pooled dLanguage", grads[1], lc.grad(), TOL);
-            DeviceTensors.closeAll(grads[0], grads[1], s.losses());
+        try {
+            // The cosine similarity composed on the device, then the fused two-way kernel under it.
+            Tensor ig = img.to(CUDA).requiresGrad(true), lg = lang.to(CUDA).requiresGrad(true);
+            Tensor[] got = TwoWayContrastive.pooled(ig, lg, sigma);
+            assertRel("pooled loss_i2l", (float) got[0].item(), want[0].item());
+            assertRel("pooled loss_l2i", (float) got[1].item(), want[1].item());
+            got[0].mul(g1).add(got[1].mul(g2)).backward();
+            assertClose("pooled dImage", ig.grad(), ic.grad(), TOL);
+            assertClose("pooled dLanguage", lg.grad(), lc.grad(), TOL);
         } finally {
             be.setTf32(tf32);
         }

@@ -144,9 +144,9 @@ class MatchmapKernelsTest {
         try (Tensor ig = img.to(CUDA); Tensor ltd = langTd.to(CUDA); Tensor ng = nwords.to(CUDA);
              Tensor lv = ltd.transpose(1, 2)) {
             assertFalse(lv.isContiguous());
-            Tensor sim = MatchmapKernels.similarity(be, ig, lv, ng);
-            assertClose("matchmap sim [B,D,P]", sim, want, TOL);
-            sim.close();
+            try (MatchmapKernels.Saved s = MatchmapKernels.forward(be, ig, lv, ng); Tensor sim = s.sim()) {
+                assertClose("matchmap sim [B,D,P]", sim, want, TOL);
+            }
         }
     }
 

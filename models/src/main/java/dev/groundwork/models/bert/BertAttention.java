@@ -6,14 +6,19 @@ import dev.groundwork.engine.tensor.Tensor;
 
 /** self-attention followed by its output block; children {@code self} and {@code output} as in HF. */
 public final class BertAttention extends Module {
+    private final BertSelfAttention self;
+    private final BertSelfOutput output;
+
     public BertAttention(BertConfig c, Generator gen) {
-        registerModule("self", new BertSelfAttention(c, gen));
-        registerModule("output", new BertSelfOutput(c, gen));
+        this.self = registerModule("self", new BertSelfAttention(c, gen));
+        this.output = registerModule("output", new BertSelfOutput(c, gen));
     }
 
-    public BertSelfAttention self() { return (BertSelfAttention) submodule("self"); }
+    public BertSelfAttention self() { return self; }
+
+    public BertSelfOutput output() { return output; }
 
     public Tensor forward(Tensor x, Tensor attentionMask) {
-        return ((BertSelfOutput) submodule("output")).forward(self().forward(x, attentionMask), x);
+        return output.forward(self.forward(x, attentionMask), x);
     }
 }

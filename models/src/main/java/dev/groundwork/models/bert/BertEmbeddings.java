@@ -14,23 +14,26 @@ import dev.groundwork.engine.tensor.Tensor;
  */
 public final class BertEmbeddings extends Module {
     private final int maxPositions;
+    private final Embedding wordEmbeddings, positionEmbeddings, tokenTypeEmbeddings;
+    private final LayerNorm layerNorm;
+    private final Dropout dropout;
 
     public BertEmbeddings(BertConfig c, Generator gen) { this(c, c.padTokenId(), gen); }
 
     /** @param paddingIdx the word table's padding row (zero at first, no gradient), or null for a table without one */
     public BertEmbeddings(BertConfig c, Integer paddingIdx, Generator gen) {
         this.maxPositions = c.maxPositionEmbeddings();
-        registerModule("word_embeddings", new Embedding(c.vocabSize(), c.hiddenSize(), paddingIdx, gen));
-        registerModule("position_embeddings", new Embedding(c.maxPositionEmbeddings(), c.hiddenSize(), gen));
-        registerModule("token_type_embeddings", new Embedding(c.typeVocabSize(), c.hiddenSize(), gen));
-        registerModule("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps(), true));
-        registerModule("dropout", new Dropout(c.hiddenDropoutProb(), gen));
+        this.wordEmbeddings = registerModule("word_embeddings", new Embedding(c.vocabSize(), c.hiddenSize(), paddingIdx, gen));
+        this.positionEmbeddings = registerModule("position_embeddings", new Embedding(c.maxPositionEmbeddings(), c.hiddenSize(), gen));
+        this.tokenTypeEmbeddings = registerModule("token_type_embeddings", new Embedding(c.typeVocabSize(), c.hiddenSize(), gen));
+        this.layerNorm = registerModule("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps(), true));
+        this.dropout = registerModule("dropout", new Dropout(c.hiddenDropoutProb(), gen));
         // Recomputable, so not persistent (as in current transformers); old checkpoints that still carry
         // "embeddings.position_ids" are the checkpoint importer's business.
         registerBuffer("position_ids", Tensor.arange(maxPositions).to(DType.I64).reshape(1, maxPositions), false);
     }
 
-    public Embedding wordEmbeddings() { return (Embedding) submodule("word_embeddings"); }
+    public Embedding wordEmbeddings() { return wordEmbeddings; }
 
     /**
      * @param inputIds     [B, T] integer ids
@@ -44,10 +47,9 @@ public final class BertEmbeddings extends Module {
             throw new IllegalArgumentException("sequence length " + t + " exceeds max_position_embeddings " + maxPositions);
         if (tokenTypeIds == null) tokenTypeIds = Tensor.zeros(DType.I64, inputIds.device(), b, t);
         Tensor positions = buffer("position_ids").narrow(1, 0, t);
-        Tensor e = wordEmbeddings().forward(inputIds)
-                .add(((Embedding) submodule("token_type_embeddings")).forward(tokenTypeIds))
-                .add(((Embedding) submodule("position_embeddings")).forward(positions));
-        e = ((LayerNorm) submodule("LayerNorm")).forward(e);
-        return ((Dropout) submodule("dropout")).forward(e);
+        Tensor e = wordEmbeddings.forward(inputIds)
+                .add(tokenTypeEmbeddings.forward(tokenTypeIds))
+                .add(positionEmbeddings.forward(positions));
+        return dropout.forward(layerNorm.forward(e));
     }
 }

@@ -7,12 +7,17 @@ import dev.groundwork.engine.ops.F;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
 
-/** gelu(dense(x)), hidden -> intermediate. BertConfig admits only exact GELU, so no switch is needed. */
+/**
+ * gelu(dense(x)), hidden -> intermediate, the bias added inside {@link F#biasGelu} (fused on CUDA).
+ * BertConfig admits only exact GELU, so no switch is needed.
+ */
 public final class BertIntermediate extends Module implements UnaryModule {
+    private final Linear dense;
+
     public BertIntermediate(BertConfig c, Generator gen) {
-        registerModule("dense", new Linear(c.hiddenSize(), c.intermediateSize(), gen));
+        this.dense = registerModule("dense", new Linear(c.hiddenSize(), c.intermediateSize(), gen));
     }
 
     @Override
-    public Tensor forward(Tensor x) { return F.gelu(((Linear) submodule("dense")).forward(x)); }
+    public Tensor forward(Tensor x) { return F.biasGelu(dense.forwardWithoutBias(x), dense.bias()); }
 }

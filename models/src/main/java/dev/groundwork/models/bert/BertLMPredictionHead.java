@@ -16,19 +16,23 @@ import dev.groundwork.engine.tensor.Tensor;
  * Names: {@code transform.*}, {@code bias}, {@code decoder.weight}.
  */
 public final class BertLMPredictionHead extends Module implements UnaryModule {
+    private final BertPredictionHeadTransform transform;
+    private final Linear decoder;
+
     public BertLMPredictionHead(BertConfig c, Embedding wordEmbeddings, Generator gen) {
-        registerModule("transform", new BertPredictionHeadTransform(c, gen));
-        Linear decoder = registerModule("decoder", new Linear(c.hiddenSize(), c.vocabSize(), false, gen));
+        this.transform = registerModule("transform", new BertPredictionHeadTransform(c, gen));
+        this.decoder = registerModule("decoder", new Linear(c.hiddenSize(), c.vocabSize(), false, gen));
         decoder.setParameter("weight", wordEmbeddings.weight());
         registerParameter("bias", Tensor.zeros(DType.F32, Device.CPU, c.vocabSize()));
     }
 
-    public Linear decoder() { return (Linear) submodule("decoder"); }
+    public BertPredictionHeadTransform transform() { return transform; }
+
+    public Linear decoder() { return decoder; }
 
     /** [.., H] -> [.., vocab] */
     @Override
     public Tensor forward(Tensor h) {
-        Tensor t = ((BertPredictionHeadTransform) submodule("transform")).forward(h);
-        return F.linear(t, decoder().weight(), param("bias"));
+        return F.linear(transform.forward(h), decoder.weight(), param("bias"));
     }
 }

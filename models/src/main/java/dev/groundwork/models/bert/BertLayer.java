@@ -6,15 +6,24 @@ import dev.groundwork.engine.tensor.Tensor;
 
 /** One post-LN transformer layer: attention block, then intermediate (FFN up) and output (FFN down). */
 public final class BertLayer extends Module {
+    private final BertAttention attention;
+    private final BertIntermediate intermediate;
+    private final BertOutput output;
+
     public BertLayer(BertConfig c, Generator gen) {
-        registerModule("attention", new BertAttention(c, gen));
-        registerModule("intermediate", new BertIntermediate(c, gen));
-        registerModule("output", new BertOutput(c, gen));
+        this.attention = registerModule("attention", new BertAttention(c, gen));
+        this.intermediate = registerModule("intermediate", new BertIntermediate(c, gen));
+        this.output = registerModule("output", new BertOutput(c, gen));
     }
 
+    public BertAttention attention() { return attention; }
+
+    public BertIntermediate intermediate() { return intermediate; }
+
+    public BertOutput output() { return output; }
+
     public Tensor forward(Tensor x, Tensor attentionMask) {
-        Tensor a = ((BertAttention) submodule("attention")).forward(x, attentionMask);
-        Tensor i = ((BertIntermediate) submodule("intermediate")).forward(a);
-        return ((BertOutput) submodule("output")).forward(i, a);
+        Tensor a = attention.forward(x, attentionMask);
+        return output.forward(intermediate.forward(a), a);
     }
 }

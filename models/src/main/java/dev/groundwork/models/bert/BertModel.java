@@ -14,20 +14,25 @@ public final class BertModel extends Module {
     public record Output(Tensor lastHiddenState, Tensor pooledOutput) {}
 
     private final BertConfig config;
+    private final BertEmbeddings embeddings;
+    private final BertEncoder encoder;
+    private final BertPooler pooler;
 
     public BertModel(BertConfig config, Generator gen) {
         this.config = config;
-        registerModule("embeddings", new BertEmbeddings(config, gen));
-        registerModule("encoder", new BertEncoder(config, gen));
-        registerModule("pooler", new BertPooler(config, gen));
+        this.embeddings = registerModule("embeddings", new BertEmbeddings(config, gen));
+        this.encoder = registerModule("encoder", new BertEncoder(config, gen));
+        this.pooler = registerModule("pooler", new BertPooler(config, gen));
         BertInit.apply(this, config.initializerRange(), gen);
     }
 
     public BertConfig config() { return config; }
 
-    public BertEmbeddings embeddings() { return (BertEmbeddings) submodule("embeddings"); }
+    public BertEmbeddings embeddings() { return embeddings; }
 
-    public BertEncoder encoder() { return (BertEncoder) submodule("encoder"); }
+    public BertEncoder encoder() { return encoder; }
+
+    public BertPooler pooler() { return pooler; }
 
     /**
      * @param inputIds      [B, T] integer ids
@@ -35,7 +40,7 @@ public final class BertModel extends Module {
      * @param attentionMask [B, T] with 1 for real tokens and 0 for padding, or null (attend everywhere)
      */
     public Output forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask) {
-        Tensor h = encoder().forward(embeddings().forward(inputIds, tokenTypeIds), attentionMask);
-        return new Output(h, ((BertPooler) submodule("pooler")).forward(h));
+        Tensor h = encoder.forward(embeddings.forward(inputIds, tokenTypeIds), attentionMask);
+        return new Output(h, pooler.forward(h));
     }
 }

@@ -8,11 +8,13 @@ import dev.groundwork.engine.tensor.Tensor;
 
 /** Next-sentence logits from the pooled output: {@code seq_relationship}, hidden -> 2. */
 public final class BertOnlyNSPHead extends Module implements UnaryModule {
+    private final Linear seqRelationship;
+
     public BertOnlyNSPHead(BertConfig c, Generator gen) {
-        registerModule("seq_relationship", new Linear(c.hiddenSize(), 2, gen));
+        this.seqRelationship = registerModule("seq_relationship", new Linear(c.hiddenSize(), 2, gen));
     }
 
     /** [B, H] -> [B, 2] */
     @Override
-    public Tensor forward(Tensor pooled) { return ((Linear) submodule("seq_relationship")).forward(pooled); }
+    public Tensor forward(Tensor pooled) { return seqRelationship.forward(pooled); }
 }

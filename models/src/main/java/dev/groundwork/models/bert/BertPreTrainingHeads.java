@@ -11,14 +11,19 @@ public final class BertPreTrainingHeads extends Module {
     /** prediction_logits [B, T, vocab] and seq_relationship_logits [B, 2]. */
     public record Output(Tensor predictionLogits, Tensor seqRelationshipLogits) {}
 
+    private final BertLMPredictionHead predictions;
+    private final Linear seqRelationship;
+
     public BertPreTrainingHeads(BertConfig c, Embedding wordEmbeddings, Generator gen) {
-        registerModule("predictions", new BertLMPredictionHead(c, wordEmbeddings, gen));
-        registerModule("seq_relationship", new Linear(c.hiddenSize(), 2, gen));
+        this.predictions = registerModule("predictions", new BertLMPredictionHead(c, wordEmbeddings, gen));
+        this.seqRelationship = registerModule("seq_relationship", new Linear(c.hiddenSize(), 2, gen));
     }
 
-    public BertLMPredictionHead predictions() { return (BertLMPredictionHead) submodule("predictions"); }
+    public BertLMPredictionHead predictions() { return predictions; }
+
+    public Linear seqRelationship() { return seqRelationship; }
 
     public Output forward(Tensor sequenceOutput, Tensor pooledOutput) {
-        return new Output(predictions().forward(sequenceOutput), ((Linear) submodule("seq_relationship")).forward(pooledOutput));
+        return new Output(predictions.forward(sequenceOutput), seqRelationship.forward(pooledOutput));
     }
 }

@@ -8,15 +8,18 @@ import dev.groundwork.engine.ops.F;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
 
-/** LayerNorm(gelu(dense(h))), hidden -> hidden: the MLM head's transform. */
+/** LayerNorm(gelu(dense(h))), hidden -> hidden: the MLM head's transform, the bias added inside {@link F#biasGelu}. */
 public final class BertPredictionHeadTransform extends Module implements UnaryModule {
+    private final Linear dense;
+    private final LayerNorm layerNorm;
+
     public BertPredictionHeadTransform(BertConfig c, Generator gen) {
-        registerModule("dense", new Linear(c.hiddenSize(), c.hiddenSize(), gen));
-        registerModule("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps(), true));
+        this.dense = registerModule("dense", new Linear(c.hiddenSize(), c.hiddenSize(), gen));
+        this.layerNorm = registerModule("LayerNorm", new LayerNorm(c.hiddenSize(), c.layerNormEps(), true));
     }
 
     @Override
     public Tensor forward(Tensor h) {
-        return ((LayerNorm) submodule("LayerNorm")).forward(F.gelu(((Linear) submodule("dense")).forward(h)));
+        return layerNorm.forward(F.biasGelu(dense.forwardWithoutBias(h), dense.bias()));
     }
 }

@@ -18,6 +18,7 @@ public final class BertSelfAttention extends Module {
     private final int heads, headDim;
     private final double probDropout;
     private final Generator gen;
+    private final Linear query, key, value;
 
     public BertSelfAttention(BertConfig c, Generator gen) {
         this.heads = c.numAttentionHeads();
@@ -25,9 +26,9 @@ public final class BertSelfAttention extends Module {
         this.probDropout = c.attentionProbsDropoutProb();
         this.gen = gen;
         int h = c.hiddenSize();
-        registerModule("query", new Linear(h, h, gen));
-        registerModule("key", new Linear(h, h, gen));
-        registerModule("value", new Linear(h, h, gen));
+        this.query = registerModule("query", new Linear(h, h, gen));
+        this.key = registerModule("key", new Linear(h, h, gen));
+        this.value = registerModule("value", new Linear(h, h, gen));
     }
 
     /**
@@ -37,15 +38,13 @@ public final class BertSelfAttention extends Module {
      */
     public Tensor forward(Tensor x, Tensor attentionMask) {
         int b = x.size(0), t = x.size(1);
-        Tensor q = heads(lin("query").forward(x), b, t);
-        Tensor k = heads(lin("key").forward(x), b, t);
-        Tensor v = heads(lin("value").forward(x), b, t);
+        Tensor q = heads(query.forward(x), b, t);
+        Tensor k = heads(key.forward(x), b, t);
+        Tensor v = heads(value.forward(x), b, t);
         Tensor ctx = F.attention(q, k, v, attentionMask, MASK_VALUE, probDropout, isTraining(), gen);
         return ctx.transpose(1, 2).reshape(b, t, heads * headDim);
     }
 
     /** [B, T, H] -> [B, heads, T, d] (a view). */
     private Tensor heads(Tensor y, int b, int t) { return y.view(b, t, heads, headDim).transpose(1, 2); }
-
-    private Linear lin(String name) { return (Linear) submodule(name); }
 }

@@ -15,12 +15,16 @@ public final class ImageEmbeddings extends Module {
     /** [x1/W, y1/H, x2/W, y2/H, area/(W·H)] */
     public static final int LOCATION_DIMS = 5;
 
+    private final Linear imageEmbeddings, imageLocationEmbeddings;
+    private final LayerNorm layerNorm;
+    private final Dropout dropout;
+
     public ImageEmbeddings(InterBertConfig c, Generator gen) {
-        registerModule("image_embeddings", new Linear(c.vFeatureSize(), c.vHiddenSize(), gen));
-        registerModule("image_location_embeddings", new Linear(LOCATION_DIMS, c.vHiddenSize(), gen));
-        registerModule("LayerNorm", new LayerNorm(c.vHiddenSize(), InterBertConfig.LAYER_NORM_EPS, true));
+        this.imageEmbeddings = registerModule("image_embeddings", new Linear(c.vFeatureSize(), c.vHiddenSize(), gen));
+        this.imageLocationEmbeddings = registerModule("image_location_embeddings", new Linear(LOCATION_DIMS, c.vHiddenSize(), gen));
+        this.layerNorm = registerModule("LayerNorm", new LayerNorm(c.vHiddenSize(), InterBertConfig.LAYER_NORM_EPS, true));
         // The text rate hidden_dropout_prob, not the image layers' v_hidden_dropout_prob: the original reads it so.
-        registerModule("dropout", new Dropout(c.hiddenDropoutProb(), gen));
+        this.dropout = registerModule("dropout", new Dropout(c.hiddenDropoutProb(), gen));
     }
 
     /**
@@ -29,10 +33,7 @@ public final class ImageEmbeddings extends Module {
      * @return [B, R, H]
      */
     public Tensor forward(Tensor features, Tensor locations) {
-        Tensor e = lin("image_embeddings").forward(features).add(lin("image_location_embeddings").forward(locations));
-        e = ((LayerNorm) submodule("LayerNorm")).forward(e);
-        return ((Dropout) submodule("dropout")).forward(e);
+        Tensor e = imageEmbeddings.forward(features).add(imageLocationEmbeddings.forward(locations));
+        return dropout.forward(layerNorm.forward(e));
     }
-
-    private Linear lin(String name) { return (Linear) submodule(name); }
 }

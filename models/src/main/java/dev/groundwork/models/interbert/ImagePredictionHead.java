@@ -13,14 +13,17 @@ import dev.groundwork.models.bert.BertPredictionHeadTransform;
  * {@code v_hidden_act}; both must be "gelu" here, so the difference cannot show.
  */
 public final class ImagePredictionHead extends Module implements UnaryModule {
+    private final BertPredictionHeadTransform transform;
+    private final Linear decoder;
+
     public ImagePredictionHead(InterBertConfig c, Generator gen) {
-        registerModule("transform", new BertPredictionHeadTransform(c.imageConfig(), gen));
-        registerModule("decoder", new Linear(c.vHiddenSize(), c.vTargetSize(), gen));
+        this.transform = registerModule("transform", new BertPredictionHeadTransform(c.imageConfig(), gen));
+        this.decoder = registerModule("decoder", new Linear(c.vHiddenSize(), c.vTargetSize(), gen));
     }
 
     /** [.., H] -> [.., v_target_size] */
     @Override
     public Tensor forward(Tensor h) {
-        return ((Linear) submodule("decoder")).forward(((BertPredictionHeadTransform) submodule("transform")).forward(h));
+        return decoder.forward(transform.forward(h));
     }
 }

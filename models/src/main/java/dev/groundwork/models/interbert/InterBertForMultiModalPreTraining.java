@@ -14,22 +14,24 @@ public final class InterBertForMultiModalPreTraining extends Module {
     public record Output(InterBertModel.Output bert, InterBertPreTrainingHeads.Output scores) {}
 
     private final InterBertConfig config;
+    private final InterBertModel bert;
+    private final InterBertPreTrainingHeads cls;
 
     public InterBertForMultiModalPreTraining(InterBertConfig config, Generator gen) {
         this.config = config;
-        InterBertModel bert = registerModule("bert", new InterBertModel(config, gen));
-        registerModule("cls", new InterBertPreTrainingHeads(config, bert.embeddings().wordEmbeddings(), gen));
+        this.bert = registerModule("bert", new InterBertModel(config, gen));
+        this.cls = registerModule("cls", new InterBertPreTrainingHeads(config, bert.embeddings().wordEmbeddings(), gen));
     }
 
     public InterBertConfig config() { return config; }
 
-    public InterBertModel bert() { return (InterBertModel) submodule("bert"); }
+    public InterBertModel bert() { return bert; }
 
-    public InterBertPreTrainingHeads cls() { return (InterBertPreTrainingHeads) submodule("cls"); }
+    public InterBertPreTrainingHeads cls() { return cls; }
 
     public Output forward(InterBertInputs in) {
-        InterBertModel.Output o = bert().forward(in);
-        return new Output(o, cls().forward(o));
+        InterBertModel.Output o = bert.forward(in);
+        return new Output(o, cls.forward(o));
     }
 
     /** The three losses of spec 2.4 on this forward's scores. */

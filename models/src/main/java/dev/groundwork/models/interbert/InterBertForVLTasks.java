@@ -26,48 +26,55 @@ public final class InterBertForVLTasks extends Module {
     /** What the tasks read: vil_prediction [B, num_labels], vil_logit [B, 1], vil_binary_prediction [B, 2]. */
     public record Scores(Tensor vilPrediction, Tensor vilLogit, Tensor vilBinaryPrediction) {}
 
+    private final InterBertModel bert;
+    private final Dropout dropout;
+    private final InterBertPreTrainingHeads cls;
+    private final Linear vilPrediction, vilLogit, visionLogit, linguisicLogit;
+
     public InterBertForVLTasks(InterBertConfig c, int numLabels, Generator gen) {
         if (numLabels <= 0) throw new IllegalArgumentException("num_labels must be positive, got " + numLabels);
-        InterBertModel bert = registerModule("bert", new InterBertModel(c, gen));
-        registerModule("dropout", new Dropout(DROPOUT, gen));
-        registerModule("cls", new InterBertPreTrainingHeads(c, bert.embeddings().wordEmbeddings(), gen));
+        this.bert = registerModule("bert", new InterBertModel(c, gen));
+        this.dropout = registerModule("dropout", new Dropout(DROPOUT, gen));
+        this.cls = registerModule("cls", new InterBertPreTrainingHeads(c, bert.embeddings().wordEmbeddings(), gen));
         // The fresh heads of fine-tuning (spec 1.6), in the original's order.
-        registerModule("vil_prediction", fresh(new Linear(c.biHiddenSize(), numLabels, gen), c, gen));
-        registerModule("vil_logit", fresh(new Linear(c.biHiddenSize(), 1, gen), c, gen));
-        registerModule("vision_logit", fresh(new Linear(c.vHiddenSize(), 1, gen), c, gen));
-        registerModule("linguisic_logit", fresh(new Linear(c.hiddenSize(), 1, gen), c, gen));
+        this.vilPrediction = registerModule("vil_prediction", fresh(new Linear(c.biHiddenSize(), numLabels, gen), c, gen));
+        this.vilLogit = registerModule("vil_logit", fresh(new Linear(c.biHiddenSize(), 1, gen), c, gen));
+        this.visionLogit = registerModule("vision_logit", fresh(new Linear(c.vHiddenSize(), 1, gen), c, gen));
+        this.linguisicLogit = registerModule("linguisic_logit", fresh(new Linear(c.hiddenSize(), 1, gen), c, gen));
     }
 
     private static Linear fresh(Linear head, InterBertConfig c, Generator gen) { return BertInit.apply(head, c.initializerRange(), gen); }
 
-    public InterBertModel bert() { return (InterBertModel) submodule("bert"); }
+    public InterBertModel bert() { return bert; }
 
-    public InterBertPreTrainingHeads cls() { return (InterBertPreTrainingHeads) submodule("cls"); }
+    public InterBertPreTrainingHeads cls() { return cls; }
+
+    /** {@code vil_prediction}: fused pooled vectors [B, P] -> [B, num_labels]. */
+    public Linear vilPrediction() { return vilPrediction; }
+
+    /** {@code vil_logit}: fused pooled vectors [B, P] -> [B, 1]. */
+    public Linear vilLogit() { return vilLogit; }
 
     /** Every output of the original's forward, the MLM and region logits included. */
     public Output forward(InterBertInputs in) {
-        InterBertModel.Output o = bert().forward(in);
-        InterBertPreTrainingHeads.Output heads = cls().forward(o);
+        InterBertModel.Output o = bert.forward(in);
+        InterBertPreTrainingHeads.Output heads = cls.forward(o);
         Scores s = scores(o, heads.seqRelationshipScore());
         // Padded regions pushed to -10000 as the original does (its vision_logit is unused by every task).
         Tensor padBias = in.imageMask().to(o.sequenceOutputV().dtype()).mul(-1).add(1).mul(BertSelfAttention.MASK_VALUE).unsqueeze(2);
-        return new Output(s, heads.predictionScoresV(), lin("vision_logit").forward(drop(o.sequenceOutputV())).add(padBias),
-                heads.predictionScoresT(), lin("linguisic_logit").forward(drop(o.sequenceOutputT())));
+        return new Output(s, heads.predictionScoresV(), visionLogit.forward(dropout.forward(o.sequenceOutputV())).add(padBias),
+                heads.predictionScoresT(), linguisicLogit.forward(dropout.forward(o.sequenceOutputT())));
     }
 
     /** The three pooled-level outputs only: no vocabulary or region logits are computed (retrieval, VCR). */
     public Scores scores(InterBertInputs in) {
-        InterBertModel.Output o = bert().forward(in);
-        return scores(o, cls().itm(o));
+        InterBertModel.Output o = bert.forward(in);
+        return scores(o, cls.itm(o));
     }
 
     private Scores scores(InterBertModel.Output o, Tensor itm) {
         // The same fusion as the ITM head's, behind this module's own dropout (a separate draw, as in the original).
-        Tensor fused = drop(bert().config().fusionMethod().apply(o.pooledOutputT(), o.pooledOutputV()));
-        return new Scores(lin("vil_prediction").forward(fused), lin("vil_logit").forward(fused), itm);
+        Tensor fused = dropout.forward(bert.config().fusionMethod().apply(o.pooledOutputT(), o.pooledOutputV()));
+        return new Scores(vilPrediction.forward(fused), vilLogit.forward(fused), itm);
     }
-
-    private Tensor drop(Tensor x) { return ((Dropout) submodule("dropout")).forward(x); }
-
-    private Linear lin(String name) { return (Linear) submodule(name); }
 }

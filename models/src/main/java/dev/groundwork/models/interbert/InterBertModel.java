@@ -16,6 +16,10 @@ public final class InterBertModel extends Module {
     public record Output(Tensor sequenceOutputT, Tensor sequenceOutputV, Tensor pooledOutputT, Tensor pooledOutputV) {}
 
     private final InterBertConfig config;
+    private final BertEmbeddings embeddings;
+    private final ImageEmbeddings vEmbeddings;
+    private final InterBertEncoder encoder;
+    private final ReluPooler tPooler, vPooler;
 
     public InterBertModel(InterBertConfig config, Generator gen) {
         this.config = config;
@@ -24,25 +28,23 @@ public final class InterBertModel extends Module {
         // are the contract here. Under the real losses the two agree exactly: padded tokens are masked keys
         // (weight exp(-10000) = 0) whose own outputs no loss reads. They differ only where MSM's 10% random
         // replacement draws id 0 at a real position, or where a probe reads padded positions, as the cases do.
-        registerModule("embeddings", new BertEmbeddings(config.textConfig(), null, gen));
-        registerModule("v_embeddings", new ImageEmbeddings(config, gen));
-        registerModule("encoder", new InterBertEncoder(config, gen));
-        registerModule("t_pooler", new ReluPooler(config.hiddenSize(), config.biHiddenSize(), gen));
-        registerModule("v_pooler", new ReluPooler(config.vHiddenSize(), config.biHiddenSize(), gen));
+        this.embeddings = registerModule("embeddings", new BertEmbeddings(config.textConfig(), null, gen));
+        this.vEmbeddings = registerModule("v_embeddings", new ImageEmbeddings(config, gen));
+        this.encoder = registerModule("encoder", new InterBertEncoder(config, gen));
+        this.tPooler = registerModule("t_pooler", new ReluPooler(config.hiddenSize(), config.biHiddenSize(), gen));
+        this.vPooler = registerModule("v_pooler", new ReluPooler(config.vHiddenSize(), config.biHiddenSize(), gen));
         // spec 1.6: N(0, initializer_range), biases 0, LayerNorm (1, 0); without a padding index no row is zeroed.
         BertInit.apply(this, config.initializerRange(), gen);
     }
 
     public InterBertConfig config() { return config; }
 
-    public BertEmbeddings embeddings() { return (BertEmbeddings) submodule("embeddings"); }
+    public BertEmbeddings embeddings() { return embeddings; }
 
     public Output forward(InterBertInputs in) {
-        Tensor t = embeddings().forward(in.inputIds(), in.tokenTypeIds());
-        Tensor v = ((ImageEmbeddings) submodule("v_embeddings")).forward(in.imageFeat(), in.imageLoc());
-        InterBertEncoder.Output enc = ((InterBertEncoder) submodule("encoder")).forward(t, v, in.inputMask(), in.imageMask());
-        return new Output(enc.text(), enc.image(),
-                ((ReluPooler) submodule("t_pooler")).forward(enc.text()),
-                ((ReluPooler) submodule("v_pooler")).forward(enc.image()));
+        Tensor t = embeddings.forward(in.inputIds(), in.tokenTypeIds());
+        Tensor v = vEmbeddings.forward(in.imageFeat(), in.imageLoc());
+        InterBertEncoder.Output enc = encoder.forward(t, v, in.inputMask(), in.imageMask());
+        return new Output(enc.text(), enc.image(), tPooler.forward(enc.text()), vPooler.forward(enc.image()));
     }
 }

@@ -23,27 +23,31 @@ public final class InterBertPreTrainingHeads extends Module {
     public record Output(Tensor predictionScoresT, Tensor predictionScoresV, Tensor seqRelationshipScore) {}
 
     private final Fusion fusion;
+    private final BertLMPredictionHead predictions;
+    private final Linear biSeqRelationship;
+    private final ImagePredictionHead imagePredictions;
+    private final Dropout dropout;
 
     public InterBertPreTrainingHeads(InterBertConfig c, Embedding wordEmbeddings, Generator gen) {
         this.fusion = c.fusionMethod();
-        registerModule("predictions", new BertLMPredictionHead(c.textConfig(), wordEmbeddings, gen));
-        registerModule("bi_seq_relationship", new Linear(c.biHiddenSize(), 2, gen));
-        registerModule("imagePredictions", new ImagePredictionHead(c, gen));
-        registerModule("dropout", new Dropout(FUSION_DROPOUT, gen));
+        this.predictions = registerModule("predictions", new BertLMPredictionHead(c.textConfig(), wordEmbeddings, gen));
+        this.biSeqRelationship = registerModule("bi_seq_relationship", new Linear(c.biHiddenSize(), 2, gen));
+        this.imagePredictions = registerModule("imagePredictions", new ImagePredictionHead(c, gen));
+        this.dropout = registerModule("dropout", new Dropout(FUSION_DROPOUT, gen));
         // spec 1.6. The decoder weight is the embedding table, drawn with the embeddings: only the new layers are.
-        for (String fresh : new String[]{"predictions.transform", "bi_seq_relationship", "imagePredictions"})
-            BertInit.apply(submodule(fresh), c.initializerRange(), gen);
+        for (Module fresh : new Module[]{predictions.transform(), biSeqRelationship, imagePredictions})
+            BertInit.apply(fresh, c.initializerRange(), gen);
     }
 
     public Output forward(InterBertModel.Output o) {
-        return new Output(((BertLMPredictionHead) submodule("predictions")).forward(o.sequenceOutputT()),
-                ((ImagePredictionHead) submodule("imagePredictions")).forward(o.sequenceOutputV()),
-                itm(o));
+        return new Output(predictions.forward(o.sequenceOutputT()), imagePredictions.forward(o.sequenceOutputV()), itm(o));
     }
+
+    /** The ITM head, {@code bi_seq_relationship}: fused pooled vectors [B, P] -> [B, 2]. */
+    public Linear biSeqRelationship() { return biSeqRelationship; }
 
     /** The ITM logits alone: all that retrieval (spec 5.1) and Flickr fine-tuning (spec 4.2) read. */
     public Tensor itm(InterBertModel.Output o) {
-        Tensor fused = ((Dropout) submodule("dropout")).forward(fusion.apply(o.pooledOutputT(), o.pooledOutputV()));
-        return ((Linear) submodule("bi_seq_relationship")).forward(fused);
+        return biSeqRelationship.forward(dropout.forward(fusion.apply(o.pooledOutputT(), o.pooledOutputV())));
     }
 }

@@ -11,13 +11,15 @@ import dev.groundwork.engine.tensor.Tensor;
  * tanh pooler: that one's weights are discarded when InterBERT starts from bert-base.
  */
 public final class ReluPooler extends Module implements UnaryModule {
+    private final Linear dense;
+
     public ReluPooler(int hidden, int pooled, Generator gen) {
-        registerModule("dense", new Linear(hidden, pooled, gen));
+        this.dense = registerModule("dense", new Linear(hidden, pooled, gen));
     }
 
     /** [B, T, H] -> [B, P], from the first token ([CLS] for text, the global image token for regions). */
     @Override
     public Tensor forward(Tensor hidden) {
-        return ((Linear) submodule("dense")).forward(hidden.select(1, 0)).relu();
+        return dense.forward(hidden.select(1, 0)).relu();
     }
 }

@@ -16,17 +16,18 @@ import dev.groundwork.models.bert.BertModel;
  */
 public final class BertObject extends Module {
     private final int hidden;
+    private final BertModel bert;
 
     public BertObject(BertConfig config, Generator gen) {
         this.hidden = config.hiddenSize();
-        registerModule("language_model", new BertModel(config, gen));
+        this.bert = registerModule("language_model", new BertModel(config, gen));
     }
 
-    public BertModel bert() { return (BertModel) submodule("language_model"); }
+    public BertModel bert() { return bert; }
 
     /** Last hidden state [B,T,D] for ids/types/mask [B,T]; every slot, padding included (§2.3). */
     public Tensor tokens(Tensor ids, Tensor types, Tensor mask) {
-        return bert().forward(ids, types, mask).lastHiddenState();
+        return bert.forward(ids, types, mask).lastHiddenState();
     }
 
     /**

@@ -34,6 +34,7 @@ public final class CrossAttention extends Module {
     private final int dim, heads, subspace, relations;
     private final double dropout;
     private final Generator gen;
+    private final Linear keyVisual, valueVisual, queryLanguage, objectTransform;
 
     /**
      * @param dim       D (768)
@@ -50,10 +51,10 @@ public final class CrossAttention extends Module {
         this.relations = relations;
         this.dropout = dropout;
         this.gen = gen;
-        registerModule("key_visual", new Linear(dim, dim, false, gen));
-        registerModule("value_visual", new Linear(dim, dim, true, gen));
-        registerModule("query_language", new Linear(dim, dim, false, gen));
-        registerModule("object_transform", new Linear(dim, subspace, true, gen));
+        this.keyVisual = registerModule("key_visual", new Linear(dim, dim, false, gen));
+        this.valueVisual = registerModule("value_visual", new Linear(dim, dim, true, gen));
+        this.queryLanguage = registerModule("query_language", new Linear(dim, dim, false, gen));
+        this.objectTransform = registerModule("object_transform", new Linear(dim, subspace, true, gen));
         Tensor m = registerParameter("relational_matrix", Tensor.empty(DType.F32, Device.CPU, relations, subspace, subspace));
         // torch's fan rule on a 3-D tensor: fan_in = S*S, fan_out = K*S (spec 4.3: bound sqrt(6/4704) at 115x32x32).
         try (var s = GradMode.noGrad()) {
@@ -80,12 +81,12 @@ public final class CrossAttention extends Module {
             throw new IllegalArgumentException("object mask must be [" + b + ", " + o + "], got " + Arrays.toString(objectMask.shape()));
 
         Tensor x = visual.permute(0, 2, 3, 1).reshape(b, r, dim);
-        Tensor q = lin("query_language").forward(language);
-        Tensor k = lin("key_visual").forward(x);
-        Tensor v = lin("value_visual").forward(x);
+        Tensor q = queryLanguage.forward(language);
+        Tensor k = keyVisual.forward(x);
+        Tensor v = valueVisual.forward(x);
         Tensor g = F.attention(split(q, b, o), split(k, b, r), split(v, b, r), null, 0)
                 .transpose(1, 2).reshape(b, o, dim);
-        Tensor z = lin("object_transform").forward(g);
+        Tensor z = objectTransform.forward(g);
 
         Tensor m = param("relational_matrix");
         Tensor mHat = F.normalize(m.reshape(relations, subspace * subspace), 1, 1e-12).reshape(relations, subspace, subspace);
@@ -96,5 +97,9 @@ public final class CrossAttention extends Module {
 
     private Tensor split(Tensor y, int b, int t) { return y.view(b, t, heads, dim / heads).transpose(1, 2); }
 
-    private Linear lin(String name) { return (Linear) submodule(name); }
+    /** W_K, the visual keys' projection (the transfer model reuses it frozen). */
+    public Linear keyVisual() { return keyVisual; }
+
+    /** W_Q, the language queries' projection (the transfer model reuses it frozen). */
+    public Linear queryLanguage() { return queryLanguage; }
 }

@@ -14,11 +14,15 @@ import dev.groundwork.engine.tensor.Tensor;
  * The original hard-codes 768 -> 256 -> 56 with p = 0.1 ({@link #vgBert}).
  */
 public final class ObjectClassifier extends Module implements UnaryModule {
+    private final Linear hiddenLayer, outputLayer;
+    private final ReLU relu;
+    private final Dropout dropout;
+
     public ObjectClassifier(int dim, int hidden, int classes, double p, Generator gen) {
-        registerModule("0", new Linear(dim, hidden, gen));
-        registerModule("1", new ReLU());
-        registerModule("2", new Dropout(p, gen));
-        registerModule("3", new Linear(hidden, classes, gen));
+        this.hiddenLayer = registerModule("0", new Linear(dim, hidden, gen));
+        this.relu = registerModule("1", new ReLU());
+        this.dropout = registerModule("2", new Dropout(p, gen));
+        this.outputLayer = registerModule("3", new Linear(hidden, classes, gen));
     }
 
     public static ObjectClassifier vgBert(Generator gen) { return new ObjectClassifier(768, 256, 56, 0.1, gen); }
@@ -26,8 +30,6 @@ public final class ObjectClassifier extends Module implements UnaryModule {
     /** g [.., D] -> logits [.., classes] */
     @Override
     public Tensor forward(Tensor g) {
-        Tensor h = ((Linear) submodule("0")).forward(g);
-        h = ((Dropout) submodule("2")).forward(((ReLU) submodule("1")).forward(h));
-        return ((Linear) submodule("3")).forward(h);
+        return outputLayer.forward(dropout.forward(relu.forward(hiddenLayer.forward(g))));
     }
 }

@@ -21,6 +21,10 @@ public final class RelationalModel extends Module implements StageTask<RelationB
     private static final int[] KS = {1, 5, 10};
     private final VgBertConfig config;
     private final Generator gen;
+    private final Vgg16Attention imageModel;
+    private final BertObject languageModel;
+    private final CrossAttention crossAttention;
+    private final ObjectClassifier objectClassifier;
 
     /** Losses, detached numbers and accuracy counts of one batch. */
     public record Losses(Tensor total, Tensor object, Tensor relation, Tensor pair, long[] relationHits, long[] objectHits) {}
@@ -28,10 +32,12 @@ public final class RelationalModel extends Module implements StageTask<RelationB
     public RelationalModel(VgBertConfig c, int learnable, Generator gen) {
         this.config = c;
         this.gen = gen;
-        registerModule("image_model", new Vgg16Attention(c.visualWithDropout(c.dropout()), gen));
-        registerModule("language_model", new BertObject(c.bertWithDropout(c.dropout()), gen));
-        registerModule("cross_attention_model", new CrossAttention(c.dim(), c.heads(), c.subspace(), c.relations(), c.dropout(), gen));
-        registerModule("object_classifier", new ObjectClassifier(c.dim(), c.classifierHidden(), c.objectClasses(), c.fixedDropout().classifier(), gen));
+        this.imageModel = registerModule("image_model", new Vgg16Attention(c.visualWithDropout(c.dropout()), gen));
+        this.languageModel = registerModule("language_model", new BertObject(c.bertWithDropout(c.dropout()), gen));
+        this.crossAttention = registerModule("cross_attention_model",
+                new CrossAttention(c.dim(), c.heads(), c.subspace(), c.relations(), c.dropout(), gen));
+        this.objectClassifier = registerModule("object_classifier",
+                new ObjectClassifier(c.dim(), c.classifierHidden(), c.objectClasses(), c.fixedDropout().classifier(), gen));
         Freezing.visualStream(this);
         Freezing.bert(this, c.bert().numHiddenLayers(), learnable, true);
     }
@@ -39,15 +45,15 @@ public final class RelationalModel extends Module implements StageTask<RelationB
     public VgBertConfig config() { return config; }
 
     public CrossAttention.Output forward(RelationBatch b) {
-        Tensor visual = ((Vgg16Attention) submodule("image_model")).forward(b.images());
-        Tensor phrases = ((BertObject) submodule("language_model")).forward(b.ids(), b.types(), b.mask(), b.objectMask());
-        return ((CrossAttention) submodule("cross_attention_model")).forward(visual, phrases, b.objectMask());
+        Tensor visual = imageModel.forward(b.images());
+        Tensor phrases = languageModel.forward(b.ids(), b.types(), b.mask(), b.objectMask());
+        return crossAttention.forward(visual, phrases, b.objectMask());
     }
 
     public Losses losses(RelationBatch b) {
         int batch = b.images().size(0);
         CrossAttention.Output out = forward(b);
-        Tensor logits = ((ObjectClassifier) submodule("object_classifier")).forward(out.objectRepresentation());
+        Tensor logits = objectClassifier.forward(out.objectRepresentation());
         Tensor lObj = RelationLosses.object(logits, b.objectTarget(), batch);
         RelationLosses.Pairs pairs = RelationLosses.pairs(b.relationTarget());
         Tensor lRel, lPair;

@@ -34,17 +34,22 @@ import java.util.Map;
 public final class TransferModel extends Module implements StageTask<CaptionBatch> {
     private final VgBertConfig config;
     private final Generator gen;
+    private final Vgg16Attention imageModel;
+    private final BertObject languageModel;
+    private final CrossAttention crossAttention;
+    private final Sequential imageHead, languageHead;
 
     public TransferModel(VgBertConfig c, Generator gen) {
         this.config = c;
         this.gen = gen;
         int d = c.dim();
-        registerModule("image_model", new Vgg16Attention(c.visualWithDropout(c.dropout()), gen));
-        registerModule("language_model", new BertObject(c.bertWithDropout(c.dropout()), gen));
-        registerModule("cross_attention_model", new CrossAttention(d, c.heads(), c.subspace(), c.relations(), c.dropout(), gen));
-        registerModule("image_projection_head", new Sequential(new Conv2d(d, d, 1, 1, 0, gen), new ReLU(),
+        this.imageModel = registerModule("image_model", new Vgg16Attention(c.visualWithDropout(c.dropout()), gen));
+        this.languageModel = registerModule("language_model", new BertObject(c.bertWithDropout(c.dropout()), gen));
+        this.crossAttention = registerModule("cross_attention_model",
+                new CrossAttention(d, c.heads(), c.subspace(), c.relations(), c.dropout(), gen));
+        this.imageHead = registerModule("image_projection_head", new Sequential(new Conv2d(d, d, 1, 1, 0, gen), new ReLU(),
                 new Dropout(c.fixedDropout().transferHeads(), gen), new Conv2d(d, d, 1, 1, 0, gen)));
-        registerModule("language_projection_head", new Sequential(new Linear(d, d, gen), new ReLU(),
+        this.languageHead = registerModule("language_projection_head", new Sequential(new Linear(d, d, gen), new ReLU(),
                 new Dropout(c.fixedDropout().transferHeads(), gen), new Linear(d, d, gen)));
         // §2.5.5: everything frozen but the two heads.
         freeze("image_model");
@@ -56,11 +61,11 @@ public final class TransferModel extends Module implements StageTask<CaptionBatc
 
     /** Global image vectors ḡ [B,D]. */
     public Tensor embedImages(Tensor images) {
-        Tensor x = ((Vgg16Attention) submodule("image_model")).forward(images);
+        Tensor x = imageModel.forward(images);
         int b = x.size(0), d = x.size(1), h = x.size(2), w = x.size(3);
         Tensor cells = x.permute(0, 2, 3, 1).reshape(b, h * w, d);
-        Tensor keyMap = lin("cross_attention_model.key_visual").forward(cells).reshape(b, h, w, d).permute(0, 3, 1, 2);
-        Tensor g = ((Sequential) submodule("image_projection_head")).forward(keyMap);
+        Tensor keyMap = crossAttention.keyVisual().forward(cells).reshape(b, h, w, d).permute(0, 3, 1, 2);
+        Tensor g = imageHead.forward(keyMap);
         return g.reshape(b, d, h * w).mean(2, false);
     }
 
@@ -69,9 +74,9 @@ public final class TransferModel extends Module implements StageTask<CaptionBatc
      * original), or over the real tokens when the config asks for §9.4's masked mean.
      */
     public Tensor embedTexts(Tensor ids, Tensor types, Tensor mask) {
-        Tensor e = ((BertObject) submodule("language_model")).tokens(ids, types, mask);
-        Tensor q = lin("cross_attention_model.query_language").forward(e);
-        Tensor f = ((Sequential) submodule("language_projection_head")).forward(q);
+        Tensor e = languageModel.tokens(ids, types, mask);
+        Tensor q = crossAttention.queryLanguage().forward(e);
+        Tensor f = languageHead.forward(q);
         if (!config.maskedTextMean()) return f.mean(1, false);
         Tensor m = mask.to(f.dtype()).unsqueeze(2);
         return f.mul(m).sum(1, false).div(m.sum(1, false).clampMin(1));   // an all-padding row stays finite
@@ -80,8 +85,6 @@ public final class TransferModel extends Module implements StageTask<CaptionBatc
     public Tensor[] losses(CaptionBatch b) {
         return VgBertOps.pooledContrastive(embedImages(b.images()), embedTexts(b.ids(), b.types(), b.mask()), VgBertConfig.TRANSFER_SIGMA);
     }
-
-    private Linear lin(String path) { return (Linear) submodule(path); }
 
     @Override
     public Module model() { return this; }

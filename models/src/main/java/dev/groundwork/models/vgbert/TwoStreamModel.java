@@ -24,6 +24,9 @@ import java.util.Map;
 public final class TwoStreamModel extends Module implements StageTask<CaptionBatch> {
     private final VgBertConfig config;
     private final Generator gen;
+    private final Vgg16Attention imageModel;
+    private final BertObject languageModel;
+    private final Sequential imageHead, languageHead;
 
     /**
      * @param learnable --base-model-learnable-layers (8 in the README); Q/K stay frozen (freezeQK)
@@ -33,10 +36,10 @@ public final class TwoStreamModel extends Module implements StageTask<CaptionBat
         this.config = c;
         this.gen = gen;
         // The visual attention follows --dropout-rate; Bert_base ignores it and keeps its fixed rate (0.3, §2.1).
-        registerModule("image_model", new Vgg16Attention(c.visualWithDropout(c.dropout()), gen));
-        registerModule("language_model", new BertObject(c.bertWithDropout(c.fixedDropout().bertBase()), gen));
-        registerModule("image_projection_head", new Sequential(new Conv2d(c.dim(), c.dim(), 1, 1, 0, gen)));
-        registerModule("language_projection_head", new Sequential(new Linear(c.dim(), c.dim(), gen)));
+        this.imageModel = registerModule("image_model", new Vgg16Attention(c.visualWithDropout(c.dropout()), gen));
+        this.languageModel = registerModule("language_model", new BertObject(c.bertWithDropout(c.fixedDropout().bertBase()), gen));
+        this.imageHead = registerModule("image_projection_head", new Sequential(new Conv2d(c.dim(), c.dim(), 1, 1, 0, gen)));
+        this.languageHead = registerModule("language_projection_head", new Sequential(new Linear(c.dim(), c.dim(), gen)));
         Freezing.visualStream(this);
         Freezing.bert(this, c.bert().numHiddenLayers(), learnable, true);
     }
@@ -45,12 +48,12 @@ public final class TwoStreamModel extends Module implements StageTask<CaptionBat
 
     /** V = image head(visual(images)) [B,D,h,w]. */
     public Tensor imageMap(Tensor images) {
-        return ((Sequential) submodule("image_projection_head")).forward(((Vgg16Attention) submodule("image_model")).forward(images));
+        return imageHead.forward(imageModel.forward(images));
     }
 
     /** Lw = language head(Bert_base(caption)) [B,T,D]. */
     public Tensor words(Tensor ids, Tensor types, Tensor mask) {
-        return ((Sequential) submodule("language_projection_head")).forward(((BertObject) submodule("language_model")).tokens(ids, types, mask));
+        return languageHead.forward(languageModel.tokens(ids, types, mask));
     }
 
     /** {loss_i2l, loss_l2i} of §3.3 over the whole batch (§9.7: one device, all in-batch negatives). */

@@ -26,21 +26,25 @@ import java.util.Arrays;
  */
 public final class SpatialSelfAttention extends Module implements UnaryModule {
     private final int dim, heads, positions;
+    private final Linear query, key, value, dense, ffn, ffnOutput;
+    private final LayerNorm layerNorm, fullLayernorm;
+    private final Embedding positionEmbeddings;
+    private final Dropout dropout;
 
     public SpatialSelfAttention(VisualConfig c, Generator gen) {
         this.dim = c.embeddingDim();
         this.heads = c.numHeads();
         this.positions = c.featureMapSize();
-        registerModule("query", new Linear(dim, dim, gen));
-        registerModule("key", new Linear(dim, dim, gen));
-        registerModule("value", new Linear(dim, dim, gen));
-        registerModule("dense", new Linear(dim, dim, gen));
-        registerModule("LayerNorm", new LayerNorm(dim, c.layerNormEps(), true));
-        registerModule("ffn", new Linear(dim, c.intermediateSize(), gen));
-        registerModule("ffn_output", new Linear(c.intermediateSize(), dim, gen));
-        registerModule("full_layernorm", new LayerNorm(dim, c.layerNormEps(), true));
-        registerModule("position_embeddings", new Embedding(positions, dim, gen)); // N(0, 1), torch's default
-        registerModule("dropout", new Dropout(c.dropout(), gen));
+        this.query = registerModule("query", new Linear(dim, dim, gen));
+        this.key = registerModule("key", new Linear(dim, dim, gen));
+        this.value = registerModule("value", new Linear(dim, dim, gen));
+        this.dense = registerModule("dense", new Linear(dim, dim, gen));
+        this.layerNorm = registerModule("LayerNorm", new LayerNorm(dim, c.layerNormEps(), true));
+        this.ffn = registerModule("ffn", new Linear(dim, c.intermediateSize(), gen));
+        this.ffnOutput = registerModule("ffn_output", new Linear(c.intermediateSize(), dim, gen));
+        this.fullLayernorm = registerModule("full_layernorm", new LayerNorm(dim, c.layerNormEps(), true));
+        this.positionEmbeddings = registerModule("position_embeddings", new Embedding(positions, dim, gen)); // N(0, 1), torch's default
+        this.dropout = registerModule("dropout", new Dropout(c.dropout(), gen));
     }
 
     @Override
@@ -52,19 +56,14 @@ public final class SpatialSelfAttention extends Module implements UnaryModule {
             throw new IllegalArgumentException("the learned position table covers " + positions + " cells but the grid is "
                     + h + "x" + w + " (the 'learn' table fixes the input size, spec 1.4)");
         Tensor x = grid.permute(0, 2, 3, 1).reshape(b, r, dim);
-        Tensor a = x.add(((Embedding) submodule("position_embeddings")).weight());
-        Tensor ctx = F.attention(split(lin("query").forward(a), b, r), split(lin("key").forward(a), b, r),
-                split(lin("value").forward(a), b, r), null, 0).transpose(1, 2).reshape(b, r, dim);
-        Dropout drop = (Dropout) submodule("dropout");
-        Tensor z = norm("LayerNorm").forward(drop.forward(lin("dense").forward(ctx)).add(x));
-        Tensor f = lin("ffn_output").forward(F.relu(lin("ffn").forward(z)));
-        Tensor out = norm("full_layernorm").forward(drop.forward(f).add(z));
+        Tensor a = x.add(positionEmbeddings.weight());
+        Tensor ctx = F.attention(split(query.forward(a), b, r), split(key.forward(a), b, r),
+                split(value.forward(a), b, r), null, 0).transpose(1, 2).reshape(b, r, dim);
+        Tensor z = layerNorm.forward(dropout.forward(dense.forward(ctx)).add(x));
+        Tensor f = ffnOutput.forward(F.relu(ffn.forward(z)));
+        Tensor out = fullLayernorm.forward(dropout.forward(f).add(z));
         return out.reshape(b, h, w, dim).permute(0, 3, 1, 2);
     }
 
     private Tensor split(Tensor y, int b, int r) { return y.view(b, r, heads, dim / heads).transpose(1, 2); }
-
-    private Linear lin(String name) { return (Linear) submodule(name); }
-
-    private LayerNorm norm(String name) { return (LayerNorm) submodule(name); }
 }

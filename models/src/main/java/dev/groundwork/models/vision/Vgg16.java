@@ -20,13 +20,15 @@ import dev.groundwork.engine.tensor.Tensor;
  * bias, linear N(0, 0.01) with zero bias. VG-BERT uses only the features, so the head is optional.
  */
 public final class Vgg16 extends Module implements UnaryModule {
-    private final boolean hasClassifier;
+    private final Sequential features;
+    private final AdaptiveAvgPool2d avgpool;
+    /** Null without the classifier head. */
+    private final Sequential classifier;
 
     public Vgg16(int numClasses, boolean withClassifier, Generator gen) {
-        this.hasClassifier = withClassifier;
-        registerModule("features", VggFeatures.build(VggFeatures.CFG_D, 3, false, gen));
-        registerModule("avgpool", new AdaptiveAvgPool2d(7, 7));
-        if (withClassifier) registerModule("classifier", classifierHead(512 * 7 * 7, 4096, numClasses, 0.5, gen));
+        this.features = registerModule("features", VggFeatures.build(VggFeatures.CFG_D, 3, false, gen));
+        this.avgpool = registerModule("avgpool", new AdaptiveAvgPool2d(7, 7));
+        this.classifier = withClassifier ? registerModule("classifier", classifierHead(512 * 7 * 7, 4096, numClasses, 0.5, gen)) : null;
         torchvisionInit(this, gen);
     }
 
@@ -50,12 +52,12 @@ public final class Vgg16 extends Module implements UnaryModule {
         }
     }
 
-    public Sequential features() { return (Sequential) submodule("features"); }
+    public Sequential features() { return features; }
 
     /** images [N,3,H,W] -> logits [N,classes] with the classifier, else pooled features [N,512,7,7]. */
     @Override
     public Tensor forward(Tensor images) {
-        Tensor f = ((AdaptiveAvgPool2d) submodule("avgpool")).forward(features().forward(images));
-        return hasClassifier ? ((Sequential) submodule("classifier")).forward(f.flatten(1, 3)) : f;
+        Tensor f = avgpool.forward(features.forward(images));
+        return classifier != null ? classifier.forward(f.flatten(1, 3)) : f;
     }
 }

@@ -16,22 +16,24 @@ import dev.groundwork.engine.tensor.Tensor;
  */
 public final class Vgg16Attention extends Module implements UnaryModule {
     private final VisualConfig config;
+    private final Sequential imageModel;
+    private final Conv2d embedder;
+    private final SpatialSelfAttention attention;
 
     public Vgg16Attention(VisualConfig c, Generator gen) {
         this.config = c;
-        Sequential features = registerModule("image_model", VggFeatures.build(c.cfg(), 3, true, gen));
-        Vgg16.torchvisionInit(features, gen);
-        registerModule("embedder", new Conv2d(c.backboneChannels(), c.embeddingDim(), 1, 1, 0, gen));
-        registerModule("attention", new SpatialSelfAttention(c, gen));
+        this.imageModel = registerModule("image_model", VggFeatures.build(c.cfg(), 3, true, gen));
+        Vgg16.torchvisionInit(imageModel, gen);
+        this.embedder = registerModule("embedder", new Conv2d(c.backboneChannels(), c.embeddingDim(), 1, 1, 0, gen));
+        this.attention = registerModule("attention", new SpatialSelfAttention(c, gen));
     }
 
     public VisualConfig config() { return config; }
 
-    public Sequential imageModel() { return (Sequential) submodule("image_model"); }
+    public Sequential imageModel() { return imageModel; }
 
     @Override
     public Tensor forward(Tensor images) {
-        Tensor f = ((Conv2d) submodule("embedder")).forward(imageModel().forward(images));
-        return ((SpatialSelfAttention) submodule("attention")).forward(f);
+        return attention.forward(embedder.forward(imageModel.forward(images)));
     }
 }

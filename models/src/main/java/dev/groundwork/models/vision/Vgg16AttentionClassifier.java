@@ -17,24 +17,27 @@ import dev.groundwork.engine.tensor.Tensor;
  * Linear at indices 0..6, PyTorch default init). {@code hidden} is 4096 in the original; tests use less.
  */
 public final class Vgg16AttentionClassifier extends Module implements UnaryModule {
+    private final Sequential imageModel, classifier;
+    private final Conv2d embedder;
+    private final SpatialSelfAttention attention;
+    private final MaxPool2d maxpool;
+    private final AdaptiveAvgPool2d avgpool;
+
     public Vgg16AttentionClassifier(VisualConfig c, int hidden, int numClasses, Generator gen) {
-        Sequential features = registerModule("image_model", VggFeatures.build(c.cfg(), 3, true, gen));
-        Vgg16.torchvisionInit(features, gen);
-        registerModule("embedder", new Conv2d(c.backboneChannels(), c.embeddingDim(), 1, 1, 0, gen));
-        registerModule("attention", new SpatialSelfAttention(c, gen));
-        registerModule("maxpool", new MaxPool2d(2, 2, 0));
-        registerModule("avgpool", new AdaptiveAvgPool2d(7, 7));
-        registerModule("classifier", Vgg16.classifierHead(c.embeddingDim() * 49, hidden, numClasses, 0.5, gen));
+        this.imageModel = registerModule("image_model", VggFeatures.build(c.cfg(), 3, true, gen));
+        Vgg16.torchvisionInit(imageModel, gen);
+        this.embedder = registerModule("embedder", new Conv2d(c.backboneChannels(), c.embeddingDim(), 1, 1, 0, gen));
+        this.attention = registerModule("attention", new SpatialSelfAttention(c, gen));
+        this.maxpool = registerModule("maxpool", new MaxPool2d(2, 2, 0));
+        this.avgpool = registerModule("avgpool", new AdaptiveAvgPool2d(7, 7));
+        this.classifier = registerModule("classifier", Vgg16.classifierHead(c.embeddingDim() * 49, hidden, numClasses, 0.5, gen));
     }
 
     /** images [B,3,224,224] -> logits [B, classes]. */
     @Override
     public Tensor forward(Tensor images) {
-        Tensor f = unary("image_model").forward(images);
-        f = unary("attention").forward(unary("embedder").forward(f));
-        f = unary("avgpool").forward(unary("maxpool").forward(f));
-        return unary("classifier").forward(f.flatten(1, 3));
+        Tensor f = attention.forward(embedder.forward(imageModel.forward(images)));
+        f = avgpool.forward(maxpool.forward(f));
+        return classifier.forward(f.flatten(1, 3));
     }
-
-    private UnaryModule unary(String name) { return (UnaryModule) submodule(name); }
 }

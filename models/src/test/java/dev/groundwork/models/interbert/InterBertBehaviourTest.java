@@ -1,7 +1,6 @@
 package dev.groundwork.models.interbert;
 
 import dev.groundwork.engine.autograd.GradMode;
-import dev.groundwork.engine.nn.Linear;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Tensor;
@@ -91,9 +90,9 @@ class InterBertBehaviourTest {
         InterBertModel.Output o = m.bert().forward(in);
         Tensor fused = fusion == Fusion.MUL ? o.pooledOutputT().mul(o.pooledOutputV()) : o.pooledOutputT().add(o.pooledOutputV());
         InterBertForVLTasks.Scores s = m.scores(in);
-        assertArrayEquals(((Linear) m.submodule("vil_logit")).forward(fused).toFloatArray(), s.vilLogit().toFloatArray(), 1e-6f);
-        assertArrayEquals(((Linear) m.submodule("vil_prediction")).forward(fused).toFloatArray(), s.vilPrediction().toFloatArray(), 1e-6f);
-        assertArrayEquals(((Linear) m.submodule("cls.bi_seq_relationship")).forward(fused).toFloatArray(),
+        assertArrayEquals(m.vilLogit().forward(fused).toFloatArray(), s.vilLogit().toFloatArray(), 1e-6f);
+        assertArrayEquals(m.vilPrediction().forward(fused).toFloatArray(), s.vilPrediction().toFloatArray(), 1e-6f);
+        assertArrayEquals(m.cls().biSeqRelationship().forward(fused).toFloatArray(),
                 s.vilBinaryPrediction().toFloatArray(), 1e-6f);
         assertArrayEquals(new int[]{2, 2}, s.vilPrediction().shape());
         assertTrue(o.pooledOutputT().toFloatArray().length > 0);
