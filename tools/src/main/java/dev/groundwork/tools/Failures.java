@@ -14,6 +14,12 @@ final class Failures {
     private Failures() {}
 
     static int report(CommandLine.Model.CommandSpec spec, Path file, Exception e) {
+        if (e instanceof dev.groundwork.models.data.DataException d) {
+            // Names its own file and record; a list of bad records stays one per line.
+            spec.commandLine().getErr().println("gw " + spec.name() + ": " + d.getMessage());
+            spec.commandLine().getErr().flush();
+            return BAD_INPUT;
+        }
         String msg = e instanceof NoSuchFileException ? file + ": no such file" : e.getMessage();
         if (msg == null) msg = e.getClass().getSimpleName();
         if (!msg.contains(file.toString())) msg = file + ": " + msg;

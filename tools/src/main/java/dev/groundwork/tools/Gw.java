@@ -13,6 +13,11 @@ import picocli.CommandLine.Command;
 public final class Gw implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /** Read by the exception handler below; inherited, so it may follow any subcommand. */
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "print the stack trace of an unexpected failure (otherwise one line)")
+    boolean debug;
+
     @Override
     public void run() { spec.commandLine().usage(System.out); }
 
@@ -32,6 +37,22 @@ public final class Gw implements Runnable {
             cl.getErr().flush();
             return Failures.BAD_INPUT;
         }
+        cl.setExecutionExceptionHandler(Gw::unexpected);
         return cl.execute(args);
+    }
+
+    /**
+     * What no command turned into its own message: one line naming the exception, and the stack trace
+     * only with --debug (bugs are reported with it; users should not have to read one).
+     */
+    private static int unexpected(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        boolean debug = parsed.hasMatchedOption("--debug") || cmd.getParseResult().hasMatchedOption("--debug")
+                || java.util.Arrays.asList(parsed.originalArgs().toArray(new String[0])).contains("--debug");
+        var err = cmd.getErr();
+        if (debug) e.printStackTrace(err);
+        else err.println("gw " + cmd.getCommandName() + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + " (run again with --debug for the stack trace)");
+        err.flush();
+        return 1;
     }
 }

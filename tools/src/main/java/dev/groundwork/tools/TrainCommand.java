@@ -65,7 +65,7 @@ public final class TrainCommand implements Runnable {
                         .temperature(f.temperature).learnableLayers(f.learnableLayers).heads(f.heads).embeddingDim(f.embeddingDim)
                         .subspaceDim(f.subspaceDim).relationNum(f.relationNum).trainBackbone(f.trainBackbone).seed(seed.seed)
                         .device(device.resolve()).workers(f.workers).logEverySteps(f.logEverySteps).maxSteps(f.maxSteps)
-                        .saveEverySteps(f.saveEverySteps).build();
+                        .saveEverySteps(f.saveEverySteps).badRecords(f.badRecords).build();
             } catch (InvalidSettingException e) {
                 throw new ParameterException(spec.commandLine(), TrainFlags.message(e));
             }

@@ -1,5 +1,6 @@
 package dev.groundwork.tools;
 
+import dev.groundwork.models.data.BadRecordPolicy;
 import dev.groundwork.models.train.InvalidSettingException;
 import dev.groundwork.models.vgbert.recipe.Preset;
 import dev.groundwork.models.vgbert.recipe.RunSettings;
@@ -28,7 +29,7 @@ final class TrainFlags {
             Map.entry("heads", "--num-heads"), Map.entry("embeddingDim", "--embedding-dim"), Map.entry("subspaceDim", "--subspace-dim"),
             Map.entry("relationNum", "--relation-num"), Map.entry("trainBackbone", "--train-backbone"), Map.entry("seed", "--seed"),
             Map.entry("device", "--device"), Map.entry("workers", "--workers"), Map.entry("logEverySteps", "--log-every-steps"),
-            Map.entry("maxSteps", "--max-steps"), Map.entry("saveEverySteps", "--save-every-steps"));
+            Map.entry("maxSteps", "--max-steps"), Map.entry("saveEverySteps", "--save-every-steps"), Map.entry("badRecords", "--bad-records"));
 
     @Option(names = "--data-train", required = true, paramLabel = "FILE",
             description = "training index: COCO_*.json (two-stream, retrieval), VG_*.json (relational), an image-folder root (visual)")
@@ -100,6 +101,23 @@ final class TrainFlags {
     @Option(names = "--save-every-steps", paramLabel = "N",
             description = "also write checkpoint.safetensors every N optimizer steps, mid-epoch included, resumable bit for bit (default 0 = at epoch ends only)")
     Integer saveEverySteps;
+
+    @Option(names = "--bad-records", paramLabel = "fail|skip", converter = BadRecordsConverter.class,
+            description = "every record is checked before the first step (fields, files, image headers): fail lists all bad ones and stops; "
+                    + "skip trains without them, listing them in EXP-DIR/bad-records-{train,val}.txt (default fail)")
+    BadRecordPolicy badRecords;
+
+    /** fail or skip, lower case as typed. */
+    static final class BadRecordsConverter implements ITypeConverter<BadRecordPolicy> {
+        @Override
+        public BadRecordPolicy convert(String v) {
+            return switch (v) {
+                case "fail" -> BadRecordPolicy.FAIL;
+                case "skip" -> BadRecordPolicy.SKIP;
+                default -> throw new picocli.CommandLine.TypeConversionException("expected fail or skip, got '" + v + "'");
+            };
+        }
+    }
 
     /** The message of {@code e} with its setting named by its flag ("--n-epochs must be ..."). */
     static String message(InvalidSettingException e) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,6 +148,31 @@ class TrainCommandTest {
         assertEquals(List.of(1, 2), log.stream().filter(n -> MetricsLog.kind(n).equals("epoch")).map(n -> n.path("epoch").asInt()).toList());
         assertTrue(log.stream().noneMatch(n -> MetricsLog.kind(n).equals("partial")));
         assertTrue(Files.isRegularFile(exp.resolve(Trainer.BEST)));
+    }
+
+    /** Two broken records in the synthetic index: both reported before the first step, no stack trace; skip trains without them. */
+    @Test
+    void badRecordsAreReportedTogetherOrSkipped(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        SynthScenes.write(data, 40, 48, 0);
+        Path index = data.resolve("COCO_train.json");
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(index.toFile());
+        var records = (com.fasterxml.jackson.databind.node.ArrayNode) root.get("data");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) records.get(2)).put("image", "gone.png");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) records.get(5)).remove("caption");
+        Files.writeString(index, root.toString());
+        String[] args = {"train", "two-stream", "--preset", "demo", "--data-train", index.toString(), "--exp-dir", dir.resolve("exp").toString(),
+                "--vocab", TransferModelCommandsTest.vocab().toString(), "--batch-size", "8", "--n-epochs", "1", "--workers", "0"};
+        Run fail = gw(args);
+        assertEquals(2, fail.code(), fail.err());
+        assertTrue(fail.err().contains("2 of ") && fail.err().contains("dataset index 2") && fail.err().contains("gone.png")
+                && fail.err().contains("dataset index 5") && fail.err().contains("'caption'"), fail.err());
+        assertFalse(fail.err().contains("\tat dev.groundwork"), "a stack trace was printed:\n" + fail.err());
+        assertFalse(Files.exists(dir.resolve("exp").resolve(Trainer.CHECKPOINT)), "nothing trained");
+
+        Run skip = gw(concat(args, "--bad-records", "skip"));
+        assertEquals(0, skip.code(), skip.err());
+        assertEquals(2, Files.readAllLines(dir.resolve("exp").resolve("bad-records-train.txt")).size());
     }
 
     private static String[] concat(String[] a, String... b) {

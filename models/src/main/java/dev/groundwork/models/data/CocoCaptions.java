@@ -69,6 +69,13 @@ public final class CocoCaptions implements Dataset<CaptionItem> {
         return lines;
     }
 
+    /** The fields, the caption file (present and not empty) and the image's header. */
+    @Override
+    public void check(int index) throws DataException {
+        captions(index);
+        ImageIo.checkHeader(imagePath(index), index);
+    }
+
     @Override
     public CaptionItem get(int index, Generator rng) throws DataException {
         Path image = imagePath(index);

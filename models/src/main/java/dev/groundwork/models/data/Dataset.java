@@ -11,4 +11,11 @@ public interface Dataset<T> {
     int size();
 
     T get(int index, Generator rng) throws DataException;
+
+    /**
+     * Checks record {@code index} without decoding it (its fields and that the files it names exist
+     * and look like what they should be), so that a run can report every bad record before its first
+     * step. Throws the record's first problem; by default there is nothing to check.
+     */
+    default void check(int index) throws DataException {}
 }

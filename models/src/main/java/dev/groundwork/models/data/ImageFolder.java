@@ -65,6 +65,9 @@ public final class ImageFolder implements Dataset<LabeledImage> {
     public int size() { return files.size(); }
 
     @Override
+    public void check(int index) throws DataException { ImageIo.checkHeader(files.get(index), index); }
+
+    @Override
     public LabeledImage get(int index, Generator rng) throws DataException {
         return new LabeledImage(index, pipeline.apply(ImageIo.read(files.get(index), index), rng), labels.get(index));
     }

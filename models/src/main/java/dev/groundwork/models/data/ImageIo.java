@@ -29,6 +29,27 @@ public final class ImageIo {
 
     public static RgbImage read(Path file) throws DataException { return read(file, -1); }
 
+    /**
+     * Checks that {@code file} exists and that an image reader recognises it and can read its size,
+     * without decoding the pixels: cheap enough to run over a whole dataset before training.
+     */
+    public static void checkHeader(Path file, int index) throws DataException {
+        if (!Files.isRegularFile(file)) throw new DataException(index, file, "image file not found");
+        try (var in = ImageIO.createImageInputStream(file.toFile())) {
+            var readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) throw new DataException(index, file, "not a readable JPEG or PNG image");
+            var reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                if (reader.getWidth(0) <= 0 || reader.getHeight(0) <= 0) throw new DataException(index, file, "image has no pixels");
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new DataException(index, file, "unreadable image: " + e.getMessage(), e);
+        }
+    }
+
     public static RgbImage toRgb(BufferedImage img) {
         int h = img.getHeight(), w = img.getWidth(), plane = h * w;
         float[] out = new float[3 * plane];

@@ -85,6 +85,13 @@ public final class VisualGenome implements Dataset<RelationItem> {
 
     private DataException bad(int index, String why) { return new DataException(index, file, why); }
 
+    /** The labels (every rule of {@link #labels}) and the image's header. */
+    @Override
+    public void check(int index) throws DataException {
+        labels(index);
+        ImageIo.checkHeader(imagePath(index), index);
+    }
+
     @Override
     public RelationItem get(int index, Generator rng) throws DataException {
         Path image = imagePath(index);

@@ -2,6 +2,7 @@ package dev.groundwork.models.vgbert.recipe;
 
 import dev.groundwork.engine.settings.Settings;
 import dev.groundwork.engine.tensor.Device;
+import dev.groundwork.models.data.BadRecordPolicy;
 import dev.groundwork.models.train.InvalidSettingException;
 import dev.groundwork.models.vgbert.VgBertConfig;
 
@@ -28,16 +29,18 @@ import static dev.groundwork.models.train.InvalidSettingException.check;
  * @param logEverySteps  a step record every N optimizer steps, 0 = off
  * @param maxSteps       stop after N optimizer steps in total, 0 = no limit
  * @param saveEverySteps also a mid-epoch checkpoint every N optimizer steps, 0 = at epoch ends only
+ * @param badRecords     records that fail the up-front check (or decoding): stop (FAIL) or train without them (SKIP)
  */
 public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataVal, Path vocab, Path loadPretrained, Path expDir,
                           boolean resume, double lr, int batchSize, int epochs, double dropout, double sigma, double temperature,
                           int learnableLayers, int heads, int embeddingDim, int subspaceDim, int relationNum, boolean trainBackbone,
-                          long seed, Device device, int workers, int logEverySteps, long maxSteps, int saveEverySteps) {
+                          long seed, Device device, int workers, int logEverySteps, long maxSteps, int saveEverySteps, BadRecordPolicy badRecords) {
 
     public RunSettings {
         check(stage != null, "stage", "must be given");
         check(preset != null, "preset", "must be given");
         check(device != null, "device", "must be given");
+        check(badRecords != null, "badRecords", "must be fail or skip");
         check(batchSize > 0, "batchSize", "must be a positive integer, got " + batchSize);
         check(epochs > 0, "epochs", "must be a positive integer, got " + epochs);
         check(lr > 0 && Double.isFinite(lr), "lr", "must be a positive number, got " + lr);
@@ -114,6 +117,7 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
         private Integer batchSize, epochs, learnableLayers, heads, embeddingDim, subspaceDim, relationNum, workers, logEverySteps, saveEverySteps;
         private Long seed, maxSteps;
         private Device device;
+        private BadRecordPolicy badRecords;
 
         private Builder(Stage stage, Preset preset) {
             this.stage = stage;
@@ -143,6 +147,7 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
         public Builder seed(Long v) { seed = v; return this; }
         public Builder maxSteps(Long v) { maxSteps = v; return this; }
         public Builder saveEverySteps(Integer v) { saveEverySteps = v; return this; }
+        public Builder badRecords(BadRecordPolicy p) { badRecords = p; return this; }
         public Builder device(Device d) { device = d; return this; }
 
         /** The settings, checked; an {@link InvalidSettingException} names the first bad one. */
@@ -155,7 +160,7 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
                     or(sigma, c.sigma()), or(temperature, c.temperature()), or(learnableLayers, stage.learnableLayers(preset)),
                     or(heads, c.heads()), or(embeddingDim, c.dim()), or(subspaceDim, c.subspace()), or(relationNum, c.relations()),
                     trainBackbone, or(seed, 0L), device != null ? device : Settings.current().device(), or(workers, 1),
-                    or(logEverySteps, 0), or(maxSteps, 0L), or(saveEverySteps, 0));
+                    or(logEverySteps, 0), or(maxSteps, 0L), or(saveEverySteps, 0), or(badRecords, BadRecordPolicy.FAIL));
         }
 
         private static <T> T or(T value, T dflt) { return value != null ? value : dflt; }

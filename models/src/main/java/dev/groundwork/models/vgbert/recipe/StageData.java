@@ -1,7 +1,12 @@
 package dev.groundwork.models.vgbert.recipe;
 
 import dev.groundwork.engine.tensor.Device;
+import dev.groundwork.models.data.BadRecords;
 import dev.groundwork.models.data.CaptionBatch;
+import dev.groundwork.models.data.CaptionItem;
+import dev.groundwork.models.data.Dataset;
+import dev.groundwork.models.data.LabeledImage;
+import dev.groundwork.models.data.RelationItem;
 import dev.groundwork.models.data.CocoCaptions;
 import dev.groundwork.models.data.Collate;
 import dev.groundwork.models.data.DataException;
@@ -32,7 +37,7 @@ final class StageData {
         int crop = s.config().imageSize();
         boolean wide = s.stage() == Stage.TWO_STREAM || !train;
         ImagePipeline p = ImagePipeline.eval(wide ? ImagePipeline.resizeFor256(crop) : crop, crop);
-        CocoCaptions ds = new CocoCaptions(json, tok, p, !train, s.config().captionSlots());
+        Dataset<CaptionItem> ds = screened(s, json, new CocoCaptions(json, tok, p, !train, s.config().captionSlots()), train);
         return source(new DataLoader<>(ds, Collate::captions, options(s, train)), s.device(), StageData::move);
     }
 
@@ -40,22 +45,30 @@ final class StageData {
     static BatchSource<RelationBatch> relations(RunSettings s, BertTokenizer tok, Path json, boolean train) throws DataException {
         var c = s.config();
         int crop = c.imageSize();
-        VisualGenome ds = new VisualGenome(json, tok, ImagePipeline.eval(crop, crop), c.objectClasses(), c.relations(), c.objects(), c.phraseSlots());
+        Dataset<RelationItem> ds = screened(s, json,
+                new VisualGenome(json, tok, ImagePipeline.eval(crop, crop), c.objectClasses(), c.relations(), c.objects(), c.phraseSlots()), train);
         return source(new DataLoader<>(ds, items -> Collate.relations(items, c.objects(), c.phraseSlots()), options(s, train)), s.device(), StageData::move);
     }
 
     /** Stage 1: RandomResizedCrop + flip for train, Resize 256 → crop for val. */
     static ImageSource images(RunSettings s, Path dir, boolean train) throws DataException {
         int crop = s.config().imageSize();
-        ImageFolder ds = new ImageFolder(dir, train ? ImagePipeline.train(crop) : ImagePipeline.eval(ImagePipeline.resizeFor256(crop), crop));
-        return new ImageSource(source(new DataLoader<>(ds, Collate::images, options(s, train)), s.device(), StageData::move), ds.classes().size());
+        ImageFolder folder = new ImageFolder(dir, train ? ImagePipeline.train(crop) : ImagePipeline.eval(ImagePipeline.resizeFor256(crop), crop));
+        Dataset<LabeledImage> ds = screened(s, dir, folder, train);
+        return new ImageSource(source(new DataLoader<>(ds, Collate::images, options(s, train)), s.device(), StageData::move), folder.classes().size());
     }
 
     record ImageSource(BatchSource<ImageBatch> source, int classes) {}
 
     private static DataLoader.Options options(RunSettings s, boolean train) {
         // drop_last=False and shuffle only for training, as the original (§6.1).
-        return DataLoader.Options.of(s.batchSize(), s.seed()).shuffle(train).workers(s.workers());
+        return DataLoader.Options.of(s.batchSize(), s.seed()).shuffle(train).workers(s.workers()).policy(s.badRecords());
+    }
+
+    /** Every record checked before the first step; the bad ones listed in the experiment folder and handled by the run's policy. */
+    private static <T> Dataset<T> screened(RunSettings s, Path index, Dataset<T> ds, boolean train) throws DataException {
+        Path list = s.expDir() == null ? null : s.expDir().resolve("bad-records-" + (train ? "train" : "val") + ".txt");
+        return BadRecords.screen(ds, index, s.badRecords(), list, line -> { System.err.println(line); System.err.flush(); });
     }
 
     private static <B> BatchSource<B> source(DataLoader<?, B> loader, Device device, BiFunction<B, Device, B> move) {
