@@ -8,16 +8,16 @@ import java.util.List;
  * BigInteger, Double, Boolean, null, byte[], ArrayList for lists, LinkedHashMap for dicts).
  * Tensors are only described here; their bytes are read later from the archive.
  */
-final class Pickled {
+public final class Pickled {
     private Pickled() {}
 
-    /** A Python tuple: immutable, and equal by content so it can key a dict. */
-    record Tuple(List<Object> items) {
-        Tuple { items = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(items)); }
+    /** A Python tuple: immutable, and equal by content so it can key a dict. Data pickles hand tuples out. */
+    public record Tuple(List<Object> items) {
+        public Tuple { items = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(items)); }
 
-        int size() { return items.size(); }
+        public int size() { return items.size(); }
 
-        Object get(int i) { return items.get(i); }
+        public Object get(int i) { return items.get(i); }
     }
 
     /** An allow-listed global that REDUCE may call; see {@link TorchGlobals}. */

@@ -15,6 +15,21 @@ import java.util.Set;
 final class TorchGlobals {
     private TorchGlobals() {}
 
+    /** This allow-list as the unpickler's profile for torch state dicts. */
+    static final PickleGlobals PROFILE = new PickleGlobals() {
+        @Override
+        public Object resolve(String module, String name, long offset) throws PickleException { return TorchGlobals.resolve(module, name, offset); }
+
+        @Override
+        public Object call(Object callable, Pickled.Tuple args, long offset) throws PickleException { return TorchGlobals.call(callable, args, offset); }
+
+        @Override
+        public Object newObject(Object cls, Pickled.Tuple args, long offset) throws PickleException { return TorchGlobals.newObject(cls, args, offset); }
+
+        @Override
+        public void build(Object target, Object state, long offset) throws PickleException { TorchGlobals.build(target, state, offset); }
+    };
+
     private static final Set<String> CALLABLES = Set.of(
             "collections.OrderedDict",
             "torch._utils._rebuild_tensor_v2",
@@ -112,6 +127,7 @@ final class TorchGlobals {
             case Pickled.TorchDType d -> "torch." + d.name();
             case Pickled.TensorRef t -> "a tensor";
             case Pickled.StorageRef r -> "a storage";
+            case NumpyArray a -> "a numpy array";
             case Pickled.Tuple t -> "a tuple of " + t.size();
             case java.util.List<?> l -> "a list of " + l.size();
             case Map<?, ?> m -> "a dict of " + m.size();

@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A restricted pickle reader (protocols 2 to 5) for what {@code torch.save} writes. It interprets
- * opcodes into plain Java values; globals go through {@link TorchGlobals}, which refuses anything
- * not allow-listed, so no code named by the file is ever run. Unknown opcodes are errors rather than
+ * The one restricted pickle reader (protocols 2 to 5), for what {@code torch.save} writes and for the
+ * numpy data pickles of InterBERT's datasets. It interprets opcodes into plain Java values; globals go
+ * through an allow-list profile ({@link TorchGlobals} for state dicts, {@link NumpyGlobals} for data),
+ * which refuses anything not listed, so no code named by the file is ever run. Unknown opcodes are errors rather than
  * skipped, because guessing their length would misread everything after them.
  *
  * <p>Bounded work on hostile input: at most {@link #MAX_VALUES} values are created; dict keys must be
@@ -39,6 +40,7 @@ final class Unpickler {
     private final ByteBuffer in;
     private final int start;
     private final PersistentLoader persistent;
+    private final PickleGlobals globals;
     private final ArrayList<Object> stack = new ArrayList<>();
     private final ArrayList<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
@@ -53,9 +55,15 @@ final class Unpickler {
 
     /** Reads the pickle starting at {@code in.position()}; afterwards the position is just past STOP. */
     Unpickler(ByteBuffer in, PersistentLoader persistent) {
+        this(in, persistent, TorchGlobals.PROFILE);
+    }
+
+    /** As above, with the globals of another allow-list profile. */
+    Unpickler(ByteBuffer in, PersistentLoader persistent, PickleGlobals globals) {
         this.in = in.order(ByteOrder.LITTLE_ENDIAN);
         this.start = in.position();
         this.persistent = persistent;
+        this.globals = globals;
     }
 
     Object load() throws PickleException {
@@ -97,6 +105,8 @@ final class Unpickler {
             case 'U' -> push(latin1(in.get() & 0xFF));        // SHORT_BINSTRING
             case 'B' -> push(bytes(length(in.getInt() & 0xFFFFFFFFL)));
             case 'C' -> push(bytes(in.get() & 0xFF));
+            case 0x8e, 0x96 -> push(bytes(length(in.getLong()))); // BINBYTES8, BYTEARRAY8 (protocol 5 in-band buffers)
+            case 0x97, 0x98 -> throw error("out-of-band pickle buffers are not supported (the data is not in the file)");
             case 'J' -> push((long) in.getInt());
             case 'K' -> push((long) (in.get() & 0xFF));
             case 'M' -> push((long) (in.getShort() & 0xFFFF));
@@ -118,15 +128,15 @@ final class Unpickler {
             case '0' -> pop();
             case '1' -> popMark();
             case '2' -> push(peek());
-            case 'c' -> push(TorchGlobals.resolve(line(), line(), op - start));
+            case 'c' -> push(globals.resolve(line(), line(), op - start));
             case 0x93 -> {
                 Object name = pop(), module = pop();
                 if (!(module instanceof String m) || !(name instanceof String n)) throw error("STACK_GLOBAL needs two strings");
-                push(TorchGlobals.resolve(m, n, op - start));
+                push(globals.resolve(m, n, op - start));
             }
-            case 'R' -> { Object args = pop(), fn = pop(); push(TorchGlobals.call(fn, tuple(args), op - start)); }
-            case 0x81 -> { Object args = pop(), cls = pop(); push(TorchGlobals.newObject(cls, tuple(args), op - start)); }
-            case 'b' -> { Object state = pop(); TorchGlobals.build(peek(), state, op - start); }
+            case 'R' -> { Object args = pop(), fn = pop(); push(globals.call(fn, tuple(args), op - start)); }
+            case 0x81 -> { Object args = pop(), cls = pop(); push(globals.newObject(cls, tuple(args), op - start)); }
+            case 'b' -> { Object state = pop(); globals.build(peek(), state, op - start); }
             case 'Q' -> {
                 if (persistent == null) throw error("persistent id in a pickle that allows none");
                 push(persistent.load(pop(), op - start));
