@@ -37,4 +37,17 @@ public record RegionSet(int count, int featureSize, float[] features, float[] lo
     static void globalLocation(float[] out, int at) {
         out[at] = 0; out[at + 1] = 0; out[at + 2] = 1; out[at + 3] = 1; out[at + 4] = 1;
     }
+
+    /** The first min(count, rows) regions in exactly {@code rows} rows, zero-padded, with their mask. */
+    public Padded pad(int rows) {
+        int keep = Math.min(count, rows);
+        float[] f = java.util.Arrays.copyOf(java.util.Arrays.copyOf(features, keep * featureSize), rows * featureSize);
+        float[] l = java.util.Arrays.copyOf(java.util.Arrays.copyOf(locations, keep * LOCATION_DIMS), rows * LOCATION_DIMS);
+        int[] mask = new int[rows];
+        java.util.Arrays.fill(mask, 0, keep, 1);
+        return new Padded(f, l, mask);
+    }
+
+    /** Regions padded to a fixed row count: features [rows, F], locations [rows, 5], mask [rows]. */
+    public record Padded(float[] features, float[] locations, int[] mask) {}
 }

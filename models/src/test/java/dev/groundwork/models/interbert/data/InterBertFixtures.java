@@ -33,6 +33,20 @@ public final class InterBertFixtures {
         return null;
     }
 
+    private static dev.groundwork.models.text.BertTokenizer tokenizer;
+
+    /** The real bert-base-uncased tokenizer from shared/data beside the fixtures. */
+    public static synchronized dev.groundwork.models.text.BertTokenizer tokenizer() {
+        if (tokenizer == null) {
+            try {
+                tokenizer = dev.groundwork.models.text.BertTokenizer.load(dir().getParent().resolve("bert-base-uncased-vocab.txt"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return tokenizer;
+    }
+
     public static JsonNode expected() {
         try {
             return new ObjectMapper().readTree(dir().resolve("expected.json").toFile());
