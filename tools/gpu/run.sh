@@ -17,7 +17,7 @@ jdk="$(mktemp -d)/jdk"
 tar xzf "$b/jdk.tgz" -C "$(dirname "$jdk")"
 java="$jdk/bin/java"
 cp_main="$(ls "$b"/lib/*.jar | grep -v console-standalone | tr '\n' ':')"
-opts=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss8m -Dgw.root="$root")
+opts=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xss8m -Dgw.root="$root")
 export GW_GOLDEN="${GW_GOLDEN:-$b/golden}"
 
 {

@@ -31,11 +31,28 @@ public final class ConcapLmdb implements AutoCloseable {
         this.classes = classes;
     }
 
-    /** Opens {@code path} (file or directory form); F and C are what each record must have (2048, 1601 for the real data). */
+    /**
+     * Opens {@code path} (file or directory form); F and C are what each record must have (2048, 1601 for
+     * the real data); 0 takes them from the first record (for inspection).
+     */
     public static ConcapLmdb open(Path path, int featureSize, int classes) throws DataException {
         LmdbStore s = LmdbStore.open(path);
         try {
-            return new ConcapLmdb(s, keys(s), featureSize, classes);
+            List<String> keys = keys(s);
+            if ((featureSize <= 0 || classes <= 0) && !keys.isEmpty()) {
+                byte[] raw = s.get(keys.getFirst());
+                Object v = null;
+                try {
+                    v = raw == null ? null : MsgpackNumpy.decode(raw);
+                } catch (IOException e) {
+                    // the record's own read reports it
+                }
+                if (v instanceof List<?> f && f.size() == 8 && f.get(0) instanceof NumpyArray a && f.get(1) instanceof NumpyArray b && a.rank() == 2 && b.rank() == 2) {
+                    featureSize = featureSize > 0 ? featureSize : a.shape()[1];
+                    classes = classes > 0 ? classes : b.shape()[1];
+                }
+            }
+            return new ConcapLmdb(s, keys, featureSize, classes);
         } catch (DataException | RuntimeException e) {
             s.close();
             throw e;

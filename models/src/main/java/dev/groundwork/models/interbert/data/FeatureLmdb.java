@@ -34,10 +34,13 @@ public final class FeatureLmdb implements AutoCloseable {
         this.featureSize = featureSize;
     }
 
+    /** Opens a store whose features are F wide; F = 0 takes it from the first image (for inspection). */
     public static FeatureLmdb open(Path path, int featureSize) throws DataException {
         LmdbStore s = LmdbStore.open(path);
         try {
-            return new FeatureLmdb(s, ids(s), featureSize);
+            List<String> ids = ids(s);
+            if (featureSize <= 0 && !ids.isEmpty()) featureSize = inferFeatureSize(s, ids.getFirst());
+            return new FeatureLmdb(s, ids, featureSize);
         } catch (DataException | RuntimeException e) {
             s.close();
             throw e;
@@ -61,6 +64,21 @@ public final class FeatureLmdb implements AutoCloseable {
             out.add(id);
         }
         return out;
+    }
+
+    /** features bytes / (4 · num_boxes) of one image; 1 when that cannot be told (its own read then reports why). */
+    private static int inferFeatureSize(LmdbStore s, String id) throws DataException {
+        byte[] raw = s.get(id);
+        try {
+            if (raw != null && DataPickle.load(raw) instanceof Map<?, ?> m) {
+                Long n = Fields.integer(m.get("num_boxes"));
+                byte[] f = Fields.base64(m.get("features"));
+                if (n != null && n > 0 && f != null && f.length % (4 * n) == 0) return (int) (f.length / (4 * n));
+            }
+        } catch (PickleException e) {
+            // the record's own read reports it
+        }
+        return 1;
     }
 
     public Path path() { return store.path(); }
