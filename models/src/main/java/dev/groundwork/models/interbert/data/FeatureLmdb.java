@@ -94,24 +94,29 @@ public final class FeatureLmdb implements AutoCloseable {
     public ImageFeatures image(String id) throws DataException {
         byte[] raw = idSet.contains(id) ? store.get(id) : null;
         if (raw == null) throw bad(id, "image id is missing from the feature store" + (idSet.contains(id) ? " (listed in 'keys' but absent)" : ""));
+        return parse(store.path(), id, raw, featureSize);
+    }
+
+    /** One image record's pickle, checked: the numbers, both base64 fields, and their sizes against num_boxes. */
+    static ImageFeatures parse(Path path, String id, byte[] raw, int featureSize) throws DataException {
         Object v;
         try {
             v = DataPickle.load(raw);
         } catch (PickleException e) {
-            throw bad(id, e.getMessage());
+            throw new DataException(-1, path, "key '" + id + "': " + e.getMessage(), e);
         }
-        if (!(v instanceof Map<?, ?> m)) throw bad(id, "holds " + MsgpackNumpy.describe(v) + ", not a dict");
+        if (!(v instanceof Map<?, ?> m)) throw bad(path, id, "holds " + MsgpackNumpy.describe(v) + ", not a dict");
         Long n = Fields.integer(m.get("num_boxes"));
         Double h = Fields.number(m.get("image_h")), w = Fields.number(m.get("image_w"));
-        if (n == null || n < 0) throw bad(id, "num_boxes is " + MsgpackNumpy.describe(m.get("num_boxes")) + ", not a count");
+        if (n == null || n < 0) throw bad(path, id, "num_boxes is " + MsgpackNumpy.describe(m.get("num_boxes")) + ", not a count");
         if (h == null || w == null || !(h >= 1) || !(w >= 1) || h > Integer.MAX_VALUE || w > Integer.MAX_VALUE)
-            throw bad(id, "image_h and image_w must be numbers of at least 1, got " + m.get("image_h") + " and " + m.get("image_w"));
+            throw bad(path, id, "image_h and image_w must be numbers of at least 1, got " + m.get("image_h") + " and " + m.get("image_w"));
         byte[] fb = Fields.base64(m.get("features")), bb = Fields.base64(m.get("boxes"));
-        if (fb == null) throw bad(id, "features is not base64 text");
-        if (bb == null) throw bad(id, "boxes is not base64 text");
+        if (fb == null) throw bad(path, id, "features is not base64 text");
+        if (bb == null) throw bad(path, id, "boxes is not base64 text");
         if (n > Integer.MAX_VALUE / 4 || fb.length != n * 4L * featureSize)
-            throw bad(id, "num_boxes is " + n + " but features has " + fb.length + " bytes (" + n + " × " + featureSize + " float32 would be " + n * 4L * featureSize + ")");
-        if (bb.length != n * 16L) throw bad(id, "num_boxes is " + n + " but boxes has " + bb.length + " bytes, want " + n * 16L);
+            throw bad(path, id, "num_boxes is " + n + " but features has " + fb.length + " bytes (" + n + " × " + featureSize + " float32 would be " + n * 4L * featureSize + ")");
+        if (bb.length != n * 16L) throw bad(path, id, "num_boxes is " + n + " but boxes has " + bb.length + " bytes, want " + n * 16L);
         String imageId = m.containsKey("image_id") ? Fields.id(m.get("image_id")) : id;
         return new ImageFeatures(id, imageId, (int) (double) h, (int) (double) w, (int) (long) n, featureSize, Fields.float32(fb), Fields.float32(bb));
     }
@@ -121,7 +126,9 @@ public final class FeatureLmdb implements AutoCloseable {
         if (!idSet.contains(id)) throw new DataException(index, annotations, "image id " + id + " is missing from the feature store " + store.path());
     }
 
-    private DataException bad(String id, String why) { return new DataException(-1, store.path(), "key '" + id + "': " + why); }
+    private DataException bad(String id, String why) { return bad(store.path(), id, why); }
+
+    private static DataException bad(Path path, String id, String why) { return new DataException(-1, path, "key '" + id + "': " + why); }
 
     @Override
     public void close() { store.close(); }
