@@ -1,14 +1,8 @@
 package dev.groundwork.models.interbert.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.groundwork.models.data.DataException;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,26 +16,8 @@ import java.util.List;
 public record FlickrSplit(Path file, List<Image> images) {
     public record Image(long id, List<String> sentences) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public static FlickrSplit read(Path file) throws DataException {
-        List<Image> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (line.isBlank()) continue;
-                out.add(image(JSON.readTree(line), no, file));
-            }
-        } catch (NoSuchFileException e) {
-            throw new DataException(-1, file, "no such file", e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new DataException(-1, file, "malformed JSON line: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new DataException(-1, file, "cannot read: " + e.getMessage(), e);
-        }
-        return new FlickrSplit(file, List.copyOf(out));
+        return new FlickrSplit(file, JsonLines.read(file, (n, line) -> image(n, line, file)));
     }
 
     private static Image image(JsonNode n, int line, Path file) throws DataException {

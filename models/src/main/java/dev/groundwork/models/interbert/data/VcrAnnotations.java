@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.groundwork.models.data.DataException;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,23 +47,8 @@ public record VcrAnnotations(Path file, List<Question> questions) {
 
     /** {@code test} files have no labels; they read as 0, as the original does. */
     public static VcrAnnotations read(Path file) throws DataException {
-        List<Question> out = new ArrayList<>();
         boolean test = file.getFileName().toString().startsWith("test");
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (!line.isBlank()) out.add(question(JSON.readTree(line), no, file, test));
-            }
-        } catch (NoSuchFileException e) {
-            throw new DataException(-1, file, "no such file", e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new DataException(-1, file, "malformed JSON line: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new DataException(-1, file, "cannot read: " + e.getMessage(), e);
-        }
-        return new VcrAnnotations(file, List.copyOf(out));
+        return new VcrAnnotations(file, JsonLines.read(file, (n, line) -> question(n, line, file, test)));
     }
 
     private static Question question(JsonNode n, int line, Path file, boolean test) throws DataException {
