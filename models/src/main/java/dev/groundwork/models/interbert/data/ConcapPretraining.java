@@ -24,7 +24,11 @@ import java.util.Map;
  * truncate to L − 2 word pieces, mask text and regions, then prepend the global token: the sum of the
  * M feature rows after masking over the number of real regions (spec 8.6: masked rows count as zeros).
  * The original draws from Python's shared {@code random}; here each item has its own generator (the
- * loader's per-item stream), so samples do not depend on worker threads (spec 8.22).
+ * loader's per-item stream), so samples do not depend on worker threads (spec 8.22). Order is the
+ * loader's shuffled pass over every record each epoch, spec 8.8's recommendation, not tensorpack's
+ * interleaved copies of the shard; a pre-sharded {@code training_feat_part_N.lmdb} (spec 8.9) is just
+ * another file to open. Spec 8.23 suggests converting the stores offline; the files are read as they
+ * are instead, so nothing has to be kept in sync with a converted copy.
  */
 public final class ConcapPretraining implements Dataset<PretrainingItem> {
     /** L = 36 tokens, M = 36 regions (+1 global), the span ("group") masking of the README. */
