@@ -229,6 +229,10 @@ public final class DatasetInspector {
     }
 
     private static void text(JsonNode n, String indent, StringBuilder sb) {
+        if (n.isValueNode()) {
+            sb.append(n.asText()).append('\n');
+            return;
+        }
         if (n.isObject() && isFlat(n) || n.isArray() && isFlat(n)) {
             sb.append(compact(n)).append('\n');
             return;
