@@ -1,6 +1,5 @@
 package dev.groundwork.bench;
 
-import dev.groundwork.engine.backend.Backends;
 import dev.groundwork.engine.optim.Adam;
 import dev.groundwork.engine.optim.Optimizer;
 import dev.groundwork.engine.optim.ParamGroup;
@@ -42,9 +41,7 @@ public class Stage2StepBench {
     @Setup
     public void setup() {
         String[] p = target.split(":");
-        Device device = Device.parse(p[0]);
-        if (device.type() == Device.Type.CUDA && !Backends.availability(Device.Type.CUDA).available())
-            throw new IllegalStateException("stage-2 GPU step needs a CUDA device: " + Backends.availability(Device.Type.CUDA).reason());
+        Device device = GpuSupport.device(p[0], "stage-2 GPU step");
         int b = Integer.parseInt(p[1]), t = 32;
         Generator gen = new Generator(0);
         VgBertConfig c = VgBertConfig.paper();

@@ -4,6 +4,7 @@ import dev.groundwork.engine.io.SafeTensorsWriter;
 import dev.groundwork.models.checkpoint.CheckpointFile;
 import dev.groundwork.models.checkpoint.CheckpointNames;
 import dev.groundwork.models.checkpoint.RawTensor;
+import dev.groundwork.models.checkpoint.TorchCheckpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,7 +32,8 @@ public final class ConvertCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--map", paramLabel = "SCHEME", defaultValue = "none",
-            description = "rename tensors: vgbert | hf-bert | torchvision-vgg16 | none (default: ${DEFAULT-VALUE})")
+            description = "rename tensors: vgbert | hf-bert | torchvision-vgg16 | interbert (an original InterBERT checkpoint)"
+                    + " | bert-interbert (a BERT checkpoint under InterBERT's names, pooler and NSP head dropped) | none (default: ${DEFAULT-VALUE})")
     String map;
 
     @Override
@@ -51,7 +53,10 @@ public final class ConvertCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             return Failures.report(spec, in, e);
         }
-        if (scheme != CheckpointNames.Scheme.NONE && mapped.notes().isEmpty()
+        String wrongKind = CheckpointNames.refusal(scheme, src.infos().stream().map(TorchCheckpoint.TensorInfo::name).toList());
+        if (wrongKind != null) return Failures.report(spec, in, new IllegalArgumentException(wrongKind));
+        // The InterBERT maps check what the file is instead: an original InterBERT file may need no renaming.
+        if (scheme != CheckpointNames.Scheme.NONE && !scheme.checksKind() && mapped.notes().isEmpty()
                 && src.infos().stream().allMatch(i -> mapped.entries().containsKey(i.name())))
             return Failures.report(spec, in, new IllegalArgumentException("--map " + scheme.cliName()
                     + " renames no tensor: the names do not follow that scheme (use --map none to convert them as they are)"));

@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.groundwork.engine.io.SafeTensorsFile;
 import dev.groundwork.engine.io.TensorFiles;
 import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.engine.random.Generator;
 import dev.groundwork.models.checkpoint.TorchCheckpoint;
+import dev.groundwork.models.interbert.InterBertConfig;
+import dev.groundwork.models.interbert.InterBertForMultiModalPreTraining;
+import dev.groundwork.models.interbert.InterBertWeights;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -141,5 +145,74 @@ class CheckpointCommandsTest {
         r = gw("convert", "--map", "bogus", FIXTURES.resolve("vgg16_tiny.pth").toString(), out.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown name map 'bogus'"), r.err());
+    }
+
+    static final Path INTERBERT = FIXTURES.resolve("interbert");
+
+    @Test
+    void inspectSaysWhichInterBertNetworkAndWhichHeads() throws Exception {
+        Run r = gw("inspect", INTERBERT.resolve("pytorch_model_4_ema.bin").toString());
+        assertEquals(0, r.code(), r.err());
+        String model = r.out().lines().filter(l -> l.startsWith("model: ")).findFirst().orElseThrow();
+        assertTrue(model.startsWith("model: InterBERT, InterBertForVLTasks: text layers 4 (single-stream then text-only; the split is the config's),"
+                + " image layers 1; heads: MLM over 13 words (cls.predictions, decoder stored)"), model);
+        assertTrue(model.endsWith("fine-tuning: vil_prediction, vil_logit, vision_logit, linguisic_logit (1 labels)"), model);
+
+        Run j = gw("inspect", "--json", "--filter", "cls.*", INTERBERT.resolve("pytorch_model_0_dataparallel.bin").toString());
+        assertEquals(0, j.code(), j.err());
+        JsonNode m = new ObjectMapper().readTree(j.out()).get("model");
+        assertEquals("interbert", m.get("family").asText());
+        assertEquals("InterBertForMultiModalPreTraining", m.get("model").asText());
+        assertEquals(4, m.get("text_layers").asInt());
+        assertEquals(1, m.get("image_layers").asInt());
+        assertEquals("image-text matching (cls.bi_seq_relationship)", m.get("heads").get(2).asText());
+        assertEquals(0, new ObjectMapper().readTree(j.out()).get("count").asInt(), "the filter shows no module.-less names, the model is still told");
+
+        JsonNode none = new ObjectMapper().readTree(gw("inspect", "--json", FIXTURES.resolve("vgg16_tiny.pth").toString()).out());
+        assertTrue(none.get("model").isNull());
+        assertTrue(gw("inspect", INTERBERT.resolve("bert-tiny/pytorch_model.bin").toString()).out()
+                .contains("model: BERT, BertForPreTraining: layers 4; heads: MLM over 13 words"));
+    }
+
+    @Test
+    void convertWritesInterBertNamesFromTheOriginalOrFromBert() throws Exception {
+        Path out = tmp.resolve("interbert.safetensors");
+        Run c = gw("convert", "--map", "interbert", INTERBERT.resolve("pytorch_model_0_dataparallel.bin").toString(), out.toString());
+        assertEquals(0, c.code(), c.err());
+        Map<String, Tensor> want = TorchCheckpoint.load(INTERBERT.resolve("pytorch_model_0.bin")), got = TensorFiles.load(out);
+        assertEquals(want.keySet().stream().toList(), got.keySet().stream().toList());
+        for (String n : want.keySet()) assertArrayEquals(want.get(n).toFloatArray(), got.get(n).toFloatArray(), 0f, n);
+        // An original file saved without DataParallel renames nothing, and is still converted: the map checks its kind.
+        assertEquals(0, gw("convert", "--map", "interbert", INTERBERT.resolve("pytorch_model_0.bin").toString(), tmp.resolve("plain.safetensors").toString()).code());
+
+        Path fromBert = tmp.resolve("bert-as-interbert.safetensors");
+        c = gw("convert", "--map", "bert-interbert", INTERBERT.resolve("bert-tiny/pytorch_model.bin").toString(), fromBert.toString());
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("note: dropped 2 tensor(s), BERT's tanh pooler") && c.out().contains("note: dropped 2 tensor(s), BERT's next-sentence head"), c.out());
+        Map<String, Tensor> b = TensorFiles.load(fromBert);
+        assertTrue(b.containsKey("bert.encoder.layer.3.attention.output.LayerNorm.weight") && !b.containsKey("bert.pooler.dense.weight"), b.keySet().toString());
+        // The converted file starts InterBERT exactly as the folder does, with nothing left to drop.
+        InterBertConfig cfg = InterBertConfig.fromJson(INTERBERT.resolve("interbert_config.json"));
+        InterBertForMultiModalPreTraining viaFolder = new InterBertForMultiModalPreTraining(cfg, new Generator(1)),
+                viaConverted = new InterBertForMultiModalPreTraining(cfg, new Generator(1));
+        InterBertWeights.fromBert(viaFolder, INTERBERT.resolve("bert-tiny"));
+        assertTrue(InterBertWeights.fromBert(viaConverted, fromBert).dropped().isEmpty());
+        viaFolder.stateDict().forEach((n, t) -> assertArrayEquals(t.toFloatArray(), viaConverted.stateDict().get(n).toFloatArray(), 0f, n));
+    }
+
+    @Test
+    void aMapOfTheWrongKindIsRefusedNamingWhatTheFileIs() {
+        Path out = tmp.resolve("wrong.safetensors");
+        Run r = gw("convert", "--map", "interbert", INTERBERT.resolve("bert-tiny/pytorch_model.bin").toString(), out.toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("pytorch_model.bin: --map interbert takes an original InterBERT checkpoint") && r.err().contains("a BERT checkpoint"), r.err());
+        r = gw("convert", "--map", "hf-bert", INTERBERT.resolve("pytorch_model_4.bin").toString(), out.toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("--map hf-bert does not fit this file: it is an InterBERT checkpoint (use --map interbert)"), r.err());
+        r = gw("convert", "--map", "bert-interbert", FIXTURES.resolve("vgg16_tiny.pth").toString(), out.toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("neither BERT nor InterBERT"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace");
+        assertFalse(Files.exists(out));
     }
 }

@@ -25,11 +25,13 @@ import java.util.Set;
  *       so a few stray names can never pull a rewrite their way.</li>
  *   <li>What still has no place is dropped on purpose when it is a non-persistent buffer of the
  *       module ({@code embeddings.position_ids}), a decoder of the word embeddings' shape that the
- *       module does not keep separately (a tied decoder), or torchvision's classifier beside
- *       recognised {@code features.N}; anything else is unexpected.</li>
+ *       module does not keep separately (a tied decoder), torchvision's classifier beside
+ *       recognised {@code features.N}, or a part the caller discards ({@link LoadExpectations});
+ *       anything else is unexpected.</li>
  *   <li>A module name that shares its tensor with a name that was filled (weight tying) is not
  *       missing; when the checkpoint fills several names of one tied tensor, the first in the
  *       module's order wins, as Hugging Face's re-tying after loading does.</li>
+ *   <li>A module name nothing fills is fresh when the caller expects it to be, else missing.</li>
  * </ol>
  * Two checkpoint names that land on one module name are the same tensor spelled twice: an error.
  */
@@ -51,6 +53,10 @@ final class NameAlignment {
     }
 
     static Plan plan(LinkedHashMap<String, int[]> source, ModuleNames module) {
+        return plan(source, module, LoadExpectations.NONE);
+    }
+
+    static Plan plan(LinkedHashMap<String, int[]> source, ModuleNames module, LoadExpectations expect) {
         Set<String> state = module.state().keySet();
         LinkedHashMap<String, List<String>> spellings = new LinkedHashMap<>();
         source.keySet().forEach(n -> spellings.put(n, CheckpointNames.spellings(n)));
@@ -78,7 +84,7 @@ final class NameAlignment {
         // torchvision's classifier is dropped only beside its features, placed in the module.
         boolean torchvision = placed.keySet().stream().anyMatch(n -> CheckpointNames.isVggFeature(CheckpointNames.stripDataParallel(n)));
         leftover.forEach((n, as) -> {
-            String why = dropReason(n, spellings.get(n), as, source, loaded, module, reroot, torchvision);
+            String why = dropReason(n, spellings.get(n), as, source, loaded, module, reroot, torchvision, expect);
             if (why != null) dropped.put(n, why);
             else unexpected.put(n, as);
         });
@@ -86,8 +92,14 @@ final class NameAlignment {
         LinkedHashMap<String, String> feed = feed(module, loaded, notes);
         Set<String> claimed = new HashSet<>(placed.values());
         List<String> missing = new ArrayList<>();
-        for (String name : state) if (!feed.containsKey(name) && !claimed.contains(name)) missing.add(name);
-        return new Plan(new LoadReport(module.target(), loaded, missing, unexpected, mismatched, dropped, notes), feed);
+        LinkedHashMap<String, String> fresh = new LinkedHashMap<>();
+        for (String name : state) {
+            if (feed.containsKey(name) || claimed.contains(name)) continue;
+            String why = expect.freshReason(name);
+            if (why != null) fresh.put(name, why);
+            else missing.add(name);
+        }
+        return new Plan(new LoadReport(module.target(), loaded, missing, fresh, unexpected, mismatched, dropped, notes), feed);
     }
 
     private static void checkOneNamePerTensor(Map<String, String> placed, String target) {
@@ -141,7 +153,8 @@ final class NameAlignment {
     }
 
     private static String dropReason(String n, List<String> spellings, String as, LinkedHashMap<String, int[]> source,
-                                     Map<String, String> loaded, ModuleNames module, Reroot reroot, boolean torchvision) {
+                                     Map<String, String> loaded, ModuleNames module, Reroot reroot, boolean torchvision,
+                                     LoadExpectations expect) {
         String buffer = place(spellings, module.nonPersistent(), reroot);
         if (buffer != null) return "non-persistent buffer " + buffer + ", which " + module.target() + " computes rather than loads";
         if (as.equals("decoder.weight") || as.endsWith(".decoder.weight"))
@@ -150,6 +163,11 @@ final class NameAlignment {
                     return "decoder tied to the word embeddings " + e.getKey() + ", which " + module.target() + " does not keep separately";
         if (torchvision && CheckpointNames.stripDataParallel(n).startsWith("classifier."))
             return "torchvision VGG classifier, which " + module.target() + " does not have";
+        for (String v : spellings) {
+            String why = expect.discardReason(v), w = reroot.apply(v);
+            if (why == null && w != null) why = expect.discardReason(w);
+            if (why != null) return why;
+        }
         return null;
     }
 

@@ -2,10 +2,12 @@ package dev.groundwork.models.checkpoint;
 
 import dev.groundwork.engine.io.Checkpoint;
 import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.tensor.DType;
 import dev.groundwork.engine.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -21,7 +23,14 @@ import java.util.Set;
  *
  * <p>The {@link LoadReport} names everything by the checkpoint's own names: which module tensor each
  * one went into, and what is missing, unexpected or of another shape, all together. Strict mode throws
- * a {@link WeightLoadException} listing them all and loads nothing.
+ * a {@link WeightLoadException} listing them all and loads nothing. A caller that knows some parts will
+ * not line up (InterBERT starting from BERT: its image stream fresh, BERT's pooler discarded) says so
+ * with {@link LoadExpectations}; those go into the report with their reasons, and strictness holds
+ * for everything else.
+ *
+ * <p>Two checkpoint names that fill one tied module tensor (a decoder stored beside the word embeddings
+ * it is tied to) must hold the same values: a file saved from the tied network always does, and one
+ * tensor cannot take two different values, so a disagreement is refused rather than resolved by order.
  *
  * <p>Resuming training reads our own checkpoints with {@link Module#loadStateDict} directly: they are
  * written from the same module's state dict, so any renaming there would only hide a changed model.
@@ -40,9 +49,19 @@ public final class WeightLoader {
         return f.tensors();
     }
 
-    /** {@link #read} then {@link #load(Module, Map, boolean)}. */
+    /** {@link #read} then {@link #load(Module, Map, boolean)}; a failure's message names the file. */
     public static LoadReport load(Module target, Path file, boolean strict) throws IOException {
-        return load(target, read(file), strict);
+        return load(target, file, LoadExpectations.NONE, strict);
+    }
+
+    /** {@link #read} then {@link #load(Module, Map, LoadExpectations, boolean)}; a failure's message names the file. */
+    public static LoadReport load(Module target, Path file, LoadExpectations expect, boolean strict) throws IOException {
+        Map<String, Tensor> checkpoint = read(file);
+        try {
+            return load(target, checkpoint, expect, strict);
+        } catch (WeightLoadException e) {
+            throw e.in(file);
+        }
     }
 
     /**
@@ -51,14 +70,43 @@ public final class WeightLoader {
      * all of it, before a single tensor is copied. Not strict: what fits is loaded and the rest reported.
      */
     public static LoadReport load(Module target, Map<String, Tensor> checkpoint, boolean strict) {
+        return load(target, checkpoint, LoadExpectations.NONE, strict);
+    }
+
+    /**
+     * As {@link #load(Module, Map, boolean)}, with the module names {@code expect} leaves fresh and the
+     * checkpoint names it discards reported with their reasons instead of as missing or unexpected.
+     */
+    public static LoadReport load(Module target, Map<String, Tensor> checkpoint, LoadExpectations expect, boolean strict) {
         LinkedHashMap<String, int[]> shapes = new LinkedHashMap<>();
         checkpoint.forEach((n, t) -> shapes.put(n, t.shape()));
-        NameAlignment.Plan plan = NameAlignment.plan(shapes, names(target));
+        NameAlignment.Plan plan = NameAlignment.plan(shapes, names(target), expect);
         if (strict && !plan.report().isClean()) throw new WeightLoadException(plan.report());
+        checkTiedValues(checkpoint, plan);
         Map<String, Tensor> dict = new LinkedHashMap<>();
         plan.feed().forEach((moduleName, checkpointName) -> dict.put(moduleName, checkpoint.get(checkpointName)));
         target.loadStateDict(dict, false);
         return plan.report();
+    }
+
+    /** Every checkpoint name placed on a tied tensor fed from another name must hold that name's values. */
+    private static void checkTiedValues(Map<String, Tensor> checkpoint, NameAlignment.Plan plan) {
+        plan.report().loaded().forEach((name, at) -> {
+            String from = plan.feed().get(at);
+            if (from != null && !from.equals(name) && !sameValues(checkpoint.get(from), checkpoint.get(name)))
+                throw new WeightLoadException("cannot load the checkpoint into " + plan.report().target() + " (nothing was loaded): '"
+                        + name + "' and '" + from + "' fill one tensor of " + plan.report().target() + " (tied) but hold different values;"
+                        + " a file saved from the tied network holds the same values under both", plan.report());
+        });
+    }
+
+    /** Bit for bit (NaN equal to NaN), in the wider of the two dtypes. */
+    static boolean sameValues(Tensor a, Tensor b) {
+        if (a == b) return true;
+        if (!Arrays.equals(a.shape(), b.shape()) || a.dtype().isFloating() != b.dtype().isFloating()) return false;
+        if (!a.dtype().isFloating()) return Arrays.equals(a.toLongArray(), b.toLongArray());
+        if (a.dtype() == DType.F64 || b.dtype() == DType.F64) return Arrays.equals(a.toDoubleArray(), b.toDoubleArray());
+        return Arrays.equals(a.toFloatArray(), b.toFloatArray());
     }
 
     /** The module's state names and shapes, which names share one tensor, and its non-persistent buffers. */

@@ -162,4 +162,38 @@ class NameAlignmentTest {
         assertTrue(msg.contains("bert.b.weight (as b.weight): checkpoint [4, 7], module [3, 7]"), msg);
         assertTrue(msg.contains("nothing was loaded"), msg);
     }
+
+    @Test
+    void expectedFreshAndDiscardedPartsAreReportedWithTheirReasonsAndAnythingElseStaysAProblem() {
+        var expect = new LoadExpectations(Map.of("img", "not in the file", "img.head.bias", "narrower rule"),
+                Map.of("bert.pooler", "no place for it"));
+        var state = shapes("enc.w", M, "img.w", M, "img.head.bias", V, "imgx.w", M);
+        var r = NameAlignment.plan(shapes("module.enc.w", M, "module.bert.pooler.dense.gamma", V, "bert.poolerx", V),
+                module(state), expect).report();
+        assertEquals(Map.of("img.w", "not in the file", "img.head.bias", "narrower rule"), r.fresh());
+        assertEquals(List.of("imgx.w"), r.missing(), "a prefix covers whole components only");
+        assertEquals(Map.of("module.bert.pooler.dense.gamma", "no place for it"), r.dropped(), "matched under its modern spelling");
+        assertEquals(Set.of("bert.poolerx"), r.unexpected().keySet());
+        assertTrue(r.problems().contains("missing (1): [imgx.w]") && !r.problems().contains("img.w,"), r.problems());
+    }
+
+    @Test
+    void aDiscardedPartIsMatchedAfterTheReroot() {
+        // A BertModel file (no bert.) into a module whose BERT sits under bert.: its pooler is re-rooted, then discarded.
+        var expect = new LoadExpectations(Map.of(), Map.of("bert.pooler", "BERT's pooler"));
+        var r = NameAlignment.plan(shapes("embeddings.w", M, "encoder.layer.0.w", M, "pooler.dense.w", M),
+                module(shapes("bert.embeddings.w", M, "bert.encoder.layer.0.w", M)), expect).report();
+        assertTrue(r.isClean(), r.problems());
+        assertEquals(Map.of("pooler.dense.w", "BERT's pooler"), r.dropped());
+    }
+
+    @Test
+    void nameGroupsFoldLayersIntoRuns() {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) for (String p : List.of("q.weight", "q.bias")) names.add("bert.encoder.layer." + i + "." + p);
+        names.addAll(List.of("bert.embeddings.LayerNorm.weight", "cls.predictions.bias", "vil_logit.weight", "bert.encoder.layer.14.x",
+                "image_model.0.weight", "image_model.2.weight"));
+        assertEquals("bert.encoder.layer.0-11 (24), bert.embeddings (1), cls.predictions (1), vil_logit (1), bert.encoder.layer.14 (1), "
+                + "image_model.0 (1), image_model.2 (1)", NameGroups.compact(names));
+    }
 }
