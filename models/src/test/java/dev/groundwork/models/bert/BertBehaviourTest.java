@@ -3,6 +3,7 @@ package dev.groundwork.models.bert;
 import dev.groundwork.engine.autograd.GradMode;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.engine.tensor.TensorScope;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -16,6 +17,24 @@ class BertBehaviourTest {
     static final Tensor MASK = Tensor.ofLongs(new long[]{1, 1, 1, 0, 1, 1, 1, 0}, 2, 4);
 
     static float[] realPositions(Tensor h) { return h.narrow(1, 0, 3).copy().toFloatArray(); }
+
+    @Test
+    void withoutGradientsALayerReleasesItsIntermediatesAndMatchesTheGradPath() {
+        BertLayer layer = new BertLayer(C, new Generator(8));
+        layer.eval();
+        Tensor x = Tensor.randn(new Generator(9), 2, 4, 16);
+        Tensor mask = MASK.to(x.dtype());
+        float[] withGrad;
+        try (TensorScope outer = TensorScope.open()) {
+            withGrad = layer.forward(x, mask).toFloatArray();
+            assertTrue(outer.size() > 5, "with gradients the intermediates stay for backward: " + outer.size());
+        }
+        try (TensorScope outer = TensorScope.open(); var g = GradMode.noGrad()) {
+            Tensor y = layer.forward(x, mask);
+            assertEquals(1, outer.size(), "only the output outlives a no-grad layer");
+            assertArrayEquals(withGrad, y.toFloatArray(), 0f);
+        }
+    }
 
     @Test
     void aPaddedKeyGetsNoAttentionInEvalAndTraining() {
