@@ -27,8 +27,10 @@ public record GoldenCase(Path dir, String kind, JsonNode config, double outputsT
     }
 
     /** Every folder holding a case.json under root()/sub, sorted by name. */
-    public static List<Path> find(String sub) throws IOException {
-        Path base = root().resolve(sub);
+    public static List<Path> find(String sub) throws IOException { return findUnder(root().resolve(sub)); }
+
+    /** Every folder holding a case.json under {@code base}, sorted by name. */
+    public static List<Path> findUnder(Path base) throws IOException {
         if (!Files.isDirectory(base)) return List.of();
         try (Stream<Path> s = Files.walk(base)) {
             return s.filter(p -> p.getFileName().toString().equals("case.json")).map(Path::getParent).sorted().toList();

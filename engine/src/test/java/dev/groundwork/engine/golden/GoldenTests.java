@@ -26,8 +26,12 @@ public final class GoldenTests {
     }
 
     public static List<DynamicTest> everyCase(String sub, List<Device> devices, Check check) throws IOException {
-        Path base = GoldenCase.root().resolve(sub);
-        List<Path> dirs = GoldenCase.find(sub);
+        return everyCase(GoldenCase.root().resolve(sub), devices, check);
+    }
+
+    /** As {@link #everyCase(String, List, Check)} for cases under {@code base} itself (a test's own resources). */
+    public static List<DynamicTest> everyCase(Path base, List<Device> devices, Check check) throws IOException {
+        List<Path> dirs = GoldenCase.findUnder(base);
         if (dirs.isEmpty()) {
             if (System.getenv("CI") != null) fail("no golden cases under " + base);
             Assumptions.abort("no golden cases under " + base + " (set GW_GOLDEN)");

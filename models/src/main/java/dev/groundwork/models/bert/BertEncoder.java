@@ -16,8 +16,11 @@ public final class BertEncoder extends Module {
 
     public ModuleList<BertLayer> layers() { return layer; }
 
-    public Tensor forward(Tensor x, Tensor attentionMask) {
-        for (BertLayer l : layer) x = l.forward(x, attentionMask);
+    public Tensor forward(Tensor x, Tensor attentionMask) { return forward(x, attentionMask, layer.size()); }
+
+    /** The output of the first {@code count} layers (0: {@code x} itself). */
+    public Tensor forward(Tensor x, Tensor attentionMask, int count) {
+        for (int i = 0; i < count; i++) x = layer.get(i).forward(x, attentionMask);
         return x;
     }
 }

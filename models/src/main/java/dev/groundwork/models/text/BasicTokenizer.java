@@ -7,32 +7,40 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * BERT's pre-WordPiece step for an uncased model: clean, isolate CJK ideographs, split on
- * whitespace, lower-case, strip accents, split on punctuation. The order matters and follows
- * HuggingFace's {@code BasicTokenizer} (do_lower_case=True, tokenize_chinese_chars=True,
- * strip_accents unset so it follows lower-casing).
+ * BERT's pre-WordPiece step: clean, isolate CJK ideographs, split on whitespace, lower-case, strip
+ * accents, split on punctuation, each step but the splits as the {@link Normalization} says (uncased
+ * models do all of them; cased ones keep case and accents). The order matters and follows
+ * HuggingFace's {@code BasicTokenizer}.
  *
  * <p>Tokens in {@code neverSplit} (the special tokens) pass through untouched: not lower-cased,
  * not accent-stripped, not split at their brackets.
  */
 public final class BasicTokenizer {
     private final Set<String> neverSplit;
+    private final Normalization norm;
 
-    public BasicTokenizer(Set<String> neverSplit) {
+    /** bert-base-uncased's normalisation. */
+    public BasicTokenizer(Set<String> neverSplit) { this(neverSplit, Normalization.UNCASED); }
+
+    public BasicTokenizer(Set<String> neverSplit, Normalization norm) {
         this.neverSplit = Set.copyOf(neverSplit);
+        this.norm = norm;
     }
 
     public List<String> tokenize(String text) {
-        // Recent HuggingFace also NFC-normalises here; that cannot change the result, because every
-        // non-special word is NFD-decomposed below anyway and special tokens are plain ASCII.
-        String spaced = isolateCjk(clean(text));
+        String t = norm.cleanText() ? clean(text) : text;
+        if (norm.chineseChars()) t = isolateCjk(t);
+        // The slow HuggingFace tokenizer also NFC-normalises here; for a model that strips accents that cannot
+        // change the result (every word is NFD-decomposed below). A cased model keeps its text as given, as
+        // the fast tokenizer (tokenizer.json's BertNormalizer, what AutoTokenizer loads) does.
         List<String> out = new ArrayList<>();
-        for (String word : splitOnSpace(spaced)) {
+        for (String word : splitOnSpace(t)) {
             if (neverSplit.contains(word)) {
                 out.add(word);
                 continue;
             }
-            splitOnPunctuation(stripAccents(lowerCase(word)), out);
+            String w = norm.lowercase() ? lowerCase(word) : word;
+            splitOnPunctuation(norm.stripAccents() ? stripAccents(w) : w, out);
         }
         return out;
     }

@@ -8,21 +8,27 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * HuggingFace's {@code BertTokenizer} for bert-base-uncased: special tokens, then
- * {@link BasicTokenizer}, then {@link WordPiece}; plus the single-sentence and sentence-pair
- * encodings with truncation and [PAD] padding.
+ * HuggingFace's {@code BertTokenizer}: special tokens, then {@link BasicTokenizer} with the model's
+ * {@link Normalization} (bert-base-uncased's unless told otherwise), then {@link WordPiece}; plus the
+ * single-sentence and sentence-pair encodings with truncation and [PAD] padding.
+ * {@link TokenizerFiles} reads the vocabulary and normalisation of a Hugging Face model folder.
  */
 public final class BertTokenizer {
     /** Never split, lower-cased or WordPiece'd. None is a prefix of another, so match order is irrelevant. */
     static final List<String> SPECIALS = List.of(Vocab.MASK, Vocab.CLS, Vocab.SEP, Vocab.PAD, Vocab.UNK);
 
     private final Vocab vocab;
+    private final Normalization norm;
     private final BasicTokenizer basic;
     private final WordPiece wordPiece;
 
-    public BertTokenizer(Vocab vocab) {
+    /** bert-base-uncased's normalisation. */
+    public BertTokenizer(Vocab vocab) { this(vocab, Normalization.UNCASED); }
+
+    public BertTokenizer(Vocab vocab, Normalization norm) {
         this.vocab = vocab;
-        this.basic = new BasicTokenizer(Set.copyOf(SPECIALS));
+        this.norm = norm;
+        this.basic = new BasicTokenizer(Set.copyOf(SPECIALS), norm);
         this.wordPiece = new WordPiece(vocab);
     }
 
@@ -31,6 +37,8 @@ public final class BertTokenizer {
     }
 
     public Vocab vocab() { return vocab; }
+
+    public Normalization normalization() { return norm; }
 
     /** Word pieces and special tokens, no [CLS]/[SEP] added. */
     public List<String> tokenize(String text) {
@@ -46,10 +54,11 @@ public final class BertTokenizer {
                 if (i >= 0 && (at < 0 || i < at)) { at = i; special = s; }
             }
             String segment = at < 0 ? text.substring(from) : text.substring(from, at);
-            // HuggingFace lower-cases the text between specials before cleaning it, so a special
-            // spelled with a control character inside ("[CL\0S]") comes out as "[cls]": text.
+            // HuggingFace lower-cases the text between specials before cleaning it (uncased models), so a
+            // special spelled with a control character inside ("[CL\0S]") comes out as "[cls]": text.
             // That also means no word here can be a special, so every word goes to WordPiece.
-            for (String word : basic.tokenize(BasicTokenizer.lowerCase(segment))) wordPiece.split(word, out);
+            String part = norm.lowercase() ? BasicTokenizer.lowerCase(segment) : segment;
+            for (String word : basic.tokenize(part)) wordPiece.split(word, out);
             if (at < 0) break;
             out.add(special);
             from = at + special.length();

@@ -82,6 +82,22 @@ public final class Vocab {
         return new Vocab(source, tokens, ids);
     }
 
+    /**
+     * A vocabulary given as tokens in id order (a {@code tokenizer.json}'s WordPiece map, already checked
+     * to be dense); a duplicate or empty token is an error naming {@code source} and the id.
+     */
+    public static Vocab of(String source, List<String> tokens) throws IOException {
+        Map<String, Integer> ids = new HashMap<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            String t = tokens.get(i);
+            if (t == null || t.isEmpty()) throw new IOException(source + ": id " + i + " has no token");
+            Integer previous = ids.putIfAbsent(t, i);
+            if (previous != null) throw new IOException(source + ": token '" + t + "' has two ids, " + previous + " and " + i);
+        }
+        if (tokens.isEmpty()) throw new IOException(source + ": empty vocabulary");
+        return new Vocab(source, tokens, ids);
+    }
+
     private int require(String source, String token) throws IOException {
         Integer id = ids.get(token);
         if (id == null) throw new IOException(source + ": no line holds the special token " + token);

@@ -46,6 +46,9 @@ public final class TwoStreamModel extends Module implements StageTask<CaptionBat
 
     public VgBertConfig config() { return config; }
 
+    /** The language stream ({@code language_model}). */
+    public BertObject languageModel() { return languageModel; }
+
     /** V = image head(visual(images)) [B,D,h,w]. */
     public Tensor imageMap(Tensor images) {
         return imageHead.forward(imageModel.forward(images));

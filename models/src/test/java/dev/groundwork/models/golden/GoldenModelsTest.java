@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every case under $GW_GOLDEN/models, $GW_GOLDEN/interbert/ops and $GW_GOLDEN/interbert/models, one test per case and device (CPU; CUDA skipped with the reason
- * where absent); an unknown kind fails. Each network is built, loaded strictly from the case's weights,
+ * where absent), and every case under $GW_GOLDEN/eval on the CPU ({@link EvalGolden}); an unknown kind fails. Each network is built, loaded strictly from the case's weights,
  * and its own parameter tensors are put back into the environment under the checkpoint names, so the
  * gradients GoldenCheck reads are the ones the model made.
  */
@@ -129,6 +129,25 @@ class GoldenModelsTest {
     @DisplayName("golden")
     List<DynamicTest> everyInterBertOpCase() throws IOException {
         return GoldenTests.everyCase("interbert/ops", GoldenDevices.ALL, (dir, d) -> run(GoldenCase.load(dir), d));
+    }
+
+    /** The semantic evaluation's cases ($GW_GOLDEN/eval): float64 host computations, so the CPU only. */
+    @TestFactory
+    @DisplayName("golden")
+    List<DynamicTest> everyEvalCase() throws IOException {
+        return GoldenTests.everyCase("eval", List.of(Device.CPU), (dir, d) -> EvalGolden.run(GoldenCase.load(dir)));
+    }
+
+    /**
+     * More eval cases of the same format, kept with the tests (resources/golden-extra/eval, made by
+     * src/test/python/make_eval_cases.py with scikit-learn): fewer rows than dimensions, k = D, the
+     * euclidean metric, a one-row label, duplicate and zero rows, labels that are not 0..K-1.
+     */
+    @TestFactory
+    @DisplayName("golden")
+    List<DynamicTest> everyExtraEvalCase() throws IOException, java.net.URISyntaxException {
+        java.nio.file.Path base = java.nio.file.Path.of(GoldenModelsTest.class.getResource("/golden-extra/eval").toURI());
+        return GoldenTests.everyCase(base, List.of(Device.CPU), (dir, d) -> EvalGolden.run(GoldenCase.load(dir)));
     }
 
     @TestFactory

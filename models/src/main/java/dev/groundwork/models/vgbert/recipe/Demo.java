@@ -1,8 +1,10 @@
 package dev.groundwork.models.vgbert.recipe;
 
+import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.models.data.SynthScenes;
 import dev.groundwork.models.train.Trainer;
+import dev.groundwork.models.vgbert.TwoStreamModel;
 import dev.groundwork.models.vgbert.VgBertConfig;
 
 import java.nio.file.Path;
@@ -47,6 +49,16 @@ public record Demo(Path out, Integer epochs, int batchSize, long seed, Path voca
             case RETRIEVAL -> EPOCHS_RETRIEVAL;
             case VISUAL -> throw new IllegalArgumentException("the demo has no visual stage");
         };
+    }
+
+    /**
+     * Stage 2's network as the demo's seed initialises it, before any step: the untrained starting point
+     * of the whole demo (stage 3 and the transfer start from stage 2's weights). Built as
+     * {@link StagePipeline} builds stage 2 (same sizes, same generator, same draw order), so its language
+     * stream is the one the trained checkpoints started from; {@code gw eval semantic} compares against it.
+     */
+    public static TwoStreamModel untrained(long seed) {
+        return new TwoStreamModel(Preset.DEMO.config(), Stage.TWO_STREAM.learnableLayers(Preset.DEMO), new Generator(seed));
     }
 
     /** Draws the scenes into {@code out/data}. */
