@@ -3,6 +3,7 @@ package dev.groundwork.engine.autograd;
 import dev.groundwork.engine.backend.BinaryOp;
 import dev.groundwork.engine.tensor.Shape;
 import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.engine.tensor.TensorScope;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -45,7 +46,17 @@ public final class Autograd {
         return outputs;
     }
 
-    /** Reverse-mode sweep from root, seeded with its gradient; leaf gradients accumulate into .grad. */
+    /**
+     * Reverse-mode sweep from root, seeded with its gradient; leaf gradients accumulate into .grad.
+     *
+     * <p>The gradients of intermediate tensors are released as soon as the last node that reads them has run
+     * (as PyTorch frees them), not when the caller's {@link TensorScope} closes: the sweep opens a scope of its
+     * own, counts how many pending slots hold each gradient, and closes a gradient it created once no slot
+     * holds it. Peak memory is then the activations plus the gradients on the current frontier, instead of
+     * the activations plus the gradient of every intermediate. Only tensors created by this sweep are ever
+     * closed (never the seed, a saved activation that a backward function hands back, or a gradient that
+     * became a leaf's .grad, which leaves the scope).
+     */
     public static void backward(Tensor root, Tensor rootGrad) {
         if (!root.requiresGrad())
             throw new IllegalStateException("tensor " + Shape.str(root.shape()) + " does not require grad and has no grad_fn");
@@ -60,7 +71,9 @@ public final class Autograd {
         Tensor[] seed = new Tensor[root.gradFn().numOutputs()];
         seed[root.outputNr()] = rootGrad;
         pending.put(root.gradFn(), seed);
-        try (var s = GradMode.noGrad()) {
+        try (TensorScope sweep = TensorScope.open(); var s = GradMode.noGrad()) {
+            Holders holders = new Holders(sweep);
+            holders.hold(rootGrad);
             for (GradFn fn : order) {
                 Tensor[] gradOut = pending.remove(fn);
                 if (gradOut == null) continue;
@@ -76,14 +89,48 @@ public final class Autograd {
                         throw new IllegalStateException(fn.name() + " backward produced gradient " + Shape.str(g.shape())
                                 + " for input " + i + " of shape " + Shape.str(in.shape()));
                     if (in.isLeaf()) {
-                        accumulateLeaf(in, g, fresh(g, gradIn, gradOut));
+                        accumulateLeaf(in, g, sweep.owns(g) && fresh(g, gradIn, gradOut));
                     } else {
                         Tensor[] slot = pending.computeIfAbsent(in.gradFn(), f -> new Tensor[f.numOutputs()]);
                         int k = in.outputNr();
-                        slot[k] = slot[k] == null ? g : slot[k].add(g);
+                        if (slot[k] == null) {
+                            slot[k] = holders.hold(g);
+                        } else {
+                            Tensor previous = slot[k];
+                            slot[k] = holders.hold(previous.add(g));
+                            holders.release(previous);
+                        }
                     }
                 }
+                // What this node read and what it produced but nothing holds (summed into a slot, copied into a
+                // leaf's .grad, or for an input that needs none) is done with.
+                for (Tensor o : gradOut) holders.release(o);
+                for (Tensor g : gradIn) holders.closeIfUnheld(g);
             }
+        }
+    }
+
+    /** How many pending slots (and the seed) hold each gradient of one sweep, by identity. */
+    private static final class Holders {
+        private final TensorScope sweep;
+        private final Map<Tensor, int[]> counts = new IdentityHashMap<>();
+
+        Holders(TensorScope sweep) { this.sweep = sweep; }
+
+        Tensor hold(Tensor t) {
+            counts.computeIfAbsent(t, x -> new int[1])[0]++;
+            return t;
+        }
+
+        void release(Tensor t) {
+            if (t == null) return;
+            int[] c = counts.get(t);
+            if (c != null && --c[0] == 0) counts.remove(t);
+            closeIfUnheld(t);
+        }
+
+        void closeIfUnheld(Tensor t) {
+            if (t != null && !counts.containsKey(t) && sweep.owns(t)) t.close();
         }
     }
 
@@ -100,7 +147,8 @@ public final class Autograd {
     }
 
     /**
-     * Whether g, returned by a backward function, is a buffer of its own that nothing else will read:
+     * Whether g, returned by a backward function (and created by this sweep: a tensor the function saved in
+     * the forward and hands back is never adopted), is a buffer of its own that nothing else will read:
      * not one of the incoming gradients passed through (those may be shared with other nodes, e.g.
      * add hands its gradient to both inputs), returned for one input only, and the sole holder of a
      * storage that it fills exactly (a view of something else shares the storage, so refs > 1).

@@ -28,6 +28,9 @@ public final class TensorScope implements AutoCloseable {
     private final TensorScope parent;
     private final Thread owner = Thread.currentThread();
     private final ArrayList<Tensor> owned = new ArrayList<>();
+    /** Size of {@link #owned} at which tensors closed early or handed on are dropped from it. */
+    private int compactAt = MIN_COMPACT;
+    private static final int MIN_COMPACT = 1024;
     private boolean closed;
 
     private TensorScope(TensorScope parent) { this.parent = parent; }
@@ -44,10 +47,24 @@ public final class TensorScope implements AutoCloseable {
     static void adopt(Tensor t) {
         TensorScope s = CURRENT.get();
         if (s != null) {
+            if (s.owned.size() >= s.compactAt) s.compact();
             s.owned.add(t);
             t.scope = s;
         }
     }
+
+    /**
+     * Forgets tensors that were closed early (autograd releases consumed gradients mid-sweep) or handed on, so
+     * that their memory can go before the scope closes: on the CPU a tensor's array is reclaimed by the
+     * garbage collector only once nothing refers to it. Doubling the threshold keeps adoption amortised O(1).
+     */
+    private void compact() {
+        owned.removeIf(t -> t.scope != this || t.isClosed());
+        compactAt = Math.max(MIN_COMPACT, 2 * owned.size());
+    }
+
+    /** Whether this scope will close t (it was created here and neither kept nor detached). */
+    public boolean owns(Tensor t) { return t.scope == this && !closed; }
 
     /** Takes t out of every scope: it lives until closed explicitly. Returns t. */
     public static Tensor detach(Tensor t) {
@@ -67,7 +84,7 @@ public final class TensorScope implements AutoCloseable {
     /** Tensors this scope will close. */
     public int size() {
         int n = 0;
-        for (Tensor t : owned) if (t.scope == this) n++;
+        for (Tensor t : owned) if (t.scope == this && !t.isClosed()) n++;
         return n;
     }
 

@@ -2,12 +2,57 @@ package dev.groundwork.engine.autograd;
 
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.engine.tensor.TensorScope;
+
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 class AutogradTest {
     private final Generator gen = new Generator(3);
+
+    /** Records an identity op whose backward passes g * 1 on and remembers the gradient it was given. */
+    private static Tensor probe(Tensor x, List<Tensor> seen) {
+        return Autograd.record("probe", x.detach().mul(1), new Tensor[]{x}, g -> {
+            seen.add(g);
+            return new Tensor[]{g.mul(1)};
+        });
+    }
+
+    @Test void consumedGradientsAreReleasedDuringTheSweep() {
+        Tensor x = Tensor.randn(gen, 5).requiresGrad(true);
+        List<Tensor> upper = new ArrayList<>(), lower = new ArrayList<>();
+        List<Boolean> upperClosedWhenLowerRan = new ArrayList<>();
+        try (TensorScope step = TensorScope.open()) {
+            Tensor a = Autograd.record("lowerProbe", x.detach().mul(1), new Tensor[]{x}, g -> {
+                lower.add(g);
+                upperClosedWhenLowerRan.add(upper.get(0).isClosed());
+                return new Tensor[]{g.mul(1)};
+            });
+            Tensor c = probe(a.mul(3), upper);
+            Tensor loss = c.mul(c).sum(), seed = Tensor.of(new float[]{1}, loss.shape());
+            int before = step.size();
+            loss.backward(seed);
+            assertEquals(before, step.size(), "the sweep's own tensors are not left in the caller's scope");
+            assertEquals(List.of(true), upperClosedWhenLowerRan, "a gradient is released once the nodes that read it have run");
+            assertTrue(lower.get(0).isClosed());
+            float[] xv = x.toFloatArray(), gx = x.grad().toFloatArray();
+            for (int i = 0; i < 5; i++) assertEquals(18 * xv[i], gx[i], 1e-4, "d/dx (3x)^2");
+        }
+        assertFalse(x.grad().isClosed(), "a leaf's gradient outlives the step");
+    }
+
+    @Test void aSavedTensorHandedBackAsAGradientIsNotReleased() {
+        Tensor x = Tensor.randn(gen, 3).requiresGrad(true);
+        Tensor saved = Tensor.randn(gen, 3);
+        Tensor y = Autograd.record("savedGrad", x.detach().mul(2), new Tensor[]{x}, g -> new Tensor[]{saved});
+        y.mul(4).sum().backward();
+        assertFalse(saved.isClosed());
+        assertArrayEquals(saved.toFloatArray(), x.grad().toFloatArray());
+        assertNotSame(saved, x.grad());
+    }
 
     @Test void gradientsAccumulateAcrossUsesAndCalls() {
         Tensor x = Tensor.randn(gen, 3).requiresGrad(true);
