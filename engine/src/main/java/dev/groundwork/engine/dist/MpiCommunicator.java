@@ -118,11 +118,7 @@ public final class MpiCommunicator implements Communicator {
         MemorySegment in = b.get(n * e), out = a.get((long) n * size * e);
         HostBuffers.toNative(c, in);
         run("all-gather of " + n + " " + c.dtype(), () -> (int) mpi.iallgather.invokeExact(in, n, type(c.dtype()), out, n, type(c.dtype()), mpi.commWorld, request));
-        int[] shape = c.shape();
-        shape[0] *= size;
-        Tensor r = Tensor.empty(c.dtype(), Device.CPU, shape);
-        HostBuffers.fromNative(out, r);
-        return r;
+        return received(out, c, c.size(0) * size);
     }
 
     @Override
@@ -137,11 +133,7 @@ public final class MpiCommunicator implements Communicator {
         HostBuffers.toNative(c, in);
         run("reduce-scatter of " + c.numel() + " " + c.dtype(), () -> (int) mpi.ireduceScatterBlock.invokeExact(in, out, per, type(c.dtype()), mpi.opSum, mpi.commWorld, request));
         if (op == ReduceOp.AVERAGE) scale(out, per, c.dtype());
-        int[] shape = c.shape();
-        shape[0] /= size;
-        Tensor r = Tensor.empty(c.dtype(), Device.CPU, shape);
-        HostBuffers.fromNative(out, r);
-        return r;
+        return received(out, c, c.size(0) / size);
     }
 
     @Override
@@ -244,6 +236,15 @@ public final class MpiCommunicator implements Communicator {
     private void ensureOpen(String what) {
         if (closed) throw new CommunicatorException(who() + what + " on a closed communicator");
         if (broken != null) throw new CommunicatorException(who() + what + " refused: the communicator is broken (" + broken + ")");
+    }
+
+    /** A new host tensor shaped like {@code like} but with {@code rows} rows, filled from {@code src}. */
+    private static Tensor received(MemorySegment src, Tensor like, int rows) {
+        int[] shape = like.shape();
+        shape[0] = rows;
+        Tensor r = Tensor.empty(like.dtype(), Device.CPU, shape);
+        HostBuffers.fromNative(src, r);
+        return r;
     }
 
     private void checkRoot(int root) {
