@@ -6,6 +6,15 @@
 # Tests run in fp32 (GW_TF32=0; TF32 has its own tests). The *EmulationTest classes (the kernels on
 # the CPU, under kernels/src/test/emu) are left to CI: device time is for what needs the device. GW_GPU_TESTS=0 / GW_GPU_BENCH=0 skip either
 # half; GW_JMH_ARGS adds JMH options (e.g. a benchmark filter is the first argument: GW_JMH_FILTER).
+# Data-parallel (issue 18): env.txt names the NCCL found (GW_NCCL_LIB, else CUDA_HOME, the system folders,
+# or PyTorch's nvidia/nccl/lib); the test suite includes NcclBindingTest and NcclCommunicatorTest (a
+# one-rank communicator's all-reduce, all-gather, reduce-scatter and broadcast of device buffers against
+# the CPU), and the benchmarks GpuAllReduceBench (an all-reduce of BERT-base's 110 M gradient floats).
+# Where torch is installed but no libnccl.so is on the path, point GW_NCCL_LIB at torch's:
+if [[ -z "${GW_NCCL_LIB:-}" ]] && command -v python3 >/dev/null; then
+  nccl_dir="$(python3 -c 'import nvidia.nccl, os; print(os.path.join(list(nvidia.nccl.__path__)[0], "lib"))' 2>/dev/null || true)"
+  [[ -n "$nccl_dir" && -d "$nccl_dir" ]] && export GW_NCCL_LIB="$nccl_dir"
+fi
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"

@@ -30,6 +30,13 @@ public final class GpuInfo {
         System.out.println("ptx target loaded: " + be.ptxTarget());
         System.out.println("cublas: " + be.cublasStatus());
         System.out.println("cudnn: " + be.cudnnStatus());
+        System.out.println("nccl: " + dev.groundwork.kernels.nccl.Nccl.find().map(p -> {
+            try {
+                return "NCCL " + dev.groundwork.kernels.nccl.Nccl.versionString(dev.groundwork.kernels.nccl.Nccl.load().version()) + " from " + p;
+            } catch (RuntimeException e) {
+                return p + " does not load: " + e.getMessage();
+            }
+        }).orElse("libnccl.so.N not found (set GW_NCCL_LIB); the NCCL tests and GpuAllReduceBench will skip or fail"));
         System.out.println("tf32 default: " + be.tf32());
         System.out.println("library search path: " + NativeLibraries.searchPath());
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gw", mixinStandardHelpOptions = true, version = "gw 0.1.0",
         description = "Groundwork: train, evaluate, search, convert and inspect checkpoints.",
         subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, ConvertCommand.class, DataCommand.class,
-                TrainCommand.class, DemoCommand.class, EvalCommand.class, SearchCommand.class, PlotCommand.class})
+                TrainCommand.class, DemoCommand.class, EvalCommand.class, SearchCommand.class, PlotCommand.class, LaunchCommand.class})
 public final class Gw implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -38,6 +38,8 @@ public final class Gw implements Runnable {
             return Failures.BAD_INPUT;
         }
         cl.setExecutionExceptionHandler(Gw::unexpected);
+        // gw launch passes everything after its own options to the processes it starts.
+        cl.getSubcommands().get("launch").setStopAtPositional(true);
         return cl.execute(args);
     }
 
@@ -50,7 +52,7 @@ public final class Gw implements Runnable {
                 || java.util.Arrays.asList(parsed.originalArgs().toArray(new String[0])).contains("--debug");
         var err = cmd.getErr();
         if (debug) e.printStackTrace(err);
-        else err.println("gw " + cmd.getCommandName() + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+        else err.println("gw " + cmd.getCommandName() + ": " + Failures.who() + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
                 + " (run again with --debug for the stack trace)");
         err.flush();
         return 1;

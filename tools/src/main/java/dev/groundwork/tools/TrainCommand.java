@@ -1,6 +1,10 @@
 package dev.groundwork.tools;
 
+import dev.groundwork.engine.dist.CommunicatorException;
 import dev.groundwork.models.data.DataException;
+import dev.groundwork.models.train.DataParallel;
+import dev.groundwork.models.train.ProcessGroup;
+import dev.groundwork.models.vgbert.GlobalNegatives;
 import dev.groundwork.models.train.InvalidSettingException;
 import dev.groundwork.models.train.StopRequest;
 import dev.groundwork.models.train.Trainer;
@@ -40,7 +44,21 @@ public final class TrainCommand implements Runnable {
         @Mixin DeviceOption device;
         @Mixin VocabOption vocab;
 
+        @picocli.CommandLine.Option(names = "--negatives", paramLabel = "global|local", defaultValue = "global",
+                description = "two-stream and retrieval under mpirun or gw launch: in-batch negatives from the whole global batch (global,"
+                        + " as one process with the full batch) or from each process's own part (local, as the original's DataParallel replicas);"
+                        + " default ${DEFAULT-VALUE}")
+        String negatives;
+
         abstract Stage stage();
+
+        private GlobalNegatives.Mode negatives() {
+            return switch (negatives.toLowerCase(java.util.Locale.ROOT)) {
+                case "global" -> GlobalNegatives.Mode.GLOBAL;
+                case "local" -> GlobalNegatives.Mode.LOCAL;
+                default -> throw new ParameterException(spec.commandLine(), "--negatives must be global or local, got '" + negatives + "'");
+            };
+        }
 
         /** The stage's own lr, batch, epochs and dropout (§8), shown in its help. */
         @Override
@@ -56,7 +74,7 @@ public final class TrainCommand implements Runnable {
         }
 
         /** The run the flags describe; a bad value is a usage error naming its flag. */
-        RunSettings settings() {
+        RunSettings settings(ProcessGroup.World world) {
             try {
                 TrainFlags f = flags;
                 return RunSettings.builder(stage(), f.preset)
@@ -64,7 +82,7 @@ public final class TrainCommand implements Runnable {
                         .resume(f.resume).lr(f.learningRate).batchSize(batch.size).epochs(f.epochs).dropout(f.dropout).sigma(f.sigma)
                         .temperature(f.temperature).learnableLayers(f.learnableLayers).heads(f.heads).embeddingDim(f.embeddingDim)
                         .subspaceDim(f.subspaceDim).relationNum(f.relationNum).trainBackbone(f.trainBackbone).seed(seed.seed)
-                        .device(device.resolve()).workers(f.workers).logEverySteps(f.logEverySteps).maxSteps(f.maxSteps)
+                        .device(ProcessGroup.device(world, device.resolve())).workers(f.workers).logEverySteps(f.logEverySteps).maxSteps(f.maxSteps)
                         .saveEverySteps(f.saveEverySteps).badRecords(f.badRecords).build();
             } catch (InvalidSettingException e) {
                 throw new ParameterException(spec.commandLine(), TrainFlags.message(e));
@@ -73,11 +91,23 @@ public final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() {
-            RunSettings s = settings();
+            ProcessGroup.World world = ProcessGroup.detect();
+            RunSettings s = settings(world);
+            GlobalNegatives.Mode mode = negatives();
             PrintStream log = System.err;
+            if (world.distributed()) Failures.rank(world.rank(), world.size());
+            DataParallel dp;
+            try {
+                dp = ProcessGroup.open(world, s.device());
+            } catch (CommunicatorException e) {
+                return Failures.report(spec, s.expDir(), e);
+            }
             StopRequest stop = new StopRequest();
+            // A failing rank exits without leaving the group: mpirun and gw launch then end the others
+            // at once, instead of letting them wait for it until GW_COMM_TIMEOUT.
             try (var signals = StopSignals.install(stop)) {
-                Trainer.Result r = StagePipeline.run(s, log, stop);
+                Trainer.Result r = StagePipeline.run(s, log, stop, dp, mode);
+                dp.comm().close();
                 if (r.interrupted()) {
                     log.printf("gw train %s: stopped by %s after step %d; the checkpoint in %s resumes there: add --resume to the same command%n",
                             stage().id(), r.stoppedBy(), r.steps(), s.expDir());
@@ -88,11 +118,11 @@ public final class TrainCommand implements Runnable {
                 spec.commandLine().getOut().flush();
                 return 0;
             } catch (TrainingDivergedException e) {
-                log.println("gw train " + stage().id() + ": " + e.getMessage());
+                log.println("gw train " + stage().id() + ": " + Failures.who() + e.getMessage());
                 return DIVERGED;
             } catch (InvalidSettingException e) {
                 return Failures.report(spec, s.expDir(), new IllegalArgumentException(TrainFlags.message(e)));
-            } catch (IOException | DataException | IllegalArgumentException | IllegalStateException e) {
+            } catch (IOException | DataException | IllegalArgumentException | IllegalStateException | CommunicatorException e) {
                 return Failures.report(spec, s.expDir(), e);
             }
         }

@@ -31,7 +31,14 @@ public final class Settings {
         GW_ATTENTION_BF16("a switch", "F.attention's fused kernel in bf16 on tensor cores (default off until run on a GPU)"),
         GW_MATCHMAP_TF32("a switch", "the stage-2 matchmap max on TF32 tensor cores, with TF32 on (default off until run on a GPU)"),
         GW_CUDA_LIBS("folders separated by ':'", "where to look first for libcublas, libcudnn and other CUDA libraries"),
-        GW_GOLDEN("a folder", "the golden reference cases (default ../shared/golden from the repository root)");
+        GW_GOLDEN("a folder", "the golden reference cases (default ../shared/golden from the repository root)"),
+        GW_MPI_LIB("a file or folder", "the Open MPI library (libmpi.so.N) for multi-process runs, before the system folders"),
+        GW_NCCL_LIB("a file or folder", "the NCCL library (libnccl.so.N) for multi-GPU runs, before CUDA_HOME and the system folders"),
+        GW_COMM_TIMEOUT("a positive integer", "seconds a collective waits for the other ranks before the run fails naming it (default 600)"),
+        GW_RANK("an integer from 0", "this process's rank, set by gw launch for the processes it starts"),
+        GW_WORLD_SIZE("a positive integer", "the number of processes of the run, set by gw launch"),
+        GW_LOCAL_RANK("an integer from 0", "this process's rank on its node (its GPU), set by gw launch"),
+        GW_RENDEZVOUS("a file", "where rank 0 of a gw launch run writes NCCL's unique id for the others (a path every node sees)");
 
         private final String accepts, meaning;
 
@@ -105,6 +112,46 @@ public final class Settings {
         return out;
     }
 
+    /** GW_MPI_LIB, if set. */
+    public Optional<Path> mpiLib() { return raw(Var.GW_MPI_LIB).map(Path::of); }
+
+    /** GW_NCCL_LIB, if set. */
+    public Optional<Path> ncclLib() { return raw(Var.GW_NCCL_LIB).map(Path::of); }
+
+    /**
+     * GW_COMM_TIMEOUT in seconds (default 600: a BERT-base all-reduce takes milliseconds, and a
+     * slow first step with lazy kernel loading a few seconds, so ten minutes only ever catches a rank
+     * that is gone).
+     */
+    public int commTimeoutSeconds() {
+        Optional<String> s = raw(Var.GW_COMM_TIMEOUT);
+        return s.isPresent() ? positive(Var.GW_COMM_TIMEOUT.name(), s.get()) : 600;
+    }
+
+    /** GW_RANK, GW_WORLD_SIZE, GW_LOCAL_RANK as set by gw launch: {rank, size, localRank}, or empty when not launched so. */
+    public Optional<int[]> launchedRank() {
+        Optional<String> size = raw(Var.GW_WORLD_SIZE);
+        if (size.isEmpty()) return Optional.empty();
+        int n = positive(Var.GW_WORLD_SIZE.name(), size.get());
+        int rank = nonNegative(Var.GW_RANK, raw(Var.GW_RANK).orElseThrow(() -> new SettingsException("GW_WORLD_SIZE is set but GW_RANK is not")));
+        int local = nonNegative(Var.GW_LOCAL_RANK, raw(Var.GW_LOCAL_RANK).orElse("0"));
+        if (rank >= n) throw new SettingsException("GW_RANK=" + rank + " is not below GW_WORLD_SIZE=" + n);
+        return Optional.of(new int[]{rank, n, local});
+    }
+
+    /** GW_RENDEZVOUS, if set. */
+    public Optional<Path> rendezvous() { return raw(Var.GW_RENDEZVOUS).map(Path::of); }
+
+    private static int nonNegative(Var v, String s) {
+        try {
+            int n = Integer.parseInt(s);
+            if (n >= 0) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new SettingsException(v.name() + "='" + s + "': expected " + v.accepts() + " (" + v.meaning() + ")");
+    }
+
     /** GW_GOLDEN, if set. */
     public Optional<Path> golden() { return raw(Var.GW_GOLDEN).map(Path::of); }
 
@@ -114,7 +161,7 @@ public final class Settings {
      */
     public void validate() {
         List<String> bad = new ArrayList<>();
-        Runnable[] reads = {this::device, this::threads, this::tf32, this::cudnn, this::fused, this::attentionBf16, this::matchmapTf32};
+        Runnable[] reads = {this::device, this::threads, this::tf32, this::cudnn, this::fused, this::attentionBf16, this::matchmapTf32, this::commTimeoutSeconds, this::launchedRank};
         for (Runnable r : reads) {
             try {
                 r.run();

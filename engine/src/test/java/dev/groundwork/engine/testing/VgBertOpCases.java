@@ -27,6 +27,11 @@ final class VgBertOpCases {
                 // nwords holds a 0 and a length past T (both clamps of n = max(1, min(nwords, T))).
                 of("matchmap_similarity", t -> VgBertOps.matchmapSimilarity(t[0], t[1], t[2]), normal(5, 24, 3, 3), normal(5, 6, 24), lengths(6, 5))
                         .covers(VgBertOps.class, "matchmapSimilarity").parityTol(1e-5),
+                // A data-parallel rank's blocks (global negatives): its 2 images against 6 gathered captions, and back.
+                of("matchmap_similarity_rows", t -> VgBertOps.matchmapSimilarity(t[0], t[1], t[2]), normal(2, 12, 2, 3), normal(6, 5, 12), lengths(5, 6))
+                        .parityTol(1e-5),
+                of("matchmap_similarity_columns", t -> VgBertOps.matchmapSimilarity(t[0], t[1], t[2]), normal(6, 12, 2, 3), normal(2, 5, 12), lengths(5, 2))
+                        .parityTol(1e-5),
                 outputs("matchmap_contrastive", t -> pair(VgBertOps.matchmapContrastive(t[0], t[1], t[2], 0.1)), normal(4, 16, 3, 3), normal(4, 5, 16), lengths(5, 4))
                         .covers(VgBertOps.class, "matchmapContrastive").parityTol(1e-5),
                 outputs("two_way_contrastive", t -> pair(VgBertOps.twoWayContrastive(t[0], 0.1)), normal(7, 7))

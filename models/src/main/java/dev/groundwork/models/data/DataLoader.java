@@ -35,8 +35,9 @@ import java.util.function.Function;
  */
 public final class DataLoader<T, B> implements AutoCloseable {
     public record Options(int batchSize, boolean shuffle, boolean dropLast, int workers, int prefetch, long seed,
-                          BadRecordPolicy policy) {
+                          BadRecordPolicy policy, Shard shard) {
         public Options {
+            if (shard == null) shard = Shard.WHOLE;
             if (batchSize < 1) throw new IllegalArgumentException("batchSize must be positive");
             if (workers < 0) throw new IllegalArgumentException("workers must be >= 0");
             if (prefetch < 1) throw new IllegalArgumentException("prefetch must be positive");
@@ -44,14 +45,16 @@ public final class DataLoader<T, B> implements AutoCloseable {
 
         /** Shuffled, keep the last partial batch, loading on the caller's thread, FAIL on bad records. */
         public static Options of(int batchSize, long seed) {
-            return new Options(batchSize, true, false, 0, 2 * batchSize, seed, BadRecordPolicy.FAIL);
+            return new Options(batchSize, true, false, 0, 2 * batchSize, seed, BadRecordPolicy.FAIL, Shard.WHOLE);
         }
 
-        public Options shuffle(boolean v) { return new Options(batchSize, v, dropLast, workers, prefetch, seed, policy); }
-        public Options dropLast(boolean v) { return new Options(batchSize, shuffle, v, workers, prefetch, seed, policy); }
-        public Options workers(int v) { return new Options(batchSize, shuffle, dropLast, v, prefetch, seed, policy); }
-        public Options prefetch(int v) { return new Options(batchSize, shuffle, dropLast, workers, v, seed, policy); }
-        public Options policy(BadRecordPolicy v) { return new Options(batchSize, shuffle, dropLast, workers, prefetch, seed, v); }
+        public Options shuffle(boolean v) { return new Options(batchSize, v, dropLast, workers, prefetch, seed, policy, shard); }
+        public Options dropLast(boolean v) { return new Options(batchSize, shuffle, v, workers, prefetch, seed, policy, shard); }
+        public Options workers(int v) { return new Options(batchSize, shuffle, dropLast, v, prefetch, seed, policy, shard); }
+        public Options prefetch(int v) { return new Options(batchSize, shuffle, dropLast, workers, v, seed, policy, shard); }
+        public Options policy(BadRecordPolicy v) { return new Options(batchSize, shuffle, dropLast, workers, prefetch, seed, v, shard); }
+        /** This rank's part of every global batch ({@link Shard}); batchSize is then the per-rank batch. */
+        public Options shard(Shard v) { return new Options(batchSize, shuffle, dropLast, workers, prefetch, seed, policy, v); }
     }
 
     /** An unchecked carrier for the {@link DataException} when iterating with for-each. */
@@ -83,8 +86,7 @@ public final class DataLoader<T, B> implements AutoCloseable {
 
     /** Batches per epoch when no record is skipped. */
     public int batchesPerEpoch() {
-        int n = dataset.size(), b = options.batchSize();
-        return options.dropLast() ? n / b : (n + b - 1) / b;
+        return options.shard().batches(dataset.size(), options.batchSize(), options.dropLast());
     }
 
     /** The generator for item {@code index} in {@code epoch}: a function of the three numbers only. */
@@ -167,7 +169,7 @@ public final class DataLoader<T, B> implements AutoCloseable {
 
         private Epoch(int epoch) {
             this.epoch = epoch;
-            this.order = order(epoch);
+            this.order = options.shard().local(order(epoch), options.batchSize(), options.dropLast());
             this.workers = options.workers() == 0 ? null : Executors.newFixedThreadPool(options.workers(), workerThreads(epoch, threads));
             if (workers != null) while (submitted < order.length && window.size() < options.prefetch()) submitNext();
         }

@@ -6,6 +6,7 @@ import dev.groundwork.engine.io.Checkpoint;
 import dev.groundwork.engine.io.NonFiniteTensorException;
 import dev.groundwork.engine.nn.Module;
 import dev.groundwork.engine.optim.Optimizer;
+import dev.groundwork.engine.optim.ParamGroup;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
 import dev.groundwork.engine.tensor.TensorScope;
@@ -84,16 +85,21 @@ public final class Trainer<B> {
 
     private Result run() throws IOException {
         Module model = task.model();
-        Optimizer opt = cfg.optimizer().create(task.paramGroups());
+        List<ParamGroup> groups = task.paramGroups();
+        Optimizer opt = cfg.optimizer().create(groups);
+        List<Tensor> params = groups.stream().flatMap(g -> g.params().stream()).toList();
+        DataParallel dp = cfg.parallel();
+        boolean writer = dp.writer();
         Map<String, Generator> modelGens = prefixed("model.", task.generators()), dataGens = prefixed("data.", train.generators());
         Map<String, Generator> gens = new TreeMap<>(modelGens);
         gens.putAll(dataGens);
         Files.createDirectories(cfg.expDir());
         Path ckptFile = cfg.expDir().resolve(CHECKPOINT), bestFile = cfg.expDir().resolve(BEST);
         MetricsLog log = new MetricsLog(cfg.expDir().resolve(METRICS));
-        Progress progress = new Progress(cfg.progress(), cfg.label());
+        // Data-parallel: rank 0 alone writes files and progress; every rank reads a resumed checkpoint.
+        Progress progress = new Progress(writer ? cfg.progress() : null, cfg.label());
         // A run killed while writing leaves a temp file beside the checkpoint: the next start removes it.
-        int stale = AtomicFiles.removeStaleTemps(ckptFile) + AtomicFiles.removeStaleTemps(bestFile);
+        int stale = writer ? AtomicFiles.removeStaleTemps(ckptFile) + AtomicFiles.removeStaleTemps(bestFile) : 0;
         if (stale > 0) progress.line(cfg.label() + ": removed " + stale + " temp file(s) a killed run left in " + cfg.expDir());
         StepLog stepLog = new StepLog(cfg.logEverySteps());
 
@@ -117,17 +123,25 @@ public final class Trainer<B> {
             if (c.extra().containsKey(STEP_LOG)) stepLog.restore(c.extra().get(STEP_LOG));
             // Records past the checkpoint go only when training continues: a resume with nothing
             // left to do keeps the log, partial record included, as the stopped run wrote it.
-            if (start < cfg.epochs() && !limitReached(step)) log.truncate(start, step);
+            if (writer && start < cfg.epochs() && !limitReached(step)) log.truncate(start, step);
         } else {
             InvalidSettingException.check(!Files.exists(ckptFile), "resume",
                     "is off but " + cfg.expDir() + " already holds " + CHECKPOINT + ": resume that run, or choose another experiment folder");
             // No checkpoint but a log or a best file: a run killed before its first checkpoint. Its
             // records would be doubled by this one, so the fresh start begins from nothing.
             boolean leftovers = Files.exists(log.file()) || Files.exists(bestFile);
-            log.truncate(0, 0);
-            Files.deleteIfExists(bestFile);
+            if (writer) {
+                log.truncate(0, 0);
+                Files.deleteIfExists(bestFile);
+            }
             if (leftovers) progress.line(cfg.label() + ": starting fresh; removed the metrics and best weights of a run that never wrote its first checkpoint");
         }
+        // Every rank starts from rank 0's weights, with its own dropout streams; none goes on before all
+        // have checked the experiment folder (rank 0 writes into it next).
+        dp.sameStart(model);
+        dp.deriveGenerators(modelGens);
+        dp.comm().barrier();
+        if (dp.distributed()) progress.line(cfg.label() + ": data-parallel over " + dp.comm().describe());
 
         List<Double> losses = new ArrayList<>();
         Map<String, Double> lastVal = Map.of();
@@ -144,14 +158,15 @@ public final class Trainer<B> {
             int i = skip(batches, skip), lastSaved = i;
             skip = 0;
             while (batches.hasNext()) {
-                boolean requested = cfg.stop().requested();
+                boolean requested = dp.anyRequested(cfg.stop().requested());
+                String reason = cfg.stop().requested() ? cfg.stop().reason() : "a stop request on another rank";
                 if (limitReached(step) || requested) {
-                    log.append(Records.partial(e + 1, step, i, train.batchesPerEpoch(), opt.lr(0), meter.summary(), bestEpoch, best, seconds(t0)));
+                    if (writer) log.append(Records.partial(e + 1, step, i, train.batchesPerEpoch(), opt.lr(0), meter.summary(), bestEpoch, best, seconds(t0)));
                     saveMidEpoch(model, opt, step, e, i, meter, modelGens, dataAtEpochStart, best, bestEpoch, stepLog, ckptFile);
-                    String why = requested ? cfg.stop().reason() : "the step limit";
+                    String why = requested ? reason : "the step limit";
                     progress.line(String.format("%s stopped at step %d (%s), epoch %d after %d of %d batches; %s resumes here",
                             cfg.label(), step, why, e + 1, i, train.batchesPerEpoch(), CHECKPOINT));
-                    return new Result(done, step, bestEpoch, best, losses, lastVal, requested ? cfg.stop().reason() : null);
+                    return new Result(done, step, bestEpoch, best, losses, lastVal, requested ? reason : null);
                 }
                 if (cfg.saveEverySteps() > 0 && i > lastSaved && step % cfg.saveEverySteps() == 0) {
                     saveMidEpoch(model, opt, step, e, i, meter, modelGens, dataAtEpochStart, best, bestEpoch, stepLog, ckptFile);
@@ -163,9 +178,13 @@ public final class Trainer<B> {
                 // leave the scope by design (TensorScope).
                 try (TensorScope scope = TensorScope.open()) {
                     cfg.schedule().beforeStep(opt, step);
-                    StepOutput out = task.step(batch);
-                    double loss = out.loss().item();
-                    out.loss().backward();
+                    StepOutput local = task.step(batch);
+                    double localLoss = local.loss().item();
+                    local.loss().backward();
+                    dp.averageGradients(params);
+                    double[] globalLoss = new double[1];
+                    StepOutput out = dp.global(localLoss, local, globalLoss);
+                    double loss = globalLoss[0];
                     opt.step();
                     opt.zeroGrad();
                     step++;
@@ -176,7 +195,7 @@ public final class Trainer<B> {
                     progress.update(e + 1, cfg.epochs(), i, train.batchesPerEpoch(), step, meter.meanLoss(), out.size());
                     Map<String, Object> record = stepLog.add(step, e + 1, loss, out.size(), opt.lr(0));
                     if (record != null) {
-                        log.append(record);
+                        if (writer) log.append(record);
                         progress.line(StepLog.line(cfg.label(), record));
                     }
                 }
@@ -190,7 +209,7 @@ public final class Trainer<B> {
                 bestEpoch = e + 1;
                 write(new Checkpoint(model.stateDict(), Map.of(), step, e + 1, Checkpoint.states(gens), extra(best, bestEpoch, null)), bestFile, step);
             }
-            log.append(Records.epoch(e + 1, step, opt.lr(0), trainSummary, val == null ? null : valSummary, bestEpoch, best, seconds(t0)));
+            if (writer) log.append(Records.epoch(e + 1, step, opt.lr(0), trainSummary, val == null ? null : valSummary, bestEpoch, best, seconds(t0)));
             save(model, opt, step, e + 1, Checkpoint.states(gens), extra(best, bestEpoch, stepLog), ckptFile);
             done = e + 1;
             progress.line(String.format("%s epoch %d/%d  train loss %.4f  val %s %.4f  best %.4f (epoch %d)", cfg.label(), e + 1, cfg.epochs(),
@@ -264,6 +283,7 @@ public final class Trainer<B> {
      * nothing is written, so the last good checkpoint and best weights stay as they were.
      */
     private void write(Checkpoint c, Path file, long step) throws IOException {
+        if (!cfg.parallel().writer()) return;
         try {
             c.save(file);
         } catch (NonFiniteTensorException e) {

@@ -26,10 +26,12 @@ import java.util.TreeMap;
  * @param stop          polled every step: when requested, the run stops with a resumable checkpoint
  * @param settings      the run's settings by name, as the recipe states them (lr, batch size, seed...):
  *                      kept in the checkpoint so that a resume can tell what changed (see {@link Trainer})
+ * @param parallel      the data-parallel group this process trains in ({@link DataParallel#none()}: alone);
+ *                      the batch sources must then hold this rank's shard of each global batch
  */
 public record TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir, boolean resume,
                             PrintStream progress, String label, int logEverySteps, long maxSteps, int saveEverySteps,
-                            StopRequest stop, Map<String, String> settings) {
+                            StopRequest stop, Map<String, String> settings, DataParallel parallel) {
 
     public TrainerConfig {
         InvalidSettingException.check(epochs > 0, "epochs", "must be a positive integer, got " + epochs);
@@ -41,47 +43,58 @@ public record TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule sch
         InvalidSettingException.check(saveEverySteps >= 0, "saveEverySteps", "must be 0 (epoch ends only) or a positive integer, got " + saveEverySteps);
         if (stop == null) stop = new StopRequest();
         settings = settings == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(settings));
+        if (parallel == null) parallel = DataParallel.none();
+    }
+
+    public TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir, boolean resume,
+                         PrintStream progress, String label, int logEverySteps, long maxSteps, int saveEverySteps,
+                         StopRequest stop, Map<String, String> settings) {
+        this(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, null);
     }
 
     public TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir, boolean resume,
                          PrintStream progress, String label, int logEverySteps, long maxSteps) {
-        this(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, 0, null, null);
+        this(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, 0, null, null, null);
     }
 
     /** A fresh run: no resume, progress on stderr labelled "train", no step records, no step limit. */
     public static TrainerConfig of(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, false, System.err, "train", 0, 0, 0, null, null);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, false, System.err, "train", 0, 0, 0, null, null, null);
     }
 
     public TrainerConfig withProgress(PrintStream out, String l) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, out, l, logEverySteps, maxSteps, saveEverySteps, stop, settings);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, out, l, logEverySteps, maxSteps, saveEverySteps, stop, settings, parallel);
     }
 
     public TrainerConfig withResume(boolean r) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, r, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, r, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, parallel);
     }
 
     public TrainerConfig withEpochs(int e) {
-        return new TrainerConfig(e, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings);
+        return new TrainerConfig(e, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, parallel);
     }
 
     public TrainerConfig withLogEverySteps(int n) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, n, maxSteps, saveEverySteps, stop, settings);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, n, maxSteps, saveEverySteps, stop, settings, parallel);
     }
 
     public TrainerConfig withMaxSteps(long n) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, n, saveEverySteps, stop, settings);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, n, saveEverySteps, stop, settings, parallel);
     }
 
     public TrainerConfig withSaveEverySteps(int n) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, n, stop, settings);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, n, stop, settings, parallel);
     }
 
     public TrainerConfig withStop(StopRequest s) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, s, settings);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, s, settings, parallel);
+    }
+
+    public TrainerConfig withParallel(DataParallel p) {
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, p);
     }
 
     public TrainerConfig withSettings(Map<String, String> s) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, s);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, s, parallel);
     }
 }

@@ -3,6 +3,7 @@ package dev.groundwork.models.vgbert;
 import dev.groundwork.engine.nn.Conv2d;
 import dev.groundwork.engine.nn.Dropout;
 import dev.groundwork.engine.nn.Linear;
+import dev.groundwork.engine.dist.Communicator;
 import dev.groundwork.engine.nn.Module;
 import dev.groundwork.engine.nn.ReLU;
 import dev.groundwork.engine.nn.Sequential;
@@ -34,6 +35,8 @@ import java.util.Map;
 public final class TransferModel extends Module implements StageTask<CaptionBatch> {
     private final VgBertConfig config;
     private final Generator gen;
+    /** Training steps take their negatives from every rank of this group (null: the local batch). */
+    private Communicator negatives;
     private final Vgg16Attention imageModel;
     private final BertObject languageModel;
     private final CrossAttention crossAttention;
@@ -83,7 +86,18 @@ public final class TransferModel extends Module implements StageTask<CaptionBatc
     }
 
     public Tensor[] losses(CaptionBatch b) {
+        if (negatives != null && isTraining())   // validation runs the whole set on every rank: its own batch is the global one
+            return GlobalNegatives.pooled(negatives, embedImages(b.images()), embedTexts(b.ids(), b.types(), b.mask()), VgBertConfig.TRANSFER_SIGMA);
         return VgBertOps.pooledContrastive(embedImages(b.images()), embedTexts(b.ids(), b.types(), b.mask()), VgBertConfig.TRANSFER_SIGMA);
+    }
+
+    /**
+     * Takes the in-batch negatives of training steps from every rank of {@code comm}
+     * ({@link GlobalNegatives}); null: this process's batch only (one process, or {@code --negatives local}).
+     */
+    public TransferModel globalNegatives(Communicator comm) {
+        this.negatives = comm;
+        return this;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.groundwork.models.vgbert;
 
 import dev.groundwork.engine.nn.Conv2d;
 import dev.groundwork.engine.nn.Linear;
+import dev.groundwork.engine.dist.Communicator;
 import dev.groundwork.engine.nn.Module;
 import dev.groundwork.engine.nn.Sequential;
 import dev.groundwork.engine.ops.vgbert.VgBertOps;
@@ -24,6 +25,8 @@ import java.util.Map;
 public final class TwoStreamModel extends Module implements StageTask<CaptionBatch> {
     private final VgBertConfig config;
     private final Generator gen;
+    /** Training steps take their negatives from every rank of this group (null: the local batch). */
+    private Communicator negatives;
     private final Vgg16Attention imageModel;
     private final BertObject languageModel;
     private final Sequential imageHead, languageHead;
@@ -61,7 +64,18 @@ public final class TwoStreamModel extends Module implements StageTask<CaptionBat
 
     /** {loss_i2l, loss_l2i} of §3.3 over the whole batch (§9.7: one device, all in-batch negatives). */
     public Tensor[] losses(CaptionBatch b) {
+        if (negatives != null && isTraining())   // validation runs the whole set on every rank: its own batch is the global one
+            return GlobalNegatives.matchmap(negatives, imageMap(b.images()), words(b.ids(), b.types(), b.mask()), b.nwords(), config.sigma());
         return VgBertOps.matchmapContrastive(imageMap(b.images()), words(b.ids(), b.types(), b.mask()), b.nwords(), config.sigma());
+    }
+
+    /**
+     * Takes the in-batch negatives of training steps from every rank of {@code comm}
+     * ({@link GlobalNegatives}); null: this process's batch only (one process, or {@code --negatives local}).
+     */
+    public TwoStreamModel globalNegatives(Communicator comm) {
+        this.negatives = comm;
+        return this;
     }
 
     @Override

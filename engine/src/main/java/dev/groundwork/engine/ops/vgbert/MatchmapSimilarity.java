@@ -28,6 +28,8 @@ public final class MatchmapSimilarity {
 
     /**
      * sim[i,c] = (1/n_c) sum_{t < n_c} max_p <image_i[:,p], language_c[t]>, n_c = max(1, min(nwords_c, T)).
+     * Image and language counts may differ (sim [Bi,Bl]): a data-parallel rank scores its own images
+     * against every rank's captions; the fused kernel serves the square case.
      *
      * <p>Computed one image at a time ([B*T, D] x [D, P] then max over P), so memory is O(B*T*P) for a
      * single image plus the O(B^2*T) argmax kept for backward, never the O(B^2*T*P) matchmap.
@@ -37,11 +39,11 @@ public final class MatchmapSimilarity {
         Out.rank("matchmap", "image", image, 4);
         Out.rank("matchmap", "language", language, 3);
         Out.integral("matchmap", "nwords", nwords);
-        int b = image.size(0), d = image.size(1), p = image.size(2) * image.size(3), t = language.size(1);
-        if (language.size(0) != b || language.size(2) != d)
-            throw new IllegalArgumentException("matchmap: language " + Shape.str(language.shape()) + " must be [" + b + ",T," + d + "] for image " + Shape.str(image.shape()));
+        int bi = image.size(0), b = language.size(0), d = image.size(1), p = image.size(2) * image.size(3), t = language.size(1);
+        if (language.size(2) != d)
+            throw new IllegalArgumentException("matchmap: language " + Shape.str(language.shape()) + " must be [B,T," + d + "] for image " + Shape.str(image.shape()));
         Out.shape("matchmap", "nwords", nwords, b);
-        Kernel kernel = image.backend().kernel(Kernel.class);
+        Kernel kernel = bi == b ? image.backend().kernel(Kernel.class) : null;
         Tensor fused = kernel == null ? null : Fused.run("matchmap_similarity",
                 kernel.matchmapSimilarity(image, language, nwords, Autograd.needsGrad(image, language)), image, language, nwords);
         if (fused != null) return fused;
@@ -52,13 +54,13 @@ public final class MatchmapSimilarity {
             for (int k = 0; k < n; k++) weight[c * t + k] = 1.0 / n;
         }
         Tensor w = Tensor.of(weight, b * t).to(image.dtype()).to(image.device());
-        Tensor img = image.reshape(b, d, p);
+        Tensor img = image.reshape(bi, d, p);
         Tensor lang = language.reshape(b * t, d);
-        Tensor[] argmax = new Tensor[b];
+        Tensor[] argmax = new Tensor[bi];
         Tensor sim;
         try (var s = GradMode.noGrad()) {
-            Tensor[] rows = new Tensor[b];
-            for (int i = 0; i < b; i++) {
+            Tensor[] rows = new Tensor[bi];
+            for (int i = 0; i < bi; i++) {
                 var best = lang.matmul(img.select(0, i)).max(1, false);   // [B*T]
                 argmax[i] = best.indices();
                 rows[i] = best.values().mul(w).reshape(b, t).sum(1, false);
@@ -68,9 +70,9 @@ public final class MatchmapSimilarity {
         return Autograd.record("matchmap_similarity", sim, new Tensor[]{image, language, null}, g -> {
             // Cells as rows [B,P,D], copied once, so each gather below moves whole contiguous rows.
             Tensor cells = img.permute(0, 2, 1).contiguous();
-            Tensor gImg = Tensor.zeros(image.dtype(), image.device(), b, p, d);
+            Tensor gImg = Tensor.zeros(image.dtype(), image.device(), bi, p, d);
             Tensor gLang = Tensor.zeros(language.dtype(), language.device(), b * t, d);
-            for (int i = 0; i < b; i++) {
+            for (int i = 0; i < bi; i++) {
                 // dMax[c,t] = dSim[i,c] * mask[c,t] / n_c
                 Tensor dMax = g.select(0, i).unsqueeze(1).expand(b, t).reshape(b * t).mul(w).unsqueeze(1);  // [B*T,1]
                 Tensor won = Indexing.indexSelect(cells.select(0, i), 0, argmax[i]).mul(dMax);             // [B*T,D]

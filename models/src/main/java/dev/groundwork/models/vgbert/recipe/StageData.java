@@ -18,6 +18,8 @@ import dev.groundwork.models.data.RelationBatch;
 import dev.groundwork.models.data.VisualGenome;
 import dev.groundwork.models.text.BertTokenizer;
 import dev.groundwork.models.train.BatchSource;
+import dev.groundwork.models.data.Shard;
+import dev.groundwork.models.train.InvalidSettingException;
 import dev.groundwork.models.train.LoaderSource;
 
 import java.nio.file.Path;
@@ -33,36 +35,43 @@ final class StageData {
     private StageData() {}
 
     /** Stage 2 (Resize 256 → crop, train and val) or transfer (train Resize 224 → crop, val Resize 256 → crop). */
-    static BatchSource<CaptionBatch> captions(RunSettings s, BertTokenizer tok, Path json, boolean train) throws DataException {
+    static BatchSource<CaptionBatch> captions(RunSettings s, BertTokenizer tok, Path json, boolean train, Shard shard) throws DataException {
         int crop = s.config().imageSize();
         boolean wide = s.stage() == Stage.TWO_STREAM || !train;
         ImagePipeline p = ImagePipeline.eval(wide ? ImagePipeline.resizeFor256(crop) : crop, crop);
         Dataset<CaptionItem> ds = screened(s, json, new CocoCaptions(json, tok, p, !train, s.config().captionSlots()), train);
-        return source(new DataLoader<>(ds, Collate::captions, options(s, train)), s.device(), StageData::move);
+        return source(new DataLoader<>(ds, Collate::captions, options(s, train, shard)), s.device(), StageData::move);
     }
 
     /** Stage 3: Resize 224 → crop for train and val; O objects, L phrase slots. */
-    static BatchSource<RelationBatch> relations(RunSettings s, BertTokenizer tok, Path json, boolean train) throws DataException {
+    static BatchSource<RelationBatch> relations(RunSettings s, BertTokenizer tok, Path json, boolean train, Shard shard) throws DataException {
         var c = s.config();
         int crop = c.imageSize();
         Dataset<RelationItem> ds = screened(s, json,
                 new VisualGenome(json, tok, ImagePipeline.eval(crop, crop), c.objectClasses(), c.relations(), c.objects(), c.phraseSlots()), train);
-        return source(new DataLoader<>(ds, items -> Collate.relations(items, c.objects(), c.phraseSlots()), options(s, train)), s.device(), StageData::move);
+        return source(new DataLoader<>(ds, items -> Collate.relations(items, c.objects(), c.phraseSlots()), options(s, train, shard)), s.device(), StageData::move);
     }
 
     /** Stage 1: RandomResizedCrop + flip for train, Resize 256 → crop for val. */
-    static ImageSource images(RunSettings s, Path dir, boolean train) throws DataException {
+    static ImageSource images(RunSettings s, Path dir, boolean train, Shard shard) throws DataException {
         int crop = s.config().imageSize();
         ImageFolder folder = new ImageFolder(dir, train ? ImagePipeline.train(crop) : ImagePipeline.eval(ImagePipeline.resizeFor256(crop), crop));
         Dataset<LabeledImage> ds = screened(s, dir, folder, train);
-        return new ImageSource(source(new DataLoader<>(ds, Collate::images, options(s, train)), s.device(), StageData::move), folder.classes().size());
+        return new ImageSource(source(new DataLoader<>(ds, Collate::images, options(s, train, shard)), s.device(), StageData::move), folder.classes().size());
     }
 
     record ImageSource(BatchSource<ImageBatch> source, int classes) {}
 
-    private static DataLoader.Options options(RunSettings s, boolean train) {
-        // drop_last=False and shuffle only for training, as the original (§6.1).
-        return DataLoader.Options.of(s.batchSize(), s.seed()).shuffle(train).workers(s.workers()).policy(s.badRecords());
+    /**
+     * drop_last=False and shuffle only for training, as the original (§6.1). A data-parallel rank loads
+     * its part of each global batch of s.batchSize() ({@link Shard}); validation runs whole on every rank.
+     */
+    private static DataLoader.Options options(RunSettings s, boolean train, Shard shard) {
+        if (shard.size() > 1 && s.batchSize() % shard.size() != 0)
+            throw new InvalidSettingException("batchSize", "is the global batch and must divide evenly over the " + shard.size()
+                    + " processes, got " + s.batchSize());
+        int batch = shard.size() > 1 ? s.batchSize() / shard.size() : s.batchSize();
+        return DataLoader.Options.of(batch, s.seed()).shuffle(train).workers(s.workers()).policy(s.badRecords()).shard(shard);
     }
 
     /** Every record checked before the first step; the bad ones listed in the experiment folder and handled by the run's policy. */

@@ -1,5 +1,6 @@
 package dev.groundwork.models.vgbert.recipe;
 
+import dev.groundwork.engine.dist.Communicator;
 import dev.groundwork.engine.nn.Module;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Device;
@@ -7,12 +8,15 @@ import dev.groundwork.models.data.CaptionBatch;
 import dev.groundwork.models.data.DataException;
 import dev.groundwork.models.data.RelationBatch;
 import dev.groundwork.models.text.BertTokenizer;
+import dev.groundwork.models.data.Shard;
 import dev.groundwork.models.train.BatchSource;
+import dev.groundwork.models.train.DataParallel;
 import dev.groundwork.models.train.StageTask;
 import dev.groundwork.models.train.StopRequest;
 import dev.groundwork.models.train.Trainer;
 import dev.groundwork.models.train.TrainerConfig;
 import dev.groundwork.models.vgbert.Freezing;
+import dev.groundwork.models.vgbert.GlobalNegatives;
 import dev.groundwork.models.vgbert.RelationalModel;
 import dev.groundwork.models.vgbert.TransferModel;
 import dev.groundwork.models.vgbert.TwoStreamModel;
@@ -20,6 +24,8 @@ import dev.groundwork.models.vgbert.VisualPretrainTask;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One VG-BERT stage end to end: build its model from the run's settings, take the previous stage's
@@ -37,21 +43,37 @@ public final class StagePipeline {
 
     /** As {@link #run(RunSettings, PrintStream)}; {@code stop} (a signal, say) ends the run early with a resumable checkpoint. */
     public static Trainer.Result run(RunSettings s, PrintStream log, StopRequest stop) throws IOException, DataException {
+        return run(s, log, stop, DataParallel.none(), GlobalNegatives.Mode.GLOBAL);
+    }
+
+    /**
+     * As above, as one rank of {@code dp}: s.batchSize() is the global batch, each rank loads its part
+     * ({@code data.Shard}); stage 2 and the transfer take their in-batch negatives from the global
+     * batch or, with {@link GlobalNegatives.Mode#LOCAL}, from the rank's own part as the original's
+     * DataParallel replicas did. Stage 3's pair negatives stay per rank (§9.14: per replica in the
+     * original too). Which one a run used is kept with its settings.
+     */
+    public static Trainer.Result run(RunSettings s, PrintStream log, StopRequest stop, DataParallel dp, GlobalNegatives.Mode negatives)
+            throws IOException, DataException {
         Generator gen = new Generator(s.seed());
+        Map<String, String> recorded = new TreeMap<>(s.recorded());
+        if (dp.distributed()) recorded.put("negatives", negatives.name().toLowerCase(java.util.Locale.ROOT));
         TrainerConfig tc = new TrainerConfig(s.epochs(), s.stage().optimizer(s.lr()), s.stage().schedule(), s.expDir(), s.resume(),
-                log, s.stage().id(), s.logEverySteps(), s.maxSteps(), s.saveEverySteps(), stop, s.recorded());
+                log, s.stage().id(), s.logEverySteps(), s.maxSteps(), s.saveEverySteps(), stop, recorded, dp);
+        Shard shard = new Shard(dp.rank(), dp.size());
+        Communicator global = dp.distributed() && negatives == GlobalNegatives.Mode.GLOBAL ? dp.comm() : null;
         return switch (s.stage()) {
             case VISUAL -> {
-                var train = StageData.images(s, s.dataTrain(), true);
-                try (var t = train.source(); var v = s.dataVal() == null ? null : StageData.images(s, s.dataVal(), false).source()) {
+                var train = StageData.images(s, s.dataTrain(), true, shard);
+                try (var t = train.source(); var v = s.dataVal() == null ? null : StageData.images(s, s.dataVal(), false, Shard.WHOLE).source()) {
                     yield fit(new VisualPretrainTask(s.config(), s.preset().visualHidden(), train.classes(), gen), t, v, tc, s.device());
                 }
             }
             case TWO_STREAM -> {
-                TwoStreamModel m = new TwoStreamModel(s.config(), s.learnableLayers(), gen);
+                TwoStreamModel m = new TwoStreamModel(s.config(), s.learnableLayers(), gen).globalNegatives(global);
                 backbone(s, m);
                 Handoffs.load(s.stage(), m, s.loadPretrained(), log);
-                try (var t = captions(s, true); var v = captions(s, false)) {
+                try (var t = captions(s, true, shard); var v = captions(s, false, Shard.WHOLE)) {
                     yield fit(m, t, v, tc, s.device());
                 }
             }
@@ -60,15 +82,15 @@ public final class StagePipeline {
                 backbone(s, m);
                 Handoffs.load(s.stage(), m, s.loadPretrained(), log);
                 BertTokenizer tok = BertTokenizer.load(s.vocab());
-                try (BatchSource<RelationBatch> v = s.dataVal() == null ? null : StageData.relations(s, tok, s.dataVal(), false);
-                     var t = StageData.relations(s, tok, s.dataTrain(), true)) {
+                try (BatchSource<RelationBatch> v = s.dataVal() == null ? null : StageData.relations(s, tok, s.dataVal(), false, Shard.WHOLE);
+                     var t = StageData.relations(s, tok, s.dataTrain(), true, shard)) {
                     yield fit(m, t, v, tc, s.device());
                 }
             }
             case RETRIEVAL -> {
-                TransferModel m = new TransferModel(s.config(), gen);
+                TransferModel m = new TransferModel(s.config(), gen).globalNegatives(global);
                 Handoffs.load(s.stage(), m, s.loadPretrained(), log);
-                try (var t = captions(s, true); var v = captions(s, false)) {
+                try (var t = captions(s, true, shard); var v = captions(s, false, Shard.WHOLE)) {
                     yield fit(m, t, v, tc, s.device());
                 }
             }
@@ -81,9 +103,9 @@ public final class StagePipeline {
     }
 
     /** The train or the validation captions; null when the run has no validation index. */
-    private static BatchSource<CaptionBatch> captions(RunSettings s, boolean train) throws IOException, DataException {
+    private static BatchSource<CaptionBatch> captions(RunSettings s, boolean train, Shard shard) throws IOException, DataException {
         var f = train ? s.dataTrain() : s.dataVal();
-        return f == null ? null : StageData.captions(s, BertTokenizer.load(s.vocab()), f, train);
+        return f == null ? null : StageData.captions(s, BertTokenizer.load(s.vocab()), f, train, shard);
     }
 
     private static <B> Trainer.Result fit(StageTask<B> task, BatchSource<B> train, BatchSource<B> val, TrainerConfig tc, Device device)

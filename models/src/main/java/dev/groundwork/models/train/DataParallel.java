@@ -1,0 +1,176 @@
+package dev.groundwork.models.train;
+
+import dev.groundwork.engine.dist.Communicator;
+import dev.groundwork.engine.dist.ReduceOp;
+import dev.groundwork.engine.dist.SingleProcess;
+import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.random.Generator;
+import dev.groundwork.engine.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the {@link Trainer} does differently when it is one of N data-parallel ranks (a
+ * {@link Communicator} of size N; size 1 changes nothing):
+ * <ul>
+ *   <li><b>Identical start</b>: every parameter and buffer is broadcast from rank 0 after the model is
+ *   built or resumed, so ranks that drew their initialisation differently still start alike.</li>
+ *   <li><b>Per-rank random streams</b>: the model's generators (dropout) are re-seeded per rank from
+ *   (seed, rank), rank 0 keeping its own, so replicas draw different masks as separate GPUs do; data
+ *   generators are not (every rank must see the same epoch order, see {@code data.Shard}).
+ *   Checkpoints hold rank 0's streams only, and a resumed rank derives its own again: no rank state is
+ *   written, so a run resumes on any number of processes.</li>
+ *   <li><b>Gradients</b>: after the backward pass, averaged over ranks in buckets of up to
+ *   {@link #BUCKET_BYTES} (flattened, one all-reduce each). Because the communicator's all-reduce
+ *   gives every rank the same bits and the optimizer is deterministic, weights and optimizer states stay
+ *   bit-identical without being re-broadcast. The reduction runs after the whole backward pass rather
+ *   than overlapping it: the autograd sweep has no gradient-ready hook yet, and on the CPU Open MPI
+ *   makes no progress between calls anyway.</li>
+ *   <li><b>Records</b>: the step's loss, loss parts and hit counts are combined over ranks (means and
+ *   sums), so rank 0's metrics describe the global batch; only rank 0 writes files and progress.</li>
+ *   <li><b>Stopping</b>: a stop request (a signal) on any rank stops every rank at the same step.</li>
+ * </ul>
+ */
+public final class DataParallel {
+    /** PyTorch DDP's default bucket size (25 MiB): large enough to amortise a collective's latency. */
+    public static final long BUCKET_BYTES = 25L << 20;
+    private static final DataParallel NONE = new DataParallel(SingleProcess.INSTANCE);
+
+    private final Communicator comm;
+
+    public DataParallel(Communicator comm) { this.comm = comm; }
+
+    /** One process: nothing is exchanged. */
+    public static DataParallel none() { return NONE; }
+
+    public Communicator comm() { return comm; }
+
+    public int rank() { return comm.rank(); }
+
+    public int size() { return comm.size(); }
+
+    public boolean distributed() { return comm.size() > 1; }
+
+    /** Rank 0 writes checkpoints, metrics and progress. */
+    public boolean writer() { return comm.rank() == 0; }
+
+    /** Broadcasts every parameter and buffer of {@code model} from rank 0, in state-dict order. */
+    public void sameStart(Module model) {
+        if (!distributed()) return;
+        for (Tensor t : model.stateDict().values()) comm.broadcast(t, 0);
+    }
+
+    /** Re-seeds rank r's generators from (seed, r), keeping each offset; rank 0 keeps its streams. */
+    public void deriveGenerators(Map<String, Generator> modelGenerators) {
+        if (comm.rank() == 0) return;
+        for (Generator g : modelGenerators.values()) {
+            long[] s = g.state();
+            g.setState(new long[]{derive(s[0], comm.rank()), s[1]});
+        }
+    }
+
+    /** SplitMix64 of (seed, rank): neighbouring ranks get unrelated Philox keys. */
+    static long derive(long seed, int rank) {
+        long z = seed + 0x9E3779B97F4A7C15L * (rank + 1L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * Replaces every present gradient of {@code params} by its mean over ranks. Every rank must hold
+     * gradients for the same parameters (checked: a rank that skipped a parameter would otherwise
+     * shift every bucket after it).
+     */
+    public void averageGradients(List<Tensor> params) {
+        if (!distributed()) return;
+        List<Tensor> grads = new ArrayList<>();
+        for (Tensor p : params) if (p.grad() != null) grads.add(p.grad());
+        try (Tensor count = Tensor.ofLongs(new long[]{grads.size()}, 1)) {
+            comm.allReduce(count, ReduceOp.SUM);
+            long total = count.toLongArray()[0];
+            if (total != (long) grads.size() * comm.size())
+                throw new IllegalStateException("rank " + comm.rank() + ": ranks disagree on which parameters received gradients this step ("
+                        + grads.size() + " here, " + total + " over " + comm.size() + " ranks): every rank must run the same model on batches of the same shape");
+        }
+        List<Tensor> bucket = new ArrayList<>();
+        long bytes = 0;
+        for (Tensor g : grads) {
+            if (!bucket.isEmpty() && (bytes + (long) g.numel() * g.dtype().byteSize() > BUCKET_BYTES || g.dtype() != bucket.get(0).dtype()
+                    || !g.device().equals(bucket.get(0).device()))) {
+                reduce(bucket);
+                bucket.clear();
+                bytes = 0;
+            }
+            bucket.add(g);
+            bytes += (long) g.numel() * g.dtype().byteSize();
+        }
+        if (!bucket.isEmpty()) reduce(bucket);
+    }
+
+    private void reduce(List<Tensor> grads) {
+        int n = 0;
+        for (Tensor g : grads) n = Math.addExact(n, g.numel());
+        try (Tensor flat = Tensor.empty(grads.get(0).dtype(), grads.get(0).device(), n)) {
+            int off = 0;
+            for (Tensor g : grads) {
+                flat.narrow(0, off, g.numel()).copy_(g.contiguous().reshape(g.numel()));
+                off += g.numel();
+            }
+            comm.allReduce(flat, ReduceOp.AVERAGE);
+            off = 0;
+            for (Tensor g : grads) {
+                g.copy_(flat.narrow(0, off, g.numel()).reshape(g.shape()));
+                off += g.numel();
+            }
+        }
+    }
+
+    /** Whether any rank asks to stop (so that all stop at the same step). */
+    public boolean anyRequested(boolean here) {
+        if (!distributed()) return here;
+        try (Tensor f = Tensor.ofLongs(new long[]{here ? 1 : 0}, 1)) {
+            comm.allReduce(f, ReduceOp.SUM);
+            return f.toLongArray()[0] > 0;
+        }
+    }
+
+    /** The loss and the step's record over all ranks: mean loss and parts, summed hits and sizes. */
+    public StepOutput global(double loss, StepOutput out, double[] lossOut) {
+        if (!distributed()) {
+            lossOut[0] = loss;
+            return out;
+        }
+        // Sorted: a Map.of's iteration order differs from JVM to JVM, and every rank must pack the same way.
+        List<String> parts = new ArrayList<>(new java.util.TreeSet<>(out.components().keySet()));
+        List<String> hits = new ArrayList<>(new java.util.TreeSet<>(out.hits().keySet()));
+        double[] v = new double[1 + parts.size() + 2 * hits.size() + 1];
+        int k = 0;
+        v[k++] = loss;
+        for (String p : parts) v[k++] = out.components().get(p);
+        for (String h : hits) {
+            v[k++] = out.hits().get(h)[0];
+            v[k++] = out.hits().get(h)[1];
+        }
+        v[k] = out.size();
+        try (Tensor t = Tensor.of(v, v.length)) {
+            comm.allReduce(t, ReduceOp.SUM);
+            double[] s = t.toDoubleArray();
+            int p = comm.size();
+            k = 0;
+            lossOut[0] = s[k++] / p;
+            Map<String, Double> comp = new LinkedHashMap<>();
+            for (String name : parts) comp.put(name, s[k++] / p);
+            Map<String, long[]> h = new LinkedHashMap<>();
+            for (String name : hits) {
+                h.put(name, new long[]{Math.round(s[k]), Math.round(s[k + 1])});
+                k += 2;
+            }
+            return new StepOutput(out.loss(), comp, h, (int) Math.round(s[k]));
+        }
+    }
+
+}
