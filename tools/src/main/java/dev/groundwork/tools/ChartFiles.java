@@ -5,7 +5,6 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /** Writes XChart charts as PNG files for {@code gw plot} and {@code gw eval semantic}. */
@@ -14,7 +13,6 @@ final class ChartFiles {
 
     /** Encodes in memory, then writes atomically, so a failed draw never leaves a truncated PNG behind. */
     static void save(Chart<?, ?> chart, Path png) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
-        AtomicFiles.write(png, ch -> { while (b.hasRemaining()) ch.write(b); });
+        AtomicFiles.write(png, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 }

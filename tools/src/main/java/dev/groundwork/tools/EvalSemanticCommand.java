@@ -20,8 +20,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,8 +144,8 @@ public final class EvalSemanticCommand implements Callable<Integer>, CommandDefa
         try {
             Files.createDirectories(out);
             String md = ResultsMarkdown.render(r), js = r.toJson();
-            write(out.resolve("results.json"), js + "\n");
-            write(out.resolve("results.md"), md);
+            AtomicFiles.writeString(out.resolve("results.json"), js + "\n");
+            AtomicFiles.writeString(out.resolve("results.md"), md);
             List<Path> pngs = SemanticCharts.write(r, out);
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.println(json ? js : md);
@@ -158,10 +156,5 @@ public final class EvalSemanticCommand implements Callable<Integer>, CommandDefa
         } catch (IOException | RuntimeException e) {
             return Failures.report(spec, out, e);
         }
-    }
-
-    private static void write(Path file, String text) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(file, ch -> { while (b.hasRemaining()) ch.write(b); });
     }
 }

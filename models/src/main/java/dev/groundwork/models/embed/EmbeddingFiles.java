@@ -8,7 +8,6 @@ import dev.groundwork.engine.io.TensorFiles;
 import dev.groundwork.engine.tensor.Tensor;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,8 +98,7 @@ public final class EmbeddingFiles {
     static void writeLines(Path file, List<String> lines) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (String l : lines) sb.append(l).append('\n');
-        ByteBuffer b = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(file, ch -> { while (b.hasRemaining()) ch.write(b); });
+        AtomicFiles.writeString(file, sb.toString());
     }
 
     /** A pooled embedding file read back: the texts and their [N, D] vectors. */
