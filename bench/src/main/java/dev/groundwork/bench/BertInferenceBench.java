@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * {@code -Dgw.onnx.dir} (default {@code bench/target/onnx}): {@code bert-base} (12 layers, 768 wide) and
  * {@code bert-small} (6 layers, 384 wide). Both sides copy the output to the Java heap once, as a caller
  * would. Setup compares the two sides' outputs on the benchmark's batch and refuses to measure when they
- * differ by more than 2e-3 (not the same model). Throughput is B / time.
+ * differ by more than 2e-3 (not the same model). Throughput is B / time. Six warm-up iterations: until C2 has
+ * compiled the Vector API kernels, their Java fallback dominates a profile (seen with {@code -wi 2} on a busy
+ * 2-core machine), and one BERT-base forward at B64 T128 takes seconds.
  *
  * <pre>
  *   /usr/bin/python3 bench/peers/export_bert_onnx.py --size base  --out bench/target/onnx/bert-base
@@ -41,7 +43,7 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 6, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx8g"})
 public class BertInferenceBench {
