@@ -31,11 +31,11 @@ import java.util.concurrent.Callable;
 
 /** {@code gw embed}: words, phrases or sentences to vectors with any BERT the loader reads. */
 @Command(name = "embed", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
-        description = {"Embed texts (a file with one per line, a unicode .npy, or --text) with a BERT: a Hugging Face folder, a VG-BERT",
-                "or InterBERT checkpoint, a run folder, or untrained:demo[:SEED]. Batched with dynamic padding, without gradients.",
-                "Writes OUT (.safetensors: 'embeddings', plus 'input_ids'/'attention_mask' with --pooling none; or .npy files) and",
-                "OUT-stem.texts.txt with the embedded texts in row order. Texts whose every word piece is [UNK], and blank lines,",
-                "are not embedded: they are counted, listed on stderr and in OUT-stem.unknown.txt."})
+        description = "Embed texts (a file with one per line, a unicode .npy, or --text) with a BERT: a Hugging Face folder, a VG-BERT "
+                + "or InterBERT checkpoint, a run folder, or untrained:demo[:SEED]. Batched with dynamic padding, without gradients. "
+                + "Writes OUT (.safetensors: 'embeddings', plus 'input_ids'/'attention_mask' with --pooling none; or .npy files) and "
+                + "OUT-stem.texts.txt with the embedded texts in row order. Texts whose every word piece is [UNK], and blank lines, "
+                + "are not embedded: they are counted, listed on stderr and in OUT-stem.unknown.txt.")
 public final class EmbedCommand implements Callable<Integer>, CommandDefaults.Source {
     @Spec CommandSpec spec;
 
@@ -55,8 +55,8 @@ public final class EmbedCommand implements Callable<Integer>, CommandDefaults.So
     String format;
 
     @Option(names = "--pooling", paramLabel = "mean|cls|none|object", defaultValue = "mean",
-            description = {"mean: masked mean over the real tokens, [CLS] and [SEP] included; cls: the [CLS] state; none: every token's",
-                    "state; object: VG-BERT's Bert_object (\"[CLS] text [SEP]\" in L slots, type 1, sum / L). Default ${DEFAULT-VALUE}"})
+            description = "mean: masked mean over the real tokens, [CLS] and [SEP] included; cls: the [CLS] state; none: every token's "
+                    + "state; object: VG-BERT's Bert_object (\"[CLS] text [SEP]\" in L slots, type 1, sum / L). Default ${DEFAULT-VALUE}")
     String pooling;
 
     @Option(names = "--layer", paramLabel = "N", description = "hidden_states index: 0 = embeddings, L = last (default); -1 counts from the end")

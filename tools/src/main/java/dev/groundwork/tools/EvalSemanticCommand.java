@@ -28,10 +28,10 @@ import java.util.concurrent.Callable;
 
 /** {@code gw eval semantic}: VG-BERT's semantic evaluation (spec §7) of several models side by side. */
 @Command(name = "semantic", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
-        description = {"Compare word spaces on VG-BERT's semantic evaluations (spec §7): principal axis vs concreteness on SemCat,",
-                "word categorisation (silhouettes per SemCat category, paired Wilcoxon tests), semantic norms from a CSLB-layout",
-                "feature_matrix.dat (--norms), and compositional inference (--probe). Writes OUT/results.json, OUT/results.md and",
-                "the PNGs; prints the Markdown table (or, with --json, the JSON)."})
+        description = "Compare word spaces on VG-BERT's semantic evaluations (spec §7): principal axis vs concreteness on SemCat, "
+                + "word categorisation (silhouettes per SemCat category, paired Wilcoxon tests), semantic norms from a CSLB-layout "
+                + "feature_matrix.dat (--norms), and compositional inference (--probe). Writes OUT/results.json, OUT/results.md and "
+                + "the PNGs; prints the Markdown table (or, with --json, the JSON).")
 public final class EvalSemanticCommand implements Callable<Integer>, CommandDefaults.Source {
     /** Relative to the repository root, where {@code ./gw} runs. */
     static final String SEMCAT = "../shared/data/semcat";
@@ -39,8 +39,8 @@ public final class EvalSemanticCommand implements Callable<Integer>, CommandDefa
     @Spec CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "NAME=SOURCE",
-            description = {"a model to compare (repeatable): a Hugging Face folder, a VG-BERT/InterBERT checkpoint, a run folder,",
-                    "untrained:demo[:SEED], or an embedding table written by gw embed (.safetensors, or .npy with its .texts.txt)"})
+            description = "a model to compare (repeatable): a Hugging Face folder, a VG-BERT/InterBERT checkpoint, a run folder, "
+                    + "untrained:demo[:SEED], or an embedding table written by gw embed (.safetensors, or .npy with its .texts.txt)")
     List<String> models;
 
     @Option(names = "--semcat", defaultValue = SEMCAT, paramLabel = "DIR", description = "folder of the four SemCat .npy files (default ${DEFAULT-VALUE})")
