@@ -6,7 +6,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code -b, --batch-size}: images per batch, for training or for embedding. Each command states its
+ * {@code -b, --batch-size}: images per batch for training, texts per batch for embedding. Each command states its
  * default through {@link CommandDefaults} ({@code gw train}: the stage's), so the help shows the value
  * that applies.
  */
@@ -15,7 +15,7 @@ final class BatchSizeOption {
 
     @Spec(Spec.Target.MIXEE) CommandSpec command;
 
-    @Option(names = {"-b", NAME}, paramLabel = "N", description = "images per batch (default ${DEFAULT-VALUE})")
+    @Option(names = {"-b", NAME}, paramLabel = "N", description = "images or texts per batch (default ${DEFAULT-VALUE})")
     Integer size;
 
     /** The size, which must be at least 1 (a usage error naming the flag otherwise). */

@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code gw eval}: groups the evaluation jobs. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a trained model.",
-        subcommands = {EvalRetrievalCommand.class})
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate trained models: cross-modal retrieval, semantic word spaces.",
+        subcommands = {EvalRetrievalCommand.class, EvalSemanticCommand.class})
 public final class EvalCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -7,9 +7,10 @@ import picocli.CommandLine.Command;
 
 /** The `gw` command line: one subcommand per job. */
 @Command(name = "gw", mixinStandardHelpOptions = true, version = "gw 0.1.0",
-        description = "Groundwork: train, evaluate, search, convert and inspect checkpoints.",
+        description = "Groundwork: train, evaluate, embed, search, convert and inspect checkpoints.",
         subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, ConvertCommand.class, DataCommand.class,
-                TrainCommand.class, DemoCommand.class, EvalCommand.class, SearchCommand.class, PlotCommand.class, LaunchCommand.class})
+                TrainCommand.class, DemoCommand.class, EvalCommand.class, EmbedCommand.class, SearchCommand.class, PlotCommand.class,
+                LaunchCommand.class})
 public final class Gw implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

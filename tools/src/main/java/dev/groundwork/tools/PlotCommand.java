@@ -1,7 +1,6 @@
 package dev.groundwork.tools;
 
 import dev.groundwork.models.train.MetricsLog;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -11,10 +10,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +44,7 @@ public final class PlotCommand implements Callable<Integer> {
                 String prefix = curves.kind().equals(MetricsLog.STEP) ? "step-" : "";
                 for (var g : groups.entrySet()) {
                     Path png = plots.resolve(prefix + g.getKey() + ".png");
-                    write(chart(prefix + g.getKey(), curves.x(), g.getValue()), png);
+                    ChartFiles.save(chart(prefix + g.getKey(), curves.x(), g.getValue()), png);
                     spec.commandLine().getOut().println(png);
                 }
             }
@@ -79,18 +76,5 @@ public final class PlotCommand implements Callable<Integer> {
             if (s.getValue().x().size() > 60) added.setMarker(SeriesMarkers.NONE);
         }
         return c;
-    }
-
-    /** Encodes to a temporary file first, so a failed draw never leaves a truncated PNG behind. */
-    private static void write(XYChart chart, Path png) throws IOException {
-        Path tmp = Files.createTempFile(png.getParent(), ".plot-", ".png");
-        try {
-            try (OutputStream os = Files.newOutputStream(tmp)) {
-                BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
-            }
-            Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

@@ -54,11 +54,11 @@ class TrainCommandTest {
     @Test
     void helpShowsTheStagesOwnDefaults() {
         String two = gw("train", "two-stream", "--help").out(), rel = gw("train", "relational", "--help").out();
-        assertTrue(two.matches("(?s).*--batch-size=N\\s+images per batch \\(default 180\\).*"), two);
+        assertTrue(two.matches("(?s).*--batch-size=N\\s+images or texts per batch \\(default 180\\).*"), two);
         assertTrue(two.matches("(?s).*base learning rate \\(default 0\\.00005\\).*"), two);
         assertTrue(two.matches("(?s).*epochs \\(default 100\\).*"), two);
         assertTrue(rel.matches("(?s).*epochs \\(default 150\\).*") && rel.contains("(default 0.1;"), rel);
-        assertTrue(gw("train", "retrieval", "--help").out().contains("images per batch (default 300)"));
+        assertTrue(gw("train", "retrieval", "--help").out().contains("images or texts per batch (default 300)"));
     }
 
     /** Every setting of a run has a flag, and the flag exists: a message about any setting can name what the user typed. */

@@ -17,22 +17,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class TransferModelCommandsTest {
     @TempDir Path tmp;
 
-    /**
-     * The real bert-base-uncased vocab.txt in shared/data beside the repository root or one of its
-     * ancestors (a git worktree sits deeper than the main checkout). Absent: the test is skipped with
-     * the reason, unless CI is set, where a missing fixture must fail rather than pass silently.
-     */
-    static Path vocab() {
-        Path root = Path.of(System.getProperty("gw.root", "..")).toAbsolutePath().normalize();
-        for (Path dir = root.getParent(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/data/bert-base-uncased-vocab.txt");
-            if (Files.isRegularFile(candidate)) return candidate;
-        }
-        String why = "shared/data/bert-base-uncased-vocab.txt not found above " + root;
-        if (System.getenv("CI") != null) fail(why + " (CI is set, so this is a failure)");
-        org.junit.jupiter.api.Assumptions.abort(why + "; skipping tests that need the real vocab");
-        return null;
-    }
+    /** The real bert-base-uncased vocab.txt ({@link SharedData}). */
+    static Path vocab() { return SharedData.file("bert-base-uncased-vocab.txt"); }
 
     private Path checkpoint() throws Exception {
         TransferModel m = new TransferModel(VgBertConfig.demo(), new Generator(4));

@@ -1,6 +1,8 @@
 package dev.groundwork.engine.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -51,6 +53,17 @@ public final class AtomicFiles {
             throw t;
         }
         fsyncDirectory(dir);
+    }
+
+    /** {@code bytes} as the whole of {@code target}, atomically ({@link #write}). */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        write(target, ch -> { while (b.hasRemaining()) ch.write(b); });
+    }
+
+    /** {@code text} as UTF-8, atomically ({@link #write}). */
+    public static void writeString(Path target, String text) throws IOException {
+        write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

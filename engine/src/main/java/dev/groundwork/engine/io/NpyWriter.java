@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * Writes {@code .npy} files (format 1.0, little-endian, C order) that numpy and {@link NpyReader} read:
- * float32 and int64 arrays and fixed-width unicode string arrays. Each file is written atomically
+ * float32, float64 and int64 arrays and fixed-width unicode string arrays. Each file is written atomically
  * ({@link AtomicFiles}), so an interrupted write leaves any earlier file intact.
  */
 public final class NpyWriter {
@@ -22,6 +22,13 @@ public final class NpyWriter {
         write(file, "<f4", shape, b);
     }
 
+    public static void writeDoubles(Path file, double[] values, int... shape) throws IOException {
+        check(values.length, shape);
+        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(values.length, 8)).order(ByteOrder.LITTLE_ENDIAN);
+        b.asDoubleBuffer().put(values);
+        write(file, "<f8", shape, b);
+    }
+
     public static void writeLongs(Path file, long[] values, int... shape) throws IOException {
         check(values.length, shape);
         ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(values.length, 8)).order(ByteOrder.LITTLE_ENDIAN);
@@ -30,7 +37,11 @@ public final class NpyWriter {
     }
 
     /** A 1-d unicode array as wide as its longest string (numpy's {@code np.array(list_of_str)}). */
-    public static void writeStrings(Path file, String[] values) throws IOException {
+    public static void writeStrings(Path file, String[] values) throws IOException { writeStrings(file, values, values.length); }
+
+    /** A unicode array of {@code shape} (C order), as wide as its longest string. */
+    public static void writeStrings(Path file, String[] values, int... shape) throws IOException {
+        check(values.length, shape);
         int width = 1;
         for (String v : values) width = Math.max(width, (int) v.codePoints().count());
         ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(Math.multiplyExact(values.length, width), 4)).order(ByteOrder.LITTLE_ENDIAN);
@@ -38,7 +49,7 @@ public final class NpyWriter {
             int[] cps = values[i].codePoints().toArray();
             for (int c = 0; c < cps.length; c++) b.putInt((i * width + c) * 4, cps[c]);
         }
-        write(file, "<U" + width, new int[]{values.length}, b);
+        write(file, "<U" + width, shape, b);
     }
 
     private static void check(int n, int[] shape) {

@@ -121,4 +121,16 @@ class AtomicWriteTest {
         assertThrows(IOException.class, () -> AtomicFiles.write(elsewhere, ch -> {}));
         assertUntouched();
     }
+
+    @Test
+    void textAndBytesReplaceTheWholeFile() throws IOException {
+        Path f = dir.resolve("results.md");
+        AtomicFiles.writeString(f, "a much longer first version \u00e9\u65e5\n");
+        AtomicFiles.writeString(f, "z\u00e9\n");
+        assertEquals("z\u00e9\n", Files.readString(f));
+        byte[] b = new byte[70_000];
+        new java.util.Random().nextBytes(b);
+        AtomicFiles.write(f, b);
+        assertArrayEquals(b, Files.readAllBytes(f));
+    }
 }

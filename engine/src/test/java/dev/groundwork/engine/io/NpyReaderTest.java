@@ -109,6 +109,11 @@ class NpyReaderTest {
         long[] l = r.longs(rows, Long.MIN_VALUE, Long.MAX_VALUE).toArray();
         NpyWriter.writeLongs(dir.resolve("l.npy"), l, rows);
         assertArrayEquals(l, NpyReader.read(dir.resolve("l.npy")).longs());
+        double[] dd = r.doubles(rows * 2L).toArray();
+        NpyWriter.writeDoubles(dir.resolve("d.npy"), dd, rows, 2);
+        assertArrayEquals(dd, NpyReader.read(dir.resolve("d.npy")).doubles());
+        NpyWriter.writeStrings(dir.resolve("s2.npy"), new String[]{"a", "bb", "ccc", "d"}, 2, 2);
+        assertArrayEquals(new int[]{2, 2}, NpyReader.read(dir.resolve("s2.npy")).shape());
         String[] s = {"zebra", "", "striped horse", "日本語", "\uD83D\uDE00 emoji"};
         NpyWriter.writeStrings(dir.resolve("s.npy"), s);
         assertArrayEquals(s, NpyReader.read(dir.resolve("s.npy")).strings());

@@ -96,8 +96,11 @@ final class Gram {
         return new double[]{r00, r01, r10, r11};
     }
 
-    static double dot(double[] a, double[] b) {
-        int d = a.length, upper = S.loopBound(d), k = 0;
+    static double dot(double[] a, double[] b) { return dot(a, b, a.length); }
+
+    /** The dot product of the first {@code d} entries. */
+    static double dot(double[] a, double[] b, int d) {
+        int upper = S.loopBound(d), k = 0;
         DoubleVector s = DoubleVector.zero(S);
         for (; k < upper; k += S.length()) s = DoubleVector.fromArray(S, a, k).fma(DoubleVector.fromArray(S, b, k), s);
         double r = s.reduceLanes(VectorOperators.ADD);
