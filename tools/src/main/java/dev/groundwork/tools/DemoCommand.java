@@ -64,7 +64,7 @@ public final class DemoCommand implements Callable<Integer>, CommandDefaults.Sou
         if (batch.size < 2) throw new ParameterException(spec.commandLine(), "--batch-size must be at least 2 (in-batch negatives), got " + batch.size);
         long t0 = System.nanoTime();
         PrintWriter o = spec.commandLine().getOut();
-        Demo demo = new Demo(out, epochs, batch.size, seed.seed, vocab.path, device.resolve());
+        Demo demo = new Demo(out, epochs, batch.size, seed.seed, vocab.path(), device.resolve());
 
         SynthScenes.Summary sum = demo.writeData(images);
         o.printf("1/4 data: %d train, %d val, %d test images in %s%n", sum.train(), sum.val(), sum.test(), demo.data());
@@ -109,7 +109,7 @@ public final class DemoCommand implements Callable<Integer>, CommandDefaults.Sou
 
     /** R@1/5/10 both ways on the test split with the transfer model in eval mode, as {@code gw eval retrieval} computes it. */
     private RecallAtK recall(Path weights, List<RetrievalSet.Entry> test, Device d, Path data) throws Exception {
-        TransferEmbedderFactory f = new TransferEmbedderFactory(vocab.path, d);
+        TransferEmbedderFactory f = new TransferEmbedderFactory(vocab.path(), d);
         Embedder e = f.open(weights);
         EvalRetrievalCommand.Embedded s = EvalRetrievalCommand.embed(e, f.imageTransform(e), test, batch.size, data);
         return Retrieval.evaluate(s.images(), s.captions(), s.owner());

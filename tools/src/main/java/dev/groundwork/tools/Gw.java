@@ -22,7 +22,15 @@ public final class Gw implements Runnable {
     public void run() { spec.commandLine().usage(System.out); }
 
     public static void main(String[] args) {
-        System.exit(execute(new CommandLine(new Gw()), Settings.current(), args));
+        System.exit(execute(commandLine(), Settings.current(), args));
+    }
+
+    /** The command line with gw's handlers: usage errors as {@link UsageErrors}, unexpected failures as one line. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Gw());
+        cl.setParameterExceptionHandler(new UsageErrors());
+        cl.setExecutionExceptionHandler(Gw::unexpected);
+        return cl;
     }
 
     /**
@@ -37,7 +45,6 @@ public final class Gw implements Runnable {
             cl.getErr().flush();
             return Failures.BAD_INPUT;
         }
-        cl.setExecutionExceptionHandler(Gw::unexpected);
         return cl.execute(args);
     }
 

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code gw train <stage>}: one VG-BERT training stage (§1.6, §3, §4, §5), the recipe in {@code models.vgbert.recipe}. */
@@ -38,9 +39,14 @@ public final class TrainCommand implements Runnable {
         @Mixin BatchSizeOption batch;
         @Mixin SeedOption seed;
         @Mixin DeviceOption device;
-        @Mixin VocabOption vocab;
 
         abstract Stage stage();
+
+        /** The flag groups this stage takes beyond the common ones ({@link StageFlags}). */
+        abstract List<StageFlags.Group> groups();
+
+        /** The vocabulary, for the stages with a BERT; null for the visual stage. */
+        abstract java.nio.file.Path vocab();
 
         /** The stage's own lr, batch, epochs and dropout (§8), shown in its help. */
         @Override
@@ -49,7 +55,7 @@ public final class TrainCommand implements Runnable {
             return switch (option) {
                 case "--learning-rate" -> BigDecimal.valueOf(s.lr()).stripTrailingZeros().toPlainString();
                 case BatchSizeOption.NAME -> Integer.toString(s.batchSize());
-                case "--n-epochs" -> Integer.toString(s.epochs());
+                case "--n-epochs", "--n_epochs" -> Integer.toString(s.epochs());
                 case "--dropout-rate" -> Double.toString(s.dropout());
                 default -> null;
             };
@@ -59,13 +65,14 @@ public final class TrainCommand implements Runnable {
         RunSettings settings() {
             try {
                 TrainFlags f = flags;
-                return RunSettings.builder(stage(), f.preset)
-                        .dataTrain(f.dataTrain).dataVal(f.dataVal).vocab(vocab.path).loadPretrained(f.loadPretrained).expDir(f.expDir)
-                        .resume(f.resume).lr(f.learningRate).batchSize(batch.size).epochs(f.epochs).dropout(f.dropout).sigma(f.sigma)
-                        .temperature(f.temperature).learnableLayers(f.learnableLayers).heads(f.heads).embeddingDim(f.embeddingDim)
-                        .subspaceDim(f.subspaceDim).relationNum(f.relationNum).trainBackbone(f.trainBackbone).seed(seed.seed)
+                RunSettings.Builder b = RunSettings.builder(stage(), f.preset)
+                        .dataTrain(f.dataTrain).dataVal(f.dataVal).vocab(vocab()).expDir(f.expDir)
+                        .resume(f.resume).lr(f.learningRate).batchSize(batch.size).epochs(f.epochs).dropout(f.dropout)
+                        .embeddingDim(f.embeddingDim).seed(seed.seed)
                         .device(device.resolve()).workers(f.workers).logEverySteps(f.logEverySteps).maxSteps(f.maxSteps)
-                        .saveEverySteps(f.saveEverySteps).badRecords(f.badRecords).build();
+                        .saveEverySteps(f.saveEverySteps).badRecords(f.badRecords);
+                for (StageFlags.Group g : groups()) g.apply(b);
+                return b.build();
             } catch (InvalidSettingException e) {
                 throw new ParameterException(spec.commandLine(), TrainFlags.message(e));
             }
@@ -100,17 +107,54 @@ public final class TrainCommand implements Runnable {
 
     @Command(name = "visual", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
             description = "Stage 1: visual stream + ImageNet classifier on an image folder (SGD momentum 0.9, wd 1e-4, lr halved every 20 epochs).")
-    static final class Visual extends StageCommand { Stage stage() { return Stage.VISUAL; } }
+    static final class Visual extends StageCommand {
+        @Mixin StageFlags.Vgg vgg;
+
+        Stage stage() { return Stage.VISUAL; }
+        List<StageFlags.Group> groups() { return List.of(vgg); }
+        java.nio.file.Path vocab() { return null; }
+    }
 
     @Command(name = "two-stream", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
             description = "Stage 2: visual stream + BERT + projection heads on COCO captions (matchmap InfoNCE, Adam, lr halved every 15 epochs).")
-    static final class TwoStream extends StageCommand { Stage stage() { return Stage.TWO_STREAM; } }
+    static final class TwoStream extends StageCommand {
+        @Mixin VocabOption vocab;
+        @Mixin StageFlags.Vgg vgg;
+        @Mixin StageFlags.Bert bert;
+        @Mixin StageFlags.Handoff handoff;
+        @Mixin StageFlags.Sigma sigma;
+        @Mixin StageFlags.Language language;
+        @Mixin StageFlags.CocoImages images;
+
+        Stage stage() { return Stage.TWO_STREAM; }
+        List<StageFlags.Group> groups() { return List.of(vgg, bert, handoff, sigma, language, images); }
+        java.nio.file.Path vocab() { return vocab.path(); }
+    }
 
     @Command(name = "relational", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
             description = "Stage 3: relational grounding on Visual Genome (object + relation + pair losses; best = val relation Acc@1).")
-    static final class Relational extends StageCommand { Stage stage() { return Stage.RELATIONAL; } }
+    static final class Relational extends StageCommand {
+        @Mixin VocabOption vocab;
+        @Mixin StageFlags.Handoff handoff;
+        @Mixin StageFlags.Temperature temperature;
+        @Mixin StageFlags.Language language;
+        @Mixin StageFlags.Relations relations;
+
+        Stage stage() { return Stage.RELATIONAL; }
+        List<StageFlags.Group> groups() { return List.of(handoff, temperature, language, relations); }
+        java.nio.file.Path vocab() { return vocab.path(); }
+    }
 
     @Command(name = "retrieval", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
             description = "Transfer: frozen stage-3 model + two trainable 2-layer heads on COCO (cosine InfoNCE, lr halved every 30 epochs).")
-    static final class Retrieval extends StageCommand { Stage stage() { return Stage.RETRIEVAL; } }
+    static final class Retrieval extends StageCommand {
+        @Mixin VocabOption vocab;
+        @Mixin StageFlags.Handoff handoff;
+        @Mixin StageFlags.Relations relations;
+        @Mixin StageFlags.CocoImages images;
+
+        Stage stage() { return Stage.RETRIEVAL; }
+        List<StageFlags.Group> groups() { return List.of(handoff, relations, images); }
+        java.nio.file.Path vocab() { return vocab.path(); }
+    }
 }

@@ -44,12 +44,15 @@ public final class StagePipeline {
             case VISUAL -> {
                 var train = StageData.images(s, s.dataTrain(), true);
                 try (var t = train.source(); var v = s.dataVal() == null ? null : StageData.images(s, s.dataVal(), false).source()) {
-                    yield fit(new VisualPretrainTask(s.config(), s.preset().visualHidden(), train.classes(), gen), t, v, tc, s.device());
+                    var task = new VisualPretrainTask(s.config(), s.preset().visualHidden(), train.classes(), gen);
+                    Handoffs.pretrained(s, task.model(), null, log);
+                    yield fit(task, t, v, tc, s.device());
                 }
             }
             case TWO_STREAM -> {
                 TwoStreamModel m = new TwoStreamModel(s.config(), s.learnableLayers(), gen);
                 backbone(s, m);
+                Handoffs.pretrained(s, m.submodule("image_model"), m.languageModel().bert(), log);
                 Handoffs.load(s.stage(), m, s.loadPretrained(), log);
                 try (var t = captions(s, true); var v = captions(s, false)) {
                     yield fit(m, t, v, tc, s.device());
