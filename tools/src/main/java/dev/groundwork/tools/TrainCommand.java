@@ -39,6 +39,7 @@ public final class TrainCommand implements Runnable {
         @Mixin BatchSizeOption batch;
         @Mixin SeedOption seed;
         @Mixin DeviceOption device;
+        @Mixin QuietOption quiet;
 
         abstract Stage stage();
 
@@ -81,12 +82,12 @@ public final class TrainCommand implements Runnable {
         @Override
         public Integer call() {
             RunSettings s = settings();
-            PrintStream log = System.err;
+            PrintStream log = quiet.log();
             StopRequest stop = new StopRequest();
             try (var signals = StopSignals.install(stop)) {
                 Trainer.Result r = StagePipeline.run(s, log, stop);
                 if (r.interrupted()) {
-                    log.printf("gw train %s: stopped by %s after step %d; the checkpoint in %s resumes there: add --resume to the same command%n",
+                    System.err.printf("gw train %s: stopped by %s after step %d; the checkpoint in %s resumes there: add --resume to the same command%n",
                             stage().id(), r.stoppedBy(), r.steps(), s.expDir());
                     return StopSignals.exitCode(r.stoppedBy());
                 }
@@ -95,7 +96,7 @@ public final class TrainCommand implements Runnable {
                 spec.commandLine().getOut().flush();
                 return 0;
             } catch (TrainingDivergedException e) {
-                log.println("gw train " + stage().id() + ": " + e.getMessage());
+                System.err.println("gw train " + stage().id() + ": " + e.getMessage());
                 return DIVERGED;
             } catch (InvalidSettingException e) {
                 return Failures.report(spec, s.expDir(), new IllegalArgumentException(TrainFlags.message(e)));

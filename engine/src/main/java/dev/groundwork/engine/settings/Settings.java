@@ -31,7 +31,11 @@ public final class Settings {
         GW_ATTENTION_BF16("a switch", "F.attention's fused kernel in bf16 on tensor cores (default off until run on a GPU)"),
         GW_MATCHMAP_TF32("a switch", "the stage-2 matchmap max on TF32 tensor cores, with TF32 on (default off until run on a GPU)"),
         GW_CUDA_LIBS("folders separated by ':'", "where to look first for libcublas, libcudnn and other CUDA libraries"),
-        GW_GOLDEN("a folder", "the golden reference cases (default ../shared/golden from the repository root)");
+        GW_GOLDEN("a folder", "the golden reference cases (default ../shared/golden from the repository root)"),
+        GW_CACHE("a folder", "where gw keeps caches such as gw search's image embeddings (default $XDG_CACHE_HOME/groundwork, "
+                + "else ~/.cache/groundwork; the system property gw.cache.dir wins)"),
+        GW_PROGRESS("bar, lines or off", "training progress on stderr: a redrawn bar (a terminal), periodic plain lines (a log) or none "
+                + "(default: ./gw sets bar when stderr is a terminal; otherwise lines)");
 
         private final String accepts, meaning;
 
@@ -105,6 +109,32 @@ public final class Settings {
         return out;
     }
 
+    /** How progress is shown: a redrawn bar, plain periodic lines, or nothing. */
+    public enum ProgressStyle { BAR, LINES, OFF }
+
+    /** GW_PROGRESS; unset: lines, the style that is right in a file or a pipe (./gw asks for the bar on a terminal). */
+    public ProgressStyle progress() {
+        Optional<String> s = raw(Var.GW_PROGRESS);
+        if (s.isEmpty()) return ProgressStyle.LINES;
+        return switch (s.get().toLowerCase(Locale.ROOT)) {
+            case "bar" -> ProgressStyle.BAR;
+            case "lines" -> ProgressStyle.LINES;
+            case "off" -> ProgressStyle.OFF;
+            default -> throw invalid(Var.GW_PROGRESS, s.get());
+        };
+    }
+
+    /** The cache folder: -Dgw.cache.dir, else GW_CACHE, else $XDG_CACHE_HOME/groundwork, else ~/.cache/groundwork. */
+    public Path cacheDir() {
+        String p = props.getProperty("gw.cache.dir");
+        if (p != null && !p.isBlank()) return Path.of(p.trim());
+        Optional<String> s = raw(Var.GW_CACHE);
+        if (s.isPresent()) return Path.of(s.get());
+        String xdg = env.get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) return Path.of(xdg.trim(), "groundwork");
+        return Path.of(props.getProperty("user.home", System.getProperty("user.home")), ".cache", "groundwork");
+    }
+
     /** GW_GOLDEN, if set. */
     public Optional<Path> golden() { return raw(Var.GW_GOLDEN).map(Path::of); }
 
@@ -114,7 +144,7 @@ public final class Settings {
      */
     public void validate() {
         List<String> bad = new ArrayList<>();
-        Runnable[] reads = {this::device, this::threads, this::tf32, this::cudnn, this::fused, this::attentionBf16, this::matchmapTf32};
+        Runnable[] reads = {this::device, this::threads, this::tf32, this::cudnn, this::fused, this::attentionBf16, this::matchmapTf32, this::progress};
         for (Runnable r : reads) {
             try {
                 r.run();
