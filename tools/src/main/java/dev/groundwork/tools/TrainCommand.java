@@ -102,6 +102,12 @@ public final class TrainCommand implements Runnable {
                 return Failures.report(spec, s.expDir(), new IllegalArgumentException(TrainFlags.message(e)));
             } catch (IOException | DataException | IllegalArgumentException | IllegalStateException e) {
                 return Failures.report(spec, s.expDir(), e);
+            } catch (OutOfMemoryError e) {
+                // The estimate before the first step is coarse; should a step still not fit, say what to change.
+                System.err.printf("gw train %s: the Java heap (at most %.1f GiB) ran out at batch %d: lower -b/--batch-size, or give the JVM more memory "
+                        + "with GW_JAVA_OPTS=-Xmx<N>g or ./gw -J-Xmx<N>g; %s keeps the last checkpoint%n",
+                        stage().id(), Runtime.getRuntime().maxMemory() / (double) (1L << 30), s.batchSize(), s.expDir());
+                return 1;
             }
         }
     }

@@ -23,9 +23,15 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
         err.println("gw " + qualified(cmd) + ": " + e.getMessage());
-        if (e instanceof UnmatchedArgumentException u)
-            for (String arg : u.getUnmatched())
-                if (arg.startsWith("--")) hint(cmd, arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg, err);
+        // A missing option is reported before an unknown one; the unknown ones still get their hints.
+        List<String> unmatched = e instanceof UnmatchedArgumentException u ? u.getUnmatched()
+                : cmd.getParseResult() != null ? cmd.getParseResult().unmatched() : List.of();
+        for (String arg : unmatched)
+            if (arg.startsWith("--")) {
+                String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+                if (!(e instanceof UnmatchedArgumentException)) err.println("  unknown option: '" + name + "'");
+                hint(cmd, name, err);
+            }
         err.println("run 'gw " + qualified(cmd) + " --help' for its flags");
         err.flush();
         return Failures.BAD_INPUT;

@@ -73,6 +73,8 @@ class TrainCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("did you mean --learning-rate?"), r.err());
         assertTrue(r.err().length() < 400, "the usage error is a few lines, not the help:\n" + r.err());
+        r = gw("train", "two-stream", "--lerning-rate", "1");
+        assertTrue(r.err().contains("Missing required options") && r.err().contains("did you mean --learning-rate?"), r.err());
         r = gw("train", "relational", "--data-train", "x", "--out", dir.toString(), "--sigma", "1");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--sigma is a flag of gw train two-stream, not of this command"), r.err());

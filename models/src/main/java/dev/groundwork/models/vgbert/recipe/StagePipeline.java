@@ -8,6 +8,7 @@ import dev.groundwork.models.data.DataException;
 import dev.groundwork.models.data.RelationBatch;
 import dev.groundwork.models.text.BertTokenizer;
 import dev.groundwork.models.train.BatchSource;
+import dev.groundwork.models.train.InvalidSettingException;
 import dev.groundwork.models.train.StageTask;
 import dev.groundwork.models.train.StopRequest;
 import dev.groundwork.models.train.Trainer;
@@ -45,6 +46,7 @@ public final class StagePipeline {
                 var train = StageData.images(s, s.dataTrain(), true);
                 try (var t = train.source(); var v = s.dataVal() == null ? null : StageData.images(s, s.dataVal(), false).source()) {
                     var task = new VisualPretrainTask(s.config(), s.preset().visualHidden(), train.classes(), gen);
+                    checkMemory(s, task.model(), log);
                     Handoffs.pretrained(s, task.model(), null, log);
                     yield fit(task, t, v, tc, s.device());
                 }
@@ -52,6 +54,7 @@ public final class StagePipeline {
             case TWO_STREAM -> {
                 TwoStreamModel m = new TwoStreamModel(s.config(), s.learnableLayers(), gen);
                 backbone(s, m);
+                checkMemory(s, m, log);
                 Handoffs.pretrained(s, m.submodule("image_model"), m.languageModel().bert(), log);
                 Handoffs.load(s.stage(), m, s.loadPretrained(), log);
                 try (var t = captions(s, true); var v = captions(s, false)) {
@@ -61,6 +64,7 @@ public final class StagePipeline {
             case RELATIONAL -> {
                 RelationalModel m = new RelationalModel(s.config(), s.learnableLayers(), gen);
                 backbone(s, m);
+                checkMemory(s, m, log);
                 Handoffs.load(s.stage(), m, s.loadPretrained(), log);
                 BertTokenizer tok = BertTokenizer.load(s.vocab());
                 try (BatchSource<RelationBatch> v = s.dataVal() == null ? null : StageData.relations(s, tok, s.dataVal(), false);
@@ -70,6 +74,7 @@ public final class StagePipeline {
             }
             case RETRIEVAL -> {
                 TransferModel m = new TransferModel(s.config(), gen);
+                checkMemory(s, m, log);
                 Handoffs.load(s.stage(), m, s.loadPretrained(), log);
                 try (var t = captions(s, true); var v = captions(s, false)) {
                     yield fit(m, t, v, tc, s.device());
@@ -87,6 +92,20 @@ public final class StagePipeline {
     private static BatchSource<CaptionBatch> captions(RunSettings s, boolean train) throws IOException, DataException {
         var f = train ? s.dataTrain() : s.dataVal();
         return f == null ? null : StageData.captions(s, BertTokenizer.load(s.vocab()), f, train);
+    }
+
+    /**
+     * On the CPU, a batch whose coarse memory estimate ({@link MemoryEstimate}) exceeds the heap stops here,
+     * before the first step, with the estimate and the flags to change.
+     */
+    private static void checkMemory(RunSettings s, Module model, PrintStream log) {
+        if (!s.device().equals(Device.CPU)) return;
+        MemoryEstimate m = MemoryEstimate.of(s, model);
+        long heap = Runtime.getRuntime().maxMemory();
+        String refusal = m.refusal(s.batchSize(), heap);
+        if (refusal != null) throw new InvalidSettingException("batchSize", refusal);
+        log.printf(java.util.Locale.ROOT, "memory: about %s for a step at batch %d by a coarse estimate; the heap may grow to %s%n",
+                MemoryEstimate.gib(m.at(s.batchSize())), s.batchSize(), MemoryEstimate.gib(heap));
     }
 
     private static <B> Trainer.Result fit(StageTask<B> task, BatchSource<B> train, BatchSource<B> val, TrainerConfig tc, Device device)
