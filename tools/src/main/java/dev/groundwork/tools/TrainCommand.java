@@ -99,7 +99,10 @@ public final class TrainCommand implements Runnable {
                 System.err.println("gw train " + stage().id() + ": " + e.getMessage());
                 return DIVERGED;
             } catch (InvalidSettingException e) {
-                return Failures.report(spec, s.expDir(), new IllegalArgumentException(TrainFlags.message(e)));
+                // A setting refused once the run is set up (a batch that does not fit, a resume without a checkpoint): named by its flag.
+                spec.commandLine().getErr().println("gw train " + stage().id() + ": " + TrainFlags.message(e));
+                spec.commandLine().getErr().flush();
+                return Failures.BAD_INPUT;
             } catch (IOException | DataException | IllegalArgumentException | IllegalStateException e) {
                 return Failures.report(spec, s.expDir(), e);
             } catch (OutOfMemoryError e) {

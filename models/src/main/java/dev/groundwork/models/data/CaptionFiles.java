@@ -41,8 +41,6 @@ public final class CaptionFiles {
     /** One image with all its captions in file order, or the problem that makes it unusable. */
     public record Image(int record, Path image, List<String> captions, String problem) {}
 
-    /** How many problems not tied to one image an exception lists before it counts the rest. */
-    static final int SHOWN = 20;
     private static final Pattern SPLIT_FOLDER = Pattern.compile("captions_([A-Za-z]+\\d*)\\.json");
 
     private CaptionFiles() {}
@@ -230,9 +228,6 @@ public final class CaptionFiles {
     }
 
     private static DataException listed(Path json, List<String> problems) {
-        StringBuilder sb = new StringBuilder(problems.size() + " problem(s) not tied to one image:");
-        for (String s : problems.subList(0, Math.min(SHOWN, problems.size()))) sb.append("\n  ").append(s);
-        if (problems.size() > SHOWN) sb.append("\n  ... and ").append(problems.size() - SHOWN).append(" more");
-        return new DataException(-1, json, sb.toString());
+        return new DataException(-1, json, problems.size() + " problem(s) not tied to one image:" + BadRecords.list(problems));
     }
 }

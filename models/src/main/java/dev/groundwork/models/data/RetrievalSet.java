@@ -47,12 +47,7 @@ public record RetrievalSet(List<Entry> entries) {
                 bad.add("record " + im.record() + ": " + im.image().getFileName() + " has " + im.captions().size() + " captions, want " + CAPTIONS);
             else out.add(new Entry(im.image(), List.copyOf(im.captions().subList(0, CAPTIONS))));
         }
-        if (!bad.isEmpty()) {
-            StringBuilder sb = new StringBuilder(bad.size() + " of " + images.size() + " images cannot be evaluated:");
-            for (String b : bad.subList(0, Math.min(CaptionFiles.SHOWN, bad.size()))) sb.append("\n  ").append(b);
-            if (bad.size() > CaptionFiles.SHOWN) sb.append("\n  ... and ").append(bad.size() - CaptionFiles.SHOWN).append(" more");
-            throw new DataException(-1, json, sb.toString());
-        }
+        if (!bad.isEmpty()) throw new DataException(-1, json, bad.size() + " of " + images.size() + " images cannot be evaluated:" + BadRecords.list(bad));
         return new RetrievalSet(List.copyOf(out));
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.groundwork.models.data.BadRecordPolicy;
+import dev.groundwork.models.data.BadRecords;
 import dev.groundwork.models.data.DataException;
 
 import java.io.IOException;
@@ -58,7 +59,6 @@ import java.util.function.Consumer;
 public final class VgPrepare {
     public static final String TRAIN = "VG_train.json", VAL = "VG_val.json", PREDICATES = "predicates.tsv",
             CLASSES = "object_classes.tsv", SUMMARY = "prepare-vg.json", PROBLEMS = "prepare-vg-problems.txt";
-    static final int SHOWN = 20;
 
     /**
      * @param vg         the folder with image_data.json, relationships.json and (optional) attributes.json
@@ -262,12 +262,7 @@ public final class VgPrepare {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static String listing(List<String> problems) {
-        StringBuilder sb = new StringBuilder(":");
-        for (String p : problems.subList(0, Math.min(SHOWN, problems.size()))) sb.append("\n  ").append(p);
-        if (problems.size() > SHOWN) sb.append("\n  ... and ").append(problems.size() - SHOWN).append(" more");
-        return sb.toString();
-    }
+    static String listing(List<String> problems) { return ":" + BadRecords.list(problems); }
 
     /** A lower-cased phrase with single spaces. */
     static String clean(String s) { return s.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT); }

@@ -86,7 +86,7 @@ public record MemoryEstimate(long stateBytes, long perSampleBytes, long perPairB
         if (at(batch) <= budget) return null;
         int fits = largestBatch(budget);
         long need = (long) Math.ceil(at(batch) / MARGIN / (1L << 30));
-        return String.format(Locale.ROOT, "a training step at batch %d needs about %s by a coarse estimate (model state %s, %s per sample%s), "
+        return String.format(Locale.ROOT, "does not fit the heap: a training step at batch %d needs about %s by a coarse estimate (model state %s, %s per sample%s), "
                         + "more than %.0f%% of the Java heap's %s. Lower -b/--batch-size%s, or give the JVM more memory: "
                         + "GW_JAVA_OPTS=-Xmx%dg ./gw ... or ./gw -J-Xmx%dg ... (the machine's RAM permitting)",
                 batch, gib(at(batch)), gib(stateBytes), mib(perSampleBytes), perPairBytes == 0 ? "" : " and " + kib(perPairBytes) + " per pair of samples",
