@@ -17,7 +17,7 @@ epochs=3
 "$gw" --help >/dev/null   # build once, outside the timings
 "$gw" data synth "$work/data" --images 300 >/dev/null
 # An array, not a function: started with & it is then the process that execs java, so $! is the JVM.
-train=("$gw" train two-stream --preset demo --train-backbone --data-train "$work/data/COCO_train.json" --vocab "$vocab"
+train=("$gw" train two-stream --bert none --preset demo --train-backbone --data-train "$work/data/COCO_train.json" --vocab "$vocab"
   --n-epochs "$epochs" -b 16 --learning-rate 1e-3 --sigma 1 --dropout-rate 0 --workers 2 --save-every-steps 5)
 fail() { echo "kill-test: FAIL: $*" >&2; exit 1; }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 
 /** {@code gw data ...}: dataset utilities. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Dataset utilities.",
-        subcommands = {DataCommand.Synth.class, DataCommand.Inspect.class})
+        subcommands = {DataCommand.Synth.class, DataCommand.Inspect.class, PrepareVgCommand.class})
 public final class DataCommand implements Runnable {
     @Spec CommandSpec spec;
 

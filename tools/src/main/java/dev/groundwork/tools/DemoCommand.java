@@ -38,8 +38,21 @@ import java.util.concurrent.Callable;
 public final class DemoCommand implements Callable<Integer>, CommandDefaults.Source {
     @Spec CommandSpec spec;
 
-    @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR", description = "working directory (default ${DEFAULT-VALUE})")
+    /** The folder a demo writes when no --out is given (or the first free demo-out-N beside it). */
+    static final Path DEFAULT_OUT = Path.of("demo-out");
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "working folder (default: demo-out, or demo-out-2, -3, ... when an earlier demo is there); "
+                    + "a --out holding an earlier demo needs --overwrite")
     Path out;
+
+    @Option(names = "--overwrite", description = "replace the earlier demo in --out (its data/ and stage folders; nothing else there is touched)")
+    boolean overwrite;
+
+    @Option(names = "--json", description = "print the results as one JSON object on stdout (logs stay on stderr)")
+    boolean json;
+
+    @Mixin QuietOption quiet;
 
     @Option(names = "--images", defaultValue = "" + Demo.IMAGES, paramLabel = "N",
             description = "synthetic images, split 80/10/10 into train/val/test (default ${DEFAULT-VALUE})")
@@ -63,19 +76,24 @@ public final class DemoCommand implements Callable<Integer>, CommandDefaults.Sou
         if (epochs != null && epochs < 1) throw new ParameterException(spec.commandLine(), "--n-epochs must be a positive integer, got " + epochs);
         if (batch.size < 2) throw new ParameterException(spec.commandLine(), "--batch-size must be at least 2 (in-batch negatives), got " + batch.size);
         long t0 = System.nanoTime();
-        PrintWriter o = spec.commandLine().getOut();
-        Demo demo = new Demo(out, epochs, batch.size, seed.seed, vocab.path, device.resolve());
+        // With --json, the step lines go to stderr with the logs and stdout holds the JSON alone.
+        PrintWriter o = json ? new PrintWriter(new java.io.OutputStreamWriter(quiet.log(), java.nio.charset.StandardCharsets.UTF_8), true)
+                : spec.commandLine().getOut();
+        Path dir = folder();
+        if (dir == null) return Failures.BAD_INPUT;
+        Demo demo = new Demo(dir, epochs, batch.size, seed.seed, vocab.path(), device.resolve());
+        java.io.PrintStream log = quiet.log();
 
         SynthScenes.Summary sum = demo.writeData(images);
         o.printf("1/4 data: %d train, %d val, %d test images in %s%n", sum.train(), sum.val(), sum.test(), demo.data());
         o.flush();
 
-        Trainer.Result r2 = StagePipeline.run(settings(demo, Stage.TWO_STREAM), System.err);
+        Trainer.Result r2 = StagePipeline.run(settings(demo, Stage.TWO_STREAM), log);
         o.printf("2/4 two-stream: best epoch %d, val loss sum %.3f%n", r2.bestEpoch(), r2.bestMetric());
         RunSettings s3 = settings(demo, Stage.RELATIONAL);
-        Trainer.Result r3 = StagePipeline.run(s3, System.err);
+        Trainer.Result r3 = StagePipeline.run(s3, log);
         o.printf("3/4 relational: best epoch %d, val relation Acc@1 %.1f%%%n", r3.bestEpoch(), r3.bestMetric());
-        Trainer.Result r4 = StagePipeline.run(settings(demo, Stage.RETRIEVAL), System.err);
+        Trainer.Result r4 = StagePipeline.run(settings(demo, Stage.RETRIEVAL), log);
         o.printf("4/4 retrieval: best epoch %d, val loss sum %.3f%n", r4.bestEpoch(), r4.bestMetric());
 
         // Report
@@ -93,9 +111,70 @@ public final class DemoCommand implements Callable<Integer>, CommandDefaults.Sou
         o.printf(Locale.ROOT, "retrieval on the %d test images x %d captions: %s%n", n, per, rk);
         o.printf(Locale.ROOT, "  chance: i2t R@1 %.2f R@5 %.2f R@10 %.2f | t2i R@1 %.2f R@5 %.2f R@10 %.2f%n",
                 chanceI2t(n, per, 1), chanceI2t(n, per, 5), chanceI2t(n, per, 10), chanceT2i(n, 1), chanceT2i(n, 5), chanceT2i(n, 10));
-        o.printf(Locale.ROOT, "demo finished in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        o.printf(Locale.ROOT, "demo finished in %.0f s%n", seconds);
         o.flush();
+        if (json) {
+            var j = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+            j.put("out", dir.toString());
+            j.put("relation_acc1", val.path("relation_acc1").asDouble(Double.NaN)).put("relation_chance", 100.0 / (k - 1));
+            j.put("object_acc1", val.path("object_acc1").asDouble(Double.NaN)).put("object_chance", 100.0 / (c - 1));
+            j.put("test_images", n).put("captions_per_image", per);
+            var r = j.putObject("retrieval");
+            r.put("i2t_r1", rk.i2t1()).put("i2t_r5", rk.i2t5()).put("i2t_r10", rk.i2t10())
+                    .put("t2i_r1", rk.t2i1()).put("t2i_r5", rk.t2i5()).put("t2i_r10", rk.t2i10()).put("rsum", rk.rsum());
+            j.put("seconds", seconds);
+            spec.commandLine().getOut().println(j);
+            spec.commandLine().getOut().flush();
+        }
         return 0;
+    }
+
+    /**
+     * Where this demo writes: --out as given (an earlier demo there needs --overwrite, which removes only
+     * that demo's data/ and stage folders), or without --out the first of demo-out, demo-out-2, ... that
+     * holds no earlier demo. Null after reporting a refusal.
+     */
+    private Path folder() throws java.io.IOException {
+        if (out == null) {
+            Path dir = freeFolder(DEFAULT_OUT);
+            if (!dir.equals(DEFAULT_OUT)) System.err.println("gw demo: " + DEFAULT_OUT + " holds an earlier demo; writing to " + dir);
+            return dir;
+        }
+        if (!holdsDemo(out)) return out;
+        if (!overwrite) {
+            spec.commandLine().getErr().println("gw demo: " + out + " holds an earlier demo; add --overwrite to replace it, "
+                    + "or choose another --out (without --out each run gets a fresh demo-out-N)");
+            spec.commandLine().getErr().flush();
+            return null;
+        }
+        List<Path> parts = new java.util.ArrayList<>(List.of(out.resolve("data")));
+        for (Stage s : Demo.STAGES) parts.add(out.resolve(s.id()));
+        for (Path p : parts) deleteTree(p);
+        return out;
+    }
+
+    /** {@code base}, or the first {@code base-N} (N = 2, 3, ...) that holds no earlier demo. */
+    static Path freeFolder(Path base) {
+        if (!holdsDemo(base)) return base;
+        for (int i = 2; ; i++) {
+            Path p = base.resolveSibling(base.getFileName() + "-" + i);
+            if (!holdsDemo(p)) return p;
+        }
+    }
+
+    /** Whether {@code dir} has what a demo writes: its data or a stage folder. */
+    static boolean holdsDemo(Path dir) {
+        if (java.nio.file.Files.exists(dir.resolve("data"))) return true;
+        for (Stage s : Demo.STAGES) if (java.nio.file.Files.exists(dir.resolve(s.id()))) return true;
+        return false;
+    }
+
+    private static void deleteTree(Path p) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (var walk = java.nio.file.Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.delete(q);
+        }
     }
 
     /** The demo's settings for {@code stage}; a bad value (a missing --vocab) is a usage error naming the flag. */
@@ -109,7 +188,7 @@ public final class DemoCommand implements Callable<Integer>, CommandDefaults.Sou
 
     /** R@1/5/10 both ways on the test split with the transfer model in eval mode, as {@code gw eval retrieval} computes it. */
     private RecallAtK recall(Path weights, List<RetrievalSet.Entry> test, Device d, Path data) throws Exception {
-        TransferEmbedderFactory f = new TransferEmbedderFactory(vocab.path, d);
+        TransferEmbedderFactory f = new TransferEmbedderFactory(vocab.path(), d);
         Embedder e = f.open(weights);
         EvalRetrievalCommand.Embedded s = EvalRetrievalCommand.embed(e, f.imageTransform(e), test, batch.size, data);
         return Retrieval.evaluate(s.images(), s.captions(), s.owner());

@@ -29,7 +29,9 @@ import java.util.function.Function;
  */
 @Command(name = "retrieval", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
         description = {"COCO cross-modal retrieval: R@1/5/10 image->text and text->image on the Karpathy split,",
-                "5k (all test images) and/or 1k (five folds of 1000, averaged). Ties count against the model."})
+                "5k (all test images) and/or 1k (five folds of 1000, averaged). Ties count against the model.",
+                "By default (both) a split of other sizes gets the protocol that fits: all its images, and the 1k folds "
+                        + "only when there are 5000 images (the line says which)."})
 public final class EvalRetrievalCommand implements Callable<Integer>, CommandDefaults.Source {
     @Spec CommandSpec spec;
 
@@ -39,8 +41,12 @@ public final class EvalRetrievalCommand implements Callable<Integer>, CommandDef
     @Option(names = "--karpathy", required = true, paramLabel = "JSON", description = "Karpathy split file (dataset_coco.json)")
     Path karpathy;
 
-    @Option(names = "--images", required = true, paramLabel = "DIR", description = "COCO image root (holds the split's filepath folders)")
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "COCO image root (holds the split's filepath folders, or train2017/ and val2017/; default: the split file's folder)")
     Path images;
+
+    @Option(names = "--json", description = "print the results as one JSON object on stdout")
+    boolean json;
 
     @Option(names = "--protocol", paramLabel = "1k|5k|both", defaultValue = "both", description = "default ${DEFAULT-VALUE}")
     String protocol;
@@ -70,6 +76,7 @@ public final class EvalRetrievalCommand implements Callable<Integer>, CommandDef
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--protocol must be 1k, 5k or both, not '" + protocol + "'");
         int batchSize = batch.positive();
         if (!Files.isRegularFile(karpathy)) return Failures.report(spec, karpathy, new IOException("--karpathy " + karpathy + ": no such file"));
+        if (images == null) images = dev.groundwork.models.data.CaptionFiles.defaultRoot(karpathy);
         if (!Files.isDirectory(images)) return Failures.report(spec, images, new IOException("--images " + images + ": not a folder"));
         if (!Files.isRegularFile(model)) return Failures.report(spec, model, new IOException("--model " + model + ": no such file"));
         EmbedderFactory f = TransferEmbedderFactory.orReal(factory, vocab, device);
@@ -80,18 +87,42 @@ public final class EvalRetrievalCommand implements Callable<Integer>, CommandDef
             return Failures.report(spec, karpathy, e);
         }
         if (items.isEmpty()) return Failures.report(spec, karpathy, new IOException(karpathy + ": no images in split '" + split + "'"));
+        int n = items.size();
+        // The 1k protocol is five folds of 1000; asked for by name on a split that has no whole folds, it is refused.
+        boolean folds = n % Retrieval.COCO_1K_FOLD == 0 && n >= Retrieval.COCO_1K_FOLD;
+        if (protocol.equals("1k") && !folds)
+            return Failures.report(spec, karpathy, new IOException("--protocol 1k needs whole folds of 1000 images; split '" + split + "' has " + n));
         try {
             Embedder e = f.open(model);
             Embedded s = embed(e, f.imageTransform(e), items, batchSize, karpathy);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "%s split: %d images, %d captions%n", split, items.size(), s.owner().length);
-            if (!protocol.equals("1k")) out.println("5k  " + Retrieval.evaluate(s.images(), s.captions(), s.owner()));
-            if (!protocol.equals("5k")) out.println("1k  " + Retrieval.folds(s.images(), s.captions(), s.owner(), Retrieval.COCO_1K_FOLD));
+            String all = n == 5000 ? "5k" : "all-" + n;
+            var j = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+            j.put("split", split).put("images", n).put("captions", s.owner().length);
+            if (!json) out.printf(Locale.ROOT, "%s split: %d images, %d captions%n", split, n, s.owner().length);
+            if (!protocol.equals("1k")) {
+                RecallAtK r = Retrieval.evaluate(s.images(), s.captions(), s.owner());
+                if (json) put(j.putObject(all), r);
+                else out.println((all.equals("5k") ? "5k  " : "all " + n + " images (the 5k protocol needs 5000)  ") + r);
+            }
+            if (!protocol.equals("5k")) {
+                if (folds) {
+                    RecallAtK r = Retrieval.folds(s.images(), s.captions(), s.owner(), Retrieval.COCO_1K_FOLD);
+                    if (json) put(j.putObject("1k"), r);
+                    else out.println("1k  " + r);
+                } else if (!json) out.printf("1k  not run: it needs whole folds of 1000 images; the split has %d%n", n);
+            }
+            if (json) out.println(j);
             out.flush();
             return 0;
         } catch (IOException | RuntimeException ex) {
             return Failures.report(spec, model, ex);
         }
+    }
+
+    static void put(com.fasterxml.jackson.databind.node.ObjectNode o, RecallAtK r) {
+        o.put("i2t_r1", r.i2t1()).put("i2t_r5", r.i2t5()).put("i2t_r10", r.i2t10())
+                .put("t2i_r1", r.t2i1()).put("t2i_r5", r.t2i5()).put("t2i_r10", r.t2i10()).put("rsum", r.rsum());
     }
 
     /** A split embedded: image vectors [N,D], caption vectors [M,D], and the image each caption belongs to. */

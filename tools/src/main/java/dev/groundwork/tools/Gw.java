@@ -23,7 +23,17 @@ public final class Gw implements Runnable {
     public void run() { spec.commandLine().usage(System.out); }
 
     public static void main(String[] args) {
-        System.exit(execute(new CommandLine(new Gw()), Settings.current(), args));
+        System.exit(execute(commandLine(), Settings.current(), args));
+    }
+
+    /** The command line with gw's handlers: usage errors as {@link UsageErrors}, unexpected failures as one line. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Gw());
+        cl.setParameterExceptionHandler(new UsageErrors());
+        cl.setExecutionExceptionHandler(Gw::unexpected);
+        // gw launch passes everything after its own options to the processes it starts.
+        cl.getSubcommands().get("launch").setStopAtPositional(true);
+        return cl;
     }
 
     /**
@@ -38,9 +48,6 @@ public final class Gw implements Runnable {
             cl.getErr().flush();
             return Failures.BAD_INPUT;
         }
-        cl.setExecutionExceptionHandler(Gw::unexpected);
-        // gw launch passes everything after its own options to the processes it starts.
-        cl.getSubcommands().get("launch").setStopAtPositional(true);
         return cl.execute(args);
     }
 

@@ -19,10 +19,11 @@ import java.util.concurrent.Callable;
 
 /** {@code gw plot EXP_DIR}: training curves from EXP_DIR/metrics.jsonl as PNGs in EXP_DIR/plots. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = {"Draw EXP_DIR/metrics.jsonl (one JSON object per line, with \"epoch\" or \"step\") as PNG charts:",
-                "losses together, accuracies/recalls together, any other metric alone; nested objects as train.loss, val.loss, ...",
-                "Epoch records are drawn against the epoch (plots/<group>.png), step records (--log-every-steps) against the step",
-                "(plots/step-<group>.png). Writes EXP_DIR/plots/*.png and prints the paths."})
+        description = {"Draw EXP_DIR/metrics.jsonl (the trainer's log, one JSON object per line) as PNG charts, one per metric:",
+                "its train and val curves together (train.loss with val.loss, val.relation_acc1, the learning rate alone).",
+                "Epoch records are drawn against the epoch (plots/<metric>.png), step records (--log-every-steps) against the step",
+                "(plots/step-<metric>.png); bookkeeping fields (best_epoch, best_metric, elapsed_s) are not drawn.",
+                "Writes EXP_DIR/plots/*.png (readable by all) and prints the paths."})
 public final class PlotCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -40,7 +41,9 @@ public final class PlotCommand implements Callable<Integer> {
             Path plots = Files.createDirectories(dir.resolve("plots"));
             for (MetricsLog.Curves curves : all) {
                 Map<String, Map<String, MetricsLog.Series>> groups = new LinkedHashMap<>();
-                curves.series().forEach((name, s) -> groups.computeIfAbsent(group(name), g -> new LinkedHashMap<>()).put(name, s));
+                curves.series().forEach((name, s) -> {
+                    if (!BOOKKEEPING.contains(name)) groups.computeIfAbsent(group(name), g -> new LinkedHashMap<>()).put(name, s);
+                });
                 String prefix = curves.kind().equals(MetricsLog.STEP) ? "step-" : "";
                 for (var g : groups.entrySet()) {
                     Path png = plots.resolve(prefix + g.getKey() + ".png");
@@ -55,20 +58,21 @@ public final class PlotCommand implements Callable<Integer> {
         }
     }
 
+    /** Fields of the trainer's records that are not curves of the run (which epoch was best, wall time, positions). */
+    static final java.util.Set<String> BOOKKEEPING = java.util.Set.of("best_epoch", "best_metric", "elapsed_s", "step", "epoch", "batches",
+            "batches_per_epoch");
+
     /**
-     * Which chart a metric goes on: losses share one, accuracies and recalls another (same 0..1 or
-     * 0..100 scale); anything else (learning rate, timings) gets its own so scales do not clash.
+     * Which chart a metric goes on: one per metric, its train and val curves together ({@code train.loss}
+     * and {@code val.loss}, or {@code train_loss} and {@code val_loss}, on "loss"); a file-name-safe name.
      */
     static String group(String metric) {
-        String m = metric.toLowerCase(java.util.Locale.ROOT);
-        if (m.contains("loss")) return "loss";
-        if (m.startsWith("acc") || m.contains("_acc") || m.contains(".acc") || m.contains("recall") || m.matches(".*\\br@\\d+.*|.*(^|_)r\\d+$|.*rsum.*"))
-            return "accuracy";
+        String m = metric.toLowerCase(java.util.Locale.ROOT).replaceFirst("^(train|val)[._]", "");
         return m.replaceAll("[^a-z0-9_.@-]", "_");
     }
 
     private static XYChart chart(String title, String x, Map<String, MetricsLog.Series> series) {
-        XYChart c = new XYChartBuilder().width(900).height(540).title(title).xAxisTitle(x).yAxisTitle(series.size() == 1 ? series.keySet().iterator().next() : title).build();
+        XYChart c = new XYChartBuilder().width(900).height(540).title(title + " per " + x).xAxisTitle(x).yAxisTitle(title).build();
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (var s : series.entrySet()) {
             var added = c.addSeries(s.getKey(), s.getValue().x(), s.getValue().y());

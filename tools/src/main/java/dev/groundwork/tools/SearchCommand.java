@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 @Command(name = "search", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
         description = {"Rank the images of a folder against an image query, a text query, or their blend "
                 + "q(a) = normalise((1-a) q_image + a q_text) (spec 7.3).",
-                "Embeddings are cached in FOLDER/.gw-embeddings.safetensors (or --cache); reruns embed only new or changed files."})
+                "Embeddings are cached outside the folder (GW_CACHE, default ~/.cache/groundwork/search/), or in --cache FILE; "
+                        + "reruns embed only new or changed files. An unreadable image is skipped with a warning."})
 public final class SearchCommand implements Callable<Integer>, CommandDefaults.Source {
     @Spec CommandSpec spec;
 
@@ -45,8 +46,15 @@ public final class SearchCommand implements Callable<Integer>, CommandDefaults.S
     @Option(names = "--top", paramLabel = "K", defaultValue = "10", description = "number of results (default ${DEFAULT-VALUE})")
     int top;
 
-    @Option(names = "--cache", paramLabel = "FILE", description = "embedding cache file (default FOLDER/" + ImageSearch.DEFAULT_CACHE + ")")
+    @Option(names = "--cache", paramLabel = "FILE",
+            description = "embedding cache file (default: one per folder under $GW_CACHE/search, never inside the folder)")
     Path cache;
+
+    @Option(names = "--no-cache", description = "embed every image and write no cache")
+    boolean noCache;
+
+    @Option(names = "--json", description = "print the results as one JSON object on stdout")
+    boolean json;
 
     @Mixin BatchSizeOption batch;
     @Mixin VocabOption vocab;
@@ -58,6 +66,18 @@ public final class SearchCommand implements Callable<Integer>, CommandDefaults.S
     @Override
     public String defaultFor(String option) { return option.equals(BatchSizeOption.NAME) ? "32" : null; }
 
+    /** The folder's cache under {@code $GW_CACHE/search/}, named by a hash of its absolute path: never inside the user's folder. */
+    static Path defaultCache(Path folder) {
+        String abs = folder.toAbsolutePath().normalize().toString();
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(abs.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String name = java.util.HexFormat.of().formatHex(h, 0, 8) + ".safetensors";
+            return dev.groundwork.engine.settings.Settings.current().cacheDir().resolve("search").resolve(name);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Uses the real model, {@link TransferEmbedderFactory}. */
     public SearchCommand() { this(null); }
 
@@ -67,6 +87,8 @@ public final class SearchCommand implements Callable<Integer>, CommandDefaults.S
     @Override
     public Integer call() {
         if (image == null && text == null) throw new ParameterException(spec.commandLine(), "give --image, --text or both");
+        if (text != null && text.isBlank()) throw new ParameterException(spec.commandLine(), "--text is empty: give a word or a sentence");
+        if (noCache && cache != null) throw new ParameterException(spec.commandLine(), "--cache and --no-cache exclude each other");
         if (alpha != null && (image == null || text == null)) throw new ParameterException(spec.commandLine(), "--alpha needs both --image and --text");
         if (top < 1) throw new ParameterException(spec.commandLine(), "--top must be at least 1");
         int batchSize = batch.positive();
@@ -77,13 +99,26 @@ public final class SearchCommand implements Callable<Integer>, CommandDefaults.S
         try {
             Embedder e = f.open(model);
             ImageSearch search = new ImageSearch(e, f.imageTransform(e), ModelFingerprint.of(model, f, e.imageSize()), batchSize);
-            ImageIndex index = search.index(folder, cache);
+            ImageIndex index = search.index(folder, noCache ? null : cache != null ? cache : defaultCache(folder), !noCache);
+            PrintWriter err = spec.commandLine().getErr();
+            for (String s : index.skipped()) err.println("warning: skipped " + s);
+            err.flush();
             List<Hit> hits = image != null && text != null ? search.byBlend(index, image, text, alpha == null ? 0.5 : alpha, top)
                     : image != null ? search.byImage(index, image, top) : search.byText(index, text, top);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "%d images (%d embedded now, %d from cache)%n", index.size(), index.embeddedCount(), index.reusedCount());
-            for (int r = 0; r < hits.size(); r++)
-                out.printf(Locale.ROOT, "%3d  %.4f  %s%n", r + 1, hits.get(r).score(), folder.relativize(hits.get(r).path()));
+            if (json) {
+                var j = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+                j.put("images", index.size()).put("embedded", index.embeddedCount()).put("from_cache", index.reusedCount())
+                        .put("skipped", index.skipped().size());
+                var a = j.putArray("hits");
+                for (int r = 0; r < hits.size(); r++)
+                    a.addObject().put("rank", r + 1).put("score", hits.get(r).score()).put("path", hits.get(r).path().toString());
+                out.println(j);
+            } else {
+                out.printf(Locale.ROOT, "%d images (%d embedded now, %d from cache)%n", index.size(), index.embeddedCount(), index.reusedCount());
+                for (int r = 0; r < hits.size(); r++)
+                    out.printf(Locale.ROOT, "%3d  %.4f  %s%n", r + 1, hits.get(r).score(), folder.relativize(hits.get(r).path()));
+            }
             out.flush();
             return 0;
         } catch (IOException | RuntimeException ex) {

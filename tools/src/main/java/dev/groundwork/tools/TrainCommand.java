@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code gw train <stage>}: one VG-BERT training stage (§1.6, §3, §4, §5), the recipe in {@code models.vgbert.recipe}. */
@@ -42,23 +43,18 @@ public final class TrainCommand implements Runnable {
         @Mixin BatchSizeOption batch;
         @Mixin SeedOption seed;
         @Mixin DeviceOption device;
-        @Mixin VocabOption vocab;
-
-        @picocli.CommandLine.Option(names = "--negatives", paramLabel = "global|local", defaultValue = "global",
-                description = "two-stream and retrieval under mpirun or gw launch: in-batch negatives from the whole global batch (global,"
-                        + " as one process with the full batch) or from each process's own part (local, as the original's DataParallel replicas);"
-                        + " default ${DEFAULT-VALUE}")
-        String negatives;
+        @Mixin QuietOption quiet;
 
         abstract Stage stage();
 
-        private GlobalNegatives.Mode negatives() {
-            return switch (negatives.toLowerCase(java.util.Locale.ROOT)) {
-                case "global" -> GlobalNegatives.Mode.GLOBAL;
-                case "local" -> GlobalNegatives.Mode.LOCAL;
-                default -> throw new ParameterException(spec.commandLine(), "--negatives must be global or local, got '" + negatives + "'");
-            };
-        }
+        /** The flag groups this stage takes beyond the common ones ({@link StageFlags}). */
+        abstract List<StageFlags.Group> groups();
+
+        /** The vocabulary, for the stages with a BERT; null for the visual stage. */
+        abstract java.nio.file.Path vocab();
+
+        /** In-batch negatives under several processes: only the contrastive stages have a choice ({@link NegativesOption}). */
+        GlobalNegatives.Mode negatives() { return GlobalNegatives.Mode.GLOBAL; }
 
         /** The stage's own lr, batch, epochs and dropout (§8), shown in its help. */
         @Override
@@ -67,7 +63,7 @@ public final class TrainCommand implements Runnable {
             return switch (option) {
                 case "--learning-rate" -> BigDecimal.valueOf(s.lr()).stripTrailingZeros().toPlainString();
                 case BatchSizeOption.NAME -> Integer.toString(s.batchSize());
-                case "--n-epochs" -> Integer.toString(s.epochs());
+                case "--n-epochs", "--n_epochs" -> Integer.toString(s.epochs());
                 case "--dropout-rate" -> Double.toString(s.dropout());
                 default -> null;
             };
@@ -77,13 +73,14 @@ public final class TrainCommand implements Runnable {
         RunSettings settings(ProcessGroup.World world) {
             try {
                 TrainFlags f = flags;
-                return RunSettings.builder(stage(), f.preset)
-                        .dataTrain(f.dataTrain).dataVal(f.dataVal).vocab(vocab.path).loadPretrained(f.loadPretrained).expDir(f.expDir)
-                        .resume(f.resume).lr(f.learningRate).batchSize(batch.size).epochs(f.epochs).dropout(f.dropout).sigma(f.sigma)
-                        .temperature(f.temperature).learnableLayers(f.learnableLayers).heads(f.heads).embeddingDim(f.embeddingDim)
-                        .subspaceDim(f.subspaceDim).relationNum(f.relationNum).trainBackbone(f.trainBackbone).seed(seed.seed)
+                RunSettings.Builder b = RunSettings.builder(stage(), f.preset)
+                        .dataTrain(f.dataTrain).dataVal(f.dataVal).vocab(vocab()).expDir(f.expDir)
+                        .resume(f.resume).lr(f.learningRate).batchSize(batch.size).epochs(f.epochs).dropout(f.dropout)
+                        .embeddingDim(f.embeddingDim).seed(seed.seed)
                         .device(ProcessGroup.device(world, device.resolve())).workers(f.workers).logEverySteps(f.logEverySteps).maxSteps(f.maxSteps)
-                        .saveEverySteps(f.saveEverySteps).badRecords(f.badRecords).build();
+                        .saveEverySteps(f.saveEverySteps).badRecords(f.badRecords);
+                for (StageFlags.Group g : groups()) g.apply(b);
+                return b.build();
             } catch (InvalidSettingException e) {
                 throw new ParameterException(spec.commandLine(), TrainFlags.message(e));
             }
@@ -94,7 +91,7 @@ public final class TrainCommand implements Runnable {
             ProcessGroup.World world = ProcessGroup.detect();
             RunSettings s = settings(world);
             GlobalNegatives.Mode mode = negatives();
-            PrintStream log = System.err;
+            PrintStream log = quiet.log();
             if (world.distributed()) Failures.rank(world.rank(), world.size());
             DataParallel dp;
             try {
@@ -109,7 +106,7 @@ public final class TrainCommand implements Runnable {
                 Trainer.Result r = StagePipeline.run(s, log, stop, dp, mode);
                 dp.comm().close();
                 if (r.interrupted()) {
-                    log.printf("gw train %s: stopped by %s after step %d; the checkpoint in %s resumes there: add --resume to the same command%n",
+                    System.err.printf("gw train %s: stopped by %s after step %d; the checkpoint in %s resumes there: add --resume to the same command%n",
                             stage().id(), r.stoppedBy(), r.steps(), s.expDir());
                     return StopSignals.exitCode(r.stoppedBy());
                 }
@@ -118,29 +115,79 @@ public final class TrainCommand implements Runnable {
                 spec.commandLine().getOut().flush();
                 return 0;
             } catch (TrainingDivergedException e) {
-                log.println("gw train " + stage().id() + ": " + Failures.who() + e.getMessage());
+                System.err.println("gw train " + stage().id() + ": " + Failures.who() + e.getMessage());
                 return DIVERGED;
             } catch (InvalidSettingException e) {
-                return Failures.report(spec, s.expDir(), new IllegalArgumentException(TrainFlags.message(e)));
+                // A setting refused once the run is set up (a batch that does not fit, a resume without a checkpoint): named by its flag.
+                spec.commandLine().getErr().println("gw train " + stage().id() + ": " + Failures.who() + TrainFlags.message(e));
+                spec.commandLine().getErr().flush();
+                return Failures.BAD_INPUT;
             } catch (IOException | DataException | IllegalArgumentException | IllegalStateException | CommunicatorException e) {
                 return Failures.report(spec, s.expDir(), e);
+            } catch (OutOfMemoryError e) {
+                // The estimate before the first step is coarse; should a step still not fit, say what to change.
+                System.err.printf("gw train %s: the Java heap (at most %.1f GiB) ran out at batch %d: lower -b/--batch-size, or give the JVM more memory "
+                        + "with GW_JAVA_OPTS=-Xmx<N>g or ./gw -J-Xmx<N>g; %s keeps the last checkpoint%n",
+                        stage().id(), Runtime.getRuntime().maxMemory() / (double) (1L << 30), s.batchSize(), s.expDir());
+                return 1;
             }
         }
     }
 
     @Command(name = "visual", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
             description = "Stage 1: visual stream + ImageNet classifier on an image folder (SGD momentum 0.9, wd 1e-4, lr halved every 20 epochs).")
-    static final class Visual extends StageCommand { Stage stage() { return Stage.VISUAL; } }
+    static final class Visual extends StageCommand {
+        @Mixin StageFlags.Vgg vgg;
+
+        Stage stage() { return Stage.VISUAL; }
+        List<StageFlags.Group> groups() { return List.of(vgg); }
+        java.nio.file.Path vocab() { return null; }
+    }
 
     @Command(name = "two-stream", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
             description = "Stage 2: visual stream + BERT + projection heads on COCO captions (matchmap InfoNCE, Adam, lr halved every 15 epochs).")
-    static final class TwoStream extends StageCommand { Stage stage() { return Stage.TWO_STREAM; } }
+    static final class TwoStream extends StageCommand {
+        @Mixin VocabOption vocab;
+        @Mixin StageFlags.Vgg vgg;
+        @Mixin StageFlags.Bert bert;
+        @Mixin StageFlags.Handoff handoff;
+        @Mixin StageFlags.Sigma sigma;
+        @Mixin StageFlags.Language language;
+        @Mixin StageFlags.CocoImages images;
+        @Mixin NegativesOption negatives;
+
+        Stage stage() { return Stage.TWO_STREAM; }
+        @Override GlobalNegatives.Mode negatives() { return negatives.mode(spec); }
+        List<StageFlags.Group> groups() { return List.of(vgg, bert, handoff, sigma, language, images); }
+        java.nio.file.Path vocab() { return vocab.path(); }
+    }
 
     @Command(name = "relational", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
             description = "Stage 3: relational grounding on Visual Genome (object + relation + pair losses; best = val relation Acc@1).")
-    static final class Relational extends StageCommand { Stage stage() { return Stage.RELATIONAL; } }
+    static final class Relational extends StageCommand {
+        @Mixin VocabOption vocab;
+        @Mixin StageFlags.Handoff handoff;
+        @Mixin StageFlags.Temperature temperature;
+        @Mixin StageFlags.Language language;
+        @Mixin StageFlags.Relations relations;
+
+        Stage stage() { return Stage.RELATIONAL; }
+        List<StageFlags.Group> groups() { return List.of(handoff, temperature, language, relations); }
+        java.nio.file.Path vocab() { return vocab.path(); }
+    }
 
     @Command(name = "retrieval", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
             description = "Transfer: frozen stage-3 model + two trainable 2-layer heads on COCO (cosine InfoNCE, lr halved every 30 epochs).")
-    static final class Retrieval extends StageCommand { Stage stage() { return Stage.RETRIEVAL; } }
+    static final class Retrieval extends StageCommand {
+        @Mixin VocabOption vocab;
+        @Mixin StageFlags.Handoff handoff;
+        @Mixin StageFlags.Relations relations;
+        @Mixin StageFlags.CocoImages images;
+        @Mixin NegativesOption negatives;
+
+        Stage stage() { return Stage.RETRIEVAL; }
+        @Override GlobalNegatives.Mode negatives() { return negatives.mode(spec); }
+        List<StageFlags.Group> groups() { return List.of(handoff, relations, images); }
+        java.nio.file.Path vocab() { return vocab.path(); }
+    }
 }

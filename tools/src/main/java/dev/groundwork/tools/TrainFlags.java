@@ -12,17 +12,18 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The flags of the original scripts (§8) that only {@code gw train} takes (with {@link BatchSizeOption},
- * {@link SeedOption}, {@link DeviceOption} and {@link VocabOption}, which other commands share), and the
- * names of the {@link RunSettings} they map onto: the flags only carry values, the recipe holds the
- * defaults and the checks. A flag left out is passed as null, "the recipe's default"; those whose
+ * The flags of the original scripts (§8) that every {@code gw train} stage takes (with {@link BatchSizeOption},
+ * {@link SeedOption} and {@link DeviceOption}, which other commands share; the flags of some stages only are
+ * in {@link StageFlags}), and the names of the {@link RunSettings} they map onto: the flags only carry values, the recipe holds the
+ * defaults and the checks. The original scripts' spellings are aliases ({@code --n_epochs}, {@code --exp-dir}).
+ * A flag left out is passed as null, "the recipe's default"; those whose
  * default is the stage's own show it in each stage's help ({@link TrainCommand.StageCommand#defaultFor}).
  */
 final class TrainFlags {
     /** Each setting of {@link RunSettings} and {@code TrainerConfig} under its flag, for messages about it. */
     static final Map<String, String> FLAGS = Map.ofEntries(
             Map.entry("preset", "--preset"), Map.entry("dataTrain", "--data-train"), Map.entry("dataVal", "--data-val"),
-            Map.entry("vocab", "--vocab"), Map.entry("loadPretrained", "--load-pretrained"), Map.entry("expDir", "--exp-dir"),
+            Map.entry("vocab", "--vocab"), Map.entry("loadPretrained", "--load-pretrained"), Map.entry("expDir", "--out"), Map.entry("pretrainedVgg", "--pretrained-vgg"), Map.entry("bert", "--bert"), Map.entry("imageRoot", "--images"),
             Map.entry("resume", "--resume"), Map.entry("lr", "--learning-rate"), Map.entry("batchSize", BatchSizeOption.NAME),
             Map.entry("epochs", "--n-epochs"), Map.entry("dropout", "--dropout-rate"), Map.entry("sigma", "--sigma"),
             Map.entry("temperature", "--temperature"), Map.entry("learnableLayers", "--base-model-learnable-layers"),
@@ -32,48 +33,28 @@ final class TrainFlags {
             Map.entry("maxSteps", "--max-steps"), Map.entry("saveEverySteps", "--save-every-steps"), Map.entry("badRecords", "--bad-records"));
 
     @Option(names = "--data-train", required = true, paramLabel = "FILE",
-            description = "training index: COCO_*.json (two-stream, retrieval), VG_*.json (relational), an image-folder root (visual)")
+            description = "training data: two-stream and retrieval: COCO's captions_train2017.json, Karpathy's dataset_coco.json "
+                    + "(train + restval) or the original COCO_train2017.json; relational: VG_train.json (gw data prepare-vg); visual: an image-folder root")
     Path dataTrain;
 
-    @Option(names = "--data-val", paramLabel = "FILE", description = "validation index, same format; without it the best epoch is chosen on training metrics")
+    @Option(names = "--data-val", paramLabel = "FILE",
+            description = "validation data, same kinds (dataset_coco.json: its val split); without it the best epoch is chosen on training metrics")
     Path dataVal;
 
     @Option(names = {"--learning-rate", "--lr"}, paramLabel = "LR", description = "base learning rate (default ${DEFAULT-VALUE})")
     Double learningRate;
 
-    @Option(names = "--n-epochs", paramLabel = "N", description = "epochs (default ${DEFAULT-VALUE})")
+    @Option(names = {"--n-epochs", "--n_epochs", "--epochs"}, paramLabel = "N", description = "epochs (default ${DEFAULT-VALUE})")
     Integer epochs;
-
-    @Option(names = "--sigma", paramLabel = "S", description = "temperature of the two-stream contrastive loss (default 0.1; retrieval keeps 0.1 as the original)")
-    Double sigma;
-
-    @Option(names = "--temperature", paramLabel = "T", description = "temperature of the relation losses (default 1.0)")
-    Double temperature;
 
     @Option(names = "--dropout-rate", paramLabel = "P", description = "dropout in [0,1) (default ${DEFAULT-VALUE}; two-stream BERT is fixed at 0.3)")
     Double dropout;
 
-    @Option(names = "--base-model-learnable-layers", paramLabel = "N",
-            description = "top BERT layers left trainable (default: paper preset two-stream 8, relational 2; demo 2 and 1)")
-    Integer learnableLayers;
-
-    @Option(names = "--num-heads", paramLabel = "H", description = "cross-attention heads (default: 8 paper, 4 demo)")
-    Integer heads;
-
     @Option(names = "--embedding-dim", paramLabel = "D", description = "embedding dim; must equal the preset's BERT width (768 paper, 64 demo)")
     Integer embeddingDim;
 
-    @Option(names = "--subspace-dim", paramLabel = "S", description = "relational subspace dim (default: 32 paper, 16 demo)")
-    Integer subspaceDim;
-
-    @Option(names = "--relation-num", paramLabel = "K", description = "relation classes including 0 = none (default: 115 paper, 5 demo)")
-    Integer relationNum;
-
-    @Option(names = "--load-pretrained", paramLabel = "FILE",
-            description = "previous stage's weights: best.safetensors or the original's .pth (two-stream: stage 1, relational: stage 2, retrieval: stage 3)")
-    Path loadPretrained;
-
-    @Option(names = "--exp-dir", required = true, paramLabel = "DIR", description = "output: checkpoint.safetensors, best.safetensors, metrics.jsonl")
+    @Option(names = {"--out", "--exp-dir"}, required = true, paramLabel = "DIR",
+            description = "output folder: checkpoint.safetensors, best.safetensors, metrics.jsonl (--exp-dir as the original)")
     Path expDir;
 
     @Option(names = "--resume", description = "continue from EXP-DIR/checkpoint.safetensors (also one a --max-steps run stopped mid-epoch)")
@@ -82,10 +63,6 @@ final class TrainFlags {
     @Option(names = "--preset", defaultValue = "paper", paramLabel = "NAME", converter = PresetConverter.class,
             description = "network sizes: paper or demo (default ${DEFAULT-VALUE})")
     Preset preset;
-
-    @Option(names = "--train-backbone", description = "two-stream/relational: also train what spec 2.5 freezes because it comes pretrained "
-            + "(the VGG convs, BERT's embeddings and the query/key of its learnable layers), for runs from random weights such as the demo")
-    boolean trainBackbone;
 
     @Option(names = "--workers", paramLabel = "N", description = "data-loading threads, 0 = on the training thread (default 1)")
     Integer workers;

@@ -25,7 +25,7 @@ final class TransferEmbedderFactory implements EmbedderFactory {
 
     /** {@code given} when a caller (a test) passed one, else this real factory with the command's --vocab and --device. */
     static EmbedderFactory orReal(EmbedderFactory given, VocabOption vocab, DeviceOption device) {
-        return given != null ? given : new TransferEmbedderFactory(vocab.path, device.resolve());
+        return given != null ? given : new TransferEmbedderFactory(vocab.path(), device.resolve());
     }
 
     @Override

@@ -35,7 +35,7 @@ class CheckpointCommandsTest {
 
     static Run gw(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = new CommandLine(new Gw());
+        CommandLine cl = Gw.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);

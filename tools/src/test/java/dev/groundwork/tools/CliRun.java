@@ -10,6 +10,7 @@ record CliRun(int code, String out, String err) {
     static CliRun of(Object command, String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         CommandLine cl = new CommandLine(command);
+        cl.setParameterExceptionHandler(new UsageErrors());
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);

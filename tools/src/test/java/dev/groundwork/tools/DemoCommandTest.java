@@ -46,6 +46,36 @@ class DemoCommandTest {
         assertTrue(last < 0.9 * first, "two-stream train loss " + first + " -> " + last);
     }
 
+    /** A second demo in the same place: refused without --overwrite (saying so), replaced with it; --json is one object on stdout. */
+    @Test
+    void runsAgainInTheSameFolder() throws Exception {
+        Path out = tmp.resolve("again");
+        String[] args = {"demo", "--out", out.toString(), "--images", "20", "--n-epochs", "1", "--batch-size", "4", "--quiet", "--json",
+                "--vocab", TransferModelCommandsTest.vocab().toString()};
+        CliRun first = CliRun.of(new Gw(), args);
+        assertEquals(0, first.code(), first.err());
+        JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(first.out());
+        assertEquals(out.toString(), j.get("out").asText());
+        assertTrue(j.get("retrieval").has("i2t_r1") && j.has("relation_acc1") && j.get("relation_chance").asDouble() == 25.0, first.out());
+
+        CliRun again = CliRun.of(new Gw(), args);
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("holds an earlier demo; add --overwrite"), again.err());
+        Path mine = Files.writeString(out.resolve("notes.txt"), "kept");
+        CliRun replaced = CliRun.of(new Gw(), concat(args, "--overwrite"));
+        assertEquals(0, replaced.code(), replaced.err());
+        assertEquals("kept", Files.readString(mine), "--overwrite touches only the demo's own folders");
+
+        assertEquals(tmp.resolve("fresh"), DemoCommand.freeFolder(tmp.resolve("fresh")));
+        assertEquals(tmp.resolve("again-2"), DemoCommand.freeFolder(out));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void badSizesNameTheFlag() {
         for (String[] c : new String[][]{{"--images", "10"}, {"--n-epochs", "0"}, {"--batch-size", "1"}}) {

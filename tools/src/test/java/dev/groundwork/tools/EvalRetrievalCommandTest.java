@@ -35,6 +35,23 @@ class EvalRetrievalCommandTest {
         assertTrue(r.out().contains("rsum 600.00"), r.out());
     }
 
+    /** Default flags on a split under 1000 images: the protocol that fits, said, exit 0; --json gives the same numbers. */
+    @Test
+    void defaultProtocolFitsASmallSplit() throws Exception {
+        Path model = Files.writeString(tmp.resolve("m.safetensors"), "w");
+        CliRun r = CliRun.of(new EvalRetrievalCommand(new ColourFactory()), "--model", model.toString(), "--karpathy", karpathy().toString(),
+                "--images", tmp.resolve("coco").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("all 2 images (the 5k protocol needs 5000)") && r.out().contains("rsum 600.00"), r.out());
+        assertTrue(r.out().contains("1k  not run: it needs whole folds of 1000 images; the split has 2"), r.out());
+        CliRun j = CliRun.of(new EvalRetrievalCommand(new ColourFactory()), "--model", model.toString(), "--karpathy", karpathy().toString(),
+                "--images", tmp.resolve("coco").toString(), "--json");
+        assertEquals(0, j.code(), j.err());
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(j.out());
+        assertEquals(600.0, node.get("all-2").get("rsum").asDouble(), 1e-9);
+        assertEquals(2, node.get("images").asInt());
+    }
+
     @Test
     void oneKNeedsWholeFolds() throws Exception {
         Path model = Files.writeString(tmp.resolve("m.safetensors"), "w");

@@ -25,12 +25,13 @@ class PlotCommandTest {
         CliRun r = CliRun.of(new Gw(), "plot", tmp.toString());
         assertEquals(0, r.code(), r.err());
         List<String> printed = r.out().lines().toList();
-        assertEquals(List.of("loss.png", "accuracy.png", "lr.png"), printed.stream().map(p -> Path.of(p).getFileName().toString()).toList());
+        assertEquals(List.of("loss.png", "acc@1.png", "acc@5.png", "lr.png"), printed.stream().map(p -> Path.of(p).getFileName().toString()).toList());
         for (String p : printed) {
             byte[] b = Files.readAllBytes(Path.of(p));
             assertTrue(b.length > 1000, p);
             assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(b, 4));
             assertEquals(tmp.resolve("plots"), Path.of(p).getParent());
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(p))), p);
         }
     }
 
@@ -46,20 +47,21 @@ class PlotCommandTest {
         CliRun r = CliRun.of(new Gw(), "plot", tmp.toString());
         assertEquals(0, r.code(), r.err());
         List<String> names = r.out().lines().map(p -> Path.of(p).getFileName().toString()).toList();
-        assertEquals(List.of("lr.png", "loss.png", "accuracy.png", "best_epoch.png", "best_metric.png", "elapsed_s.png",
-                "step-loss.png", "step-lr.png", "step-samples_per_s.png"), names);
+        assertEquals(List.of("lr.png", "loss.png", "loss_sum.png", "relation_acc1.png", "step-loss.png", "step-lr.png", "step-samples_per_s.png"), names);
         for (String p : r.out().lines().toList()) assertTrue(Files.size(Path.of(p)) > 1000, p);
     }
 
+    /** One figure per metric, its train and val curves together. */
     @Test
     void groups() {
         assertEquals("loss", PlotCommand.group("val_loss"));
-        assertEquals("accuracy", PlotCommand.group("acc@1"));
-        assertEquals("accuracy", PlotCommand.group("val_acc"));
-        assertEquals("accuracy", PlotCommand.group("val.relation_acc1"));
-        assertEquals("loss", PlotCommand.group("train.loss_sum"));
-        assertEquals("accuracy", PlotCommand.group("i2t_recall@5"));
+        assertEquals("loss", PlotCommand.group("train.loss"));
+        assertEquals("loss", PlotCommand.group("val.loss"));
+        assertEquals("loss_sum", PlotCommand.group("train.loss_sum"));
+        assertEquals("relation_acc1", PlotCommand.group("val.relation_acc1"));
+        assertEquals("acc@1", PlotCommand.group("acc@1"));
         assertEquals("lr", PlotCommand.group("lr"));
+        assertEquals("i2t_r@1", PlotCommand.group("val.i2t R@1"));
     }
 
     @Test

@@ -19,6 +19,37 @@ class SearchCommandTest {
         return Files.writeString(tmp.resolve("model.safetensors"), "weights");
     }
 
+    /** The default cache goes under gw.cache.dir (here the test's folder), never into the searched folder. */
+    @org.junit.jupiter.api.BeforeEach
+    void cacheInTmp() { System.setProperty("gw.cache.dir", tmp.resolve("cache").toString()); }
+
+    @org.junit.jupiter.api.AfterEach
+    void cacheBack() { System.clearProperty("gw.cache.dir"); }
+
+    @Test
+    void noCacheInThePhotoFolderEmptyQueriesRefusedBrokenImagesSkipped() throws Exception {
+        Path model = setup();
+        Files.writeString(tmp.resolve("imgs/broken.jpg"), "not a jpeg");
+        CliRun r = CliRun.of(new SearchCommand(new ColourFactory()), "--model", model.toString(), "--folder", tmp.resolve("imgs").toString(),
+                "--text", "blue", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().startsWith("warning: skipped ") && r.err().contains("broken.jpg"), r.err());
+        var j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals(3, j.get("images").asInt());
+        assertEquals(1, j.get("skipped").asInt());
+        assertTrue(j.get("hits").get(0).get("path").asText().endsWith("blue.png"), r.out());
+        try (var files = Files.list(tmp.resolve("imgs"))) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".safetensors")), "a cache was written into the photo folder");
+        }
+        assertTrue(Files.isRegularFile(SearchCommand.defaultCache(tmp.resolve("imgs"))));
+        CliRun empty = CliRun.of(new SearchCommand(new ColourFactory()), "--model", model.toString(), "--folder", tmp.resolve("imgs").toString(), "--text", " ");
+        assertEquals(2, empty.code());
+        assertTrue(empty.err().contains("--text is empty"), empty.err());
+        CliRun none = CliRun.of(new SearchCommand(new ColourFactory()), "--model", model.toString(), "--folder", tmp.resolve("imgs").toString(),
+                "--text", "red", "--no-cache");
+        assertTrue(none.out().startsWith("3 images (3 embedded now, 0 from cache)"), none.out());
+    }
+
     @Test
     void textQueryWithInjectedFactoryAndCacheReuse() throws Exception {
         Path model = setup();

@@ -38,7 +38,11 @@ public final class Settings {
         GW_RANK("an integer from 0", "this process's rank, set by gw launch for the processes it starts"),
         GW_WORLD_SIZE("a positive integer", "the number of processes of the run, set by gw launch"),
         GW_LOCAL_RANK("an integer from 0", "this process's rank on its node (its GPU), set by gw launch"),
-        GW_RENDEZVOUS("a file", "where rank 0 of a gw launch run writes NCCL's unique id for the others (a path every node sees)");
+        GW_RENDEZVOUS("a file", "where rank 0 of a gw launch run writes NCCL's unique id for the others (a path every node sees)"),
+        GW_CACHE("a folder", "where gw keeps caches such as gw search's image embeddings (default $XDG_CACHE_HOME/groundwork, "
+                + "else ~/.cache/groundwork; the system property gw.cache.dir wins)"),
+        GW_PROGRESS("bar, lines or off", "training progress on stderr: a redrawn bar (a terminal), periodic plain lines (a log) or none "
+                + "(default: ./gw sets bar when stderr is a terminal; otherwise lines)");
 
         private final String accepts, meaning;
 
@@ -152,6 +156,32 @@ public final class Settings {
         throw new SettingsException(v.name() + "='" + s + "': expected " + v.accepts() + " (" + v.meaning() + ")");
     }
 
+    /** How progress is shown: a redrawn bar, plain periodic lines, or nothing. */
+    public enum ProgressStyle { BAR, LINES, OFF }
+
+    /** GW_PROGRESS; unset: lines, the style that is right in a file or a pipe (./gw asks for the bar on a terminal). */
+    public ProgressStyle progress() {
+        Optional<String> s = raw(Var.GW_PROGRESS);
+        if (s.isEmpty()) return ProgressStyle.LINES;
+        return switch (s.get().toLowerCase(Locale.ROOT)) {
+            case "bar" -> ProgressStyle.BAR;
+            case "lines" -> ProgressStyle.LINES;
+            case "off" -> ProgressStyle.OFF;
+            default -> throw invalid(Var.GW_PROGRESS, s.get());
+        };
+    }
+
+    /** The cache folder: -Dgw.cache.dir, else GW_CACHE, else $XDG_CACHE_HOME/groundwork, else ~/.cache/groundwork. */
+    public Path cacheDir() {
+        String p = props.getProperty("gw.cache.dir");
+        if (p != null && !p.isBlank()) return Path.of(p.trim());
+        Optional<String> s = raw(Var.GW_CACHE);
+        if (s.isPresent()) return Path.of(s.get());
+        String xdg = env.get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) return Path.of(xdg.trim(), "groundwork");
+        return Path.of(props.getProperty("user.home", System.getProperty("user.home")), ".cache", "groundwork");
+    }
+
     /** GW_GOLDEN, if set. */
     public Optional<Path> golden() { return raw(Var.GW_GOLDEN).map(Path::of); }
 
@@ -161,7 +191,7 @@ public final class Settings {
      */
     public void validate() {
         List<String> bad = new ArrayList<>();
-        Runnable[] reads = {this::device, this::threads, this::tf32, this::cudnn, this::fused, this::attentionBf16, this::matchmapTf32, this::commTimeoutSeconds, this::launchedRank};
+        Runnable[] reads = {this::device, this::threads, this::tf32, this::cudnn, this::fused, this::attentionBf16, this::matchmapTf32, this::commTimeoutSeconds, this::launchedRank, this::progress};
         for (Runnable r : reads) {
             try {
                 r.run();

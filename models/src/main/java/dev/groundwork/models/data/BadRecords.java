@@ -60,10 +60,16 @@ public final class BadRecords {
         return new Subset<>(ds, good.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private static String listing(List<DataException> bad) {
+    private static String listing(List<DataException> bad) { return list(bad.stream().map(DataException::getMessage).toList()); }
+
+    /**
+     * The first {@link #SHOWN} problems, one per indented line after a line break, then how many more:
+     * how every message about many bad records lists them (training data, caption files, Visual Genome).
+     */
+    public static String list(List<String> problems) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < Math.min(SHOWN, bad.size()); i++) sb.append("\n  ").append(bad.get(i).getMessage());
-        if (bad.size() > SHOWN) sb.append("\n  ... and ").append(bad.size() - SHOWN).append(" more");
+        for (int i = 0; i < Math.min(SHOWN, problems.size()); i++) sb.append("\n  ").append(problems.get(i));
+        if (problems.size() > SHOWN) sb.append("\n  ... and ").append(problems.size() - SHOWN).append(" more");
         return sb.toString();
     }
 

@@ -1,15 +1,12 @@
 package dev.groundwork.models.data;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.models.text.BertTokenizer;
 import dev.groundwork.models.text.VgBertText;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,59 +20,35 @@ public record RetrievalSet(List<Entry> entries) {
     public record Entry(Path image, List<String> captions) {}
 
     /**
-     * The Karpathy split file {@code dataset_coco.json}: {@code images[].{filepath, filename, split,
-     * sentences[].raw}}; image = imageRoot/filepath/filename. {@code split} is one of train, val,
-     * test, restval (the common "train" for retrieval training is train + restval: pass both).
+     * The Karpathy split file {@code dataset_coco.json} ({@link CaptionFiles#karpathy}: {@code imageRoot/filepath/filename},
+     * or the 2017 release's name for the cocoid). {@code split} is one of train, val, test, restval (the
+     * common "train" for retrieval training is train + restval: pass both).
      */
     public static RetrievalSet karpathy(Path json, Path imageRoot, String... splits) throws DataException {
-        Set<String> wanted = Set.of(splits);
-        JsonNode images = JsonFiles.array(JsonFiles.read(json), "images", json);
-        List<Entry> out = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            JsonNode im = images.get(i);
-            if (!wanted.contains(JsonFiles.text(im, "split", i, json))) continue;
-            JsonNode fp = im.get("filepath");
-            Path dir = fp != null && fp.isTextual() ? imageRoot.resolve(fp.asText()) : imageRoot;
-            Path image = dir.resolve(JsonFiles.text(im, "filename", i, json));
-            JsonNode sentences = im.get("sentences");
-            if (sentences == null || !sentences.isArray()) throw new DataException(i, json, "'sentences' missing or not a list");
-            List<String> caps = new ArrayList<>();
-            for (JsonNode s : sentences) caps.add(JsonFiles.text(s, "raw", i, json).strip());
-            out.add(entry(i, json, image, caps));
-        }
-        return new RetrievalSet(List.copyOf(out));
+        return of(json, CaptionFiles.karpathy(json, imageRoot, Set.of(splits)));
     }
 
     /**
-     * A standard COCO {@code captions_*.json}: {@code images[].{id, file_name}} and
-     * {@code annotations[].{image_id, caption}}. Entries follow the images list; captions keep
-     * the annotation order.
+     * A standard COCO {@code captions_*.json} ({@link CaptionFiles#coco}); images in {@code root/<split>/}
+     * (the split the file's name says) or in {@code root} itself. Entries follow the images list; captions
+     * keep the annotation order.
      */
-    public static RetrievalSet cocoAnnotations(Path json, Path imageDir) throws DataException {
-        JsonNode root = JsonFiles.read(json);
-        JsonNode images = JsonFiles.array(root, "images", json), anns = JsonFiles.array(root, "annotations", json);
-        Map<Integer, List<String>> byId = new LinkedHashMap<>();
-        Map<Integer, Path> files = new LinkedHashMap<>();
-        for (int i = 0; i < images.size(); i++) {
-            int id = JsonFiles.integer(images.get(i).get("id"), "images[" + i + "].id", i, json);
-            files.put(id, imageDir.resolve(JsonFiles.text(images.get(i), "file_name", i, json)));
-            byId.put(id, new ArrayList<>());
-        }
-        for (int a = 0; a < anns.size(); a++) {
-            int id = JsonFiles.integer(anns.get(a).get("image_id"), "annotations[" + a + "].image_id", a, json);
-            List<String> caps = byId.get(id);
-            if (caps == null) throw new DataException(a, json, "annotation refers to unknown image_id " + id);
-            caps.add(JsonFiles.text(anns.get(a), "caption", a, json).strip());
-        }
-        List<Entry> out = new ArrayList<>();
-        int i = 0;
-        for (var e : byId.entrySet()) out.add(entry(i++, json, files.get(e.getKey()), e.getValue()));
-        return new RetrievalSet(List.copyOf(out));
+    public static RetrievalSet cocoAnnotations(Path json, Path root) throws DataException {
+        return of(json, CaptionFiles.coco(json, root));
     }
 
-    private static Entry entry(int index, Path json, Path image, List<String> caps) throws DataException {
-        if (caps.size() < CAPTIONS) throw new DataException(index, json, image.getFileName() + " has " + caps.size() + " captions, want " + CAPTIONS);
-        return new Entry(image, List.copyOf(caps.subList(0, CAPTIONS)));
+    /** Every image with five captions or more (the first five kept); all images that are not listed in one exception. */
+    private static RetrievalSet of(Path json, List<CaptionFiles.Image> images) throws DataException {
+        List<Entry> out = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        for (CaptionFiles.Image im : images) {
+            if (im.problem() != null) bad.add("record " + im.record() + ": " + im.problem());
+            else if (im.captions().size() < CAPTIONS)
+                bad.add("record " + im.record() + ": " + im.image().getFileName() + " has " + im.captions().size() + " captions, want " + CAPTIONS);
+            else out.add(new Entry(im.image(), List.copyOf(im.captions().subList(0, CAPTIONS))));
+        }
+        if (!bad.isEmpty()) throw new DataException(-1, json, bad.size() + " of " + images.size() + " images cannot be evaluated:" + BadRecords.list(bad));
+        return new RetrievalSet(List.copyOf(out));
     }
 
     public int size() { return entries.size(); }

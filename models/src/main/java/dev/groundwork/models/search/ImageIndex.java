@@ -16,13 +16,18 @@ public final class ImageIndex {
     private final List<Path> paths;
     private final float[][] rows;
     private final int embedded, reused;
+    private final List<String> skipped;
 
-    ImageIndex(List<Path> paths, float[][] rows, int embedded, int reused) {
+    ImageIndex(List<Path> paths, float[][] rows, int embedded, int reused, List<String> skipped) {
         this.paths = List.copyOf(paths);
         this.rows = rows;
         this.embedded = embedded;
         this.reused = reused;
+        this.skipped = List.copyOf(skipped);
     }
+
+    /** The images that could not be read, each as its file and reason; they are not in the index. */
+    public List<String> skipped() { return skipped; }
 
     public int size() { return paths.size(); }
 

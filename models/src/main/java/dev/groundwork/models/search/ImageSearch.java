@@ -49,11 +49,16 @@ public final class ImageSearch {
 
     /** Indexes {@code folder}; {@code cacheFile} null means the default cache inside the folder. */
     public ImageIndex index(Path folder, Path cacheFile) throws IOException {
-        Path cache = cacheFile != null ? cacheFile : folder.resolve(DEFAULT_CACHE);
+        return index(folder, cacheFile != null ? cacheFile : folder.resolve(DEFAULT_CACHE), true);
+    }
+
+    /** Indexes {@code folder} with the cache {@code cache}, or none when it is null (nothing is written). */
+    public ImageIndex index(Path folder, Path cache, boolean cached) throws IOException {
+        if (!cached) cache = null;
         List<ImageFiles.Stamp> files = ImageFiles.list(folder);
         if (files.isEmpty()) throw new IOException(folder + ": no JPEG or PNG images found");
 
-        EmbeddingCache.Contents old = EmbeddingCache.read(cache);
+        EmbeddingCache.Contents old = cache == null ? null : EmbeddingCache.read(cache);
         Map<ImageFiles.Stamp, float[]> known = new HashMap<>();
         if (old != null && old.fingerprint().equals(fingerprint))
             for (int i = 0; i < old.files().size(); i++) known.put(old.files().get(i), old.embeddings()[i]);
@@ -64,18 +69,36 @@ public final class ImageSearch {
             rows[i] = known.get(files.get(i));
             if (rows[i] == null) missing.add(i);
         }
-        for (int s = 0; s < missing.size(); s += batchSize) {
-            List<Integer> batch = missing.subList(s, Math.min(missing.size(), s + batchSize));
-            float[][] e = embedBatch(folder, files, batch);
-            for (int b = 0; b < batch.size(); b++) rows[batch.get(b)] = e[b];
+        // One unreadable image is skipped with its reason, not the end of the search (it is tried again next run).
+        List<String> skipped = new ArrayList<>();
+        List<Integer> readable = new ArrayList<>();
+        Map<Integer, Tensor> loaded = new HashMap<>();
+        for (int i : missing) {
+            try {
+                loaded.put(i, load(folder.resolve(files.get(i).rel())));
+                readable.add(i);
+            } catch (IOException e) {
+                skipped.add(e.getMessage());
+            }
+            if (loaded.size() == batchSize) embed(loaded, readable, rows);
         }
+        embed(loaded, readable, rows);
+        List<ImageFiles.Stamp> kept = new ArrayList<>();
+        List<float[]> keptRows = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++)
+            if (rows[i] != null) {
+                kept.add(files.get(i));
+                keptRows.add(rows[i]);
+            }
+        if (kept.isEmpty()) throw new IOException(folder + ": none of its " + files.size() + " images could be read, e.g. " + skipped.getFirst());
+        float[][] keptArray = keptRows.toArray(new float[0][]);
         // Rewrite only when something differs, so a read-only rerun leaves the file (and its mtime) alone.
         boolean same = old != null && missing.isEmpty() && old.fingerprint().equals(fingerprint) && old.files().equals(files);
-        if (!same) EmbeddingCache.write(cache, new EmbeddingCache.Contents(fingerprint, files, rows));
+        if (!same && cache != null) EmbeddingCache.write(cache, new EmbeddingCache.Contents(fingerprint, kept, keptArray));
 
         List<Path> paths = new ArrayList<>();
-        for (ImageFiles.Stamp f : files) paths.add(folder.resolve(f.rel()));
-        return new ImageIndex(paths, rows, missing.size(), files.size() - missing.size());
+        for (ImageFiles.Stamp f : kept) paths.add(folder.resolve(f.rel()));
+        return new ImageIndex(paths, keptArray, missing.size() - skipped.size(), files.size() - missing.size(), skipped);
     }
 
     /** The query vector of one image file, preprocessed like the indexed images. */
@@ -103,13 +126,20 @@ public final class ImageSearch {
         return index.top(Queries.blend(imageQuery(image), textQuery(text), alpha), k);
     }
 
-    private float[][] embedBatch(Path folder, List<ImageFiles.Stamp> files, List<Integer> batch) throws IOException {
+    /** Embeds the loaded images (in {@code order}) into their rows, then forgets them. */
+    private void embed(Map<Integer, Tensor> loaded, List<Integer> order, float[][] rows) {
+        if (loaded.isEmpty()) return;
+        List<Integer> batch = order.stream().filter(loaded::containsKey).toList();
+        float[][] e = embedBatch(batch.stream().map(loaded::get).toList());
+        for (int b = 0; b < batch.size(); b++) rows[batch.get(b)] = e[b];
+        loaded.clear();
+    }
+
+    private float[][] embedBatch(List<Tensor> images) {
+        List<Integer> batch = java.util.stream.IntStream.range(0, images.size()).boxed().toList();
         int s = embedder.imageSize(), per = 3 * s * s;
         float[] flat = new float[batch.size() * per];
-        for (int b = 0; b < batch.size(); b++) {
-            Tensor x = load(folder.resolve(files.get(batch.get(b)).rel()));
-            System.arraycopy(x.contiguous().toFloatArray(), 0, flat, b * per, per);
-        }
+        for (int b = 0; b < batch.size(); b++) System.arraycopy(images.get(b).contiguous().toFloatArray(), 0, flat, b * per, per);
         Tensor e = embedder.embedImages(Tensor.of(flat, batch.size(), 3, s, s));
         if (e.dim() != 2 || e.size(0) != batch.size())
             throw new IllegalStateException("embedder returned " + Arrays.toString(e.shape()) + " for a batch of " + batch.size());

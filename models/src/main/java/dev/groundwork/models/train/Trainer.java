@@ -145,6 +145,8 @@ public final class Trainer<B> {
 
         List<Double> losses = new ArrayList<>();
         Map<String, Double> lastVal = Map.of();
+        long total = (long) cfg.epochs() * train.batchesPerEpoch();
+        progress.startRun(step, cfg.maxSteps() > 0 ? Math.min(cfg.maxSteps(), total) : total);
         long t0 = System.nanoTime();
         int done = start;
         for (int e = start; e < cfg.epochs() && !limitReached(step); e++) {
@@ -212,8 +214,9 @@ public final class Trainer<B> {
             if (writer) log.append(Records.epoch(e + 1, step, opt.lr(0), trainSummary, val == null ? null : valSummary, bestEpoch, best, seconds(t0)));
             save(model, opt, step, e + 1, Checkpoint.states(gens), extra(best, bestEpoch, stepLog), ckptFile);
             done = e + 1;
-            progress.line(String.format("%s epoch %d/%d  train loss %.4f  val %s %.4f  best %.4f (epoch %d)", cfg.label(), e + 1, cfg.epochs(),
-                    trainSummary.get("loss"), task.selection().metric(), metric, best, bestEpoch));
+            // Without validation data the selection metric is the training one: the line says so.
+            progress.line(String.format("%s epoch %d/%d  train loss %.4f  %s %s %.4f  best %.4f (epoch %d)", cfg.label(), e + 1, cfg.epochs(),
+                    trainSummary.get("loss"), val == null ? "train" : "val", task.selection().metric(), metric, best, bestEpoch));
         }
         return new Result(done, step, bestEpoch, best, losses, lastVal, null);
     }

@@ -116,11 +116,18 @@ class ImageSearchTest {
         assertEquals(5, fake.imagesEmbedded);
     }
 
+    /** One unreadable image is skipped, named with its reason; a folder of nothing readable is an error. */
     @Test
-    void failuresNameTheFile() throws IOException {
+    void unreadableImagesAreSkippedAndNamed() throws IOException {
         Files.writeString(folder.resolve("broken.png"), "not a png");
-        IOException e = assertThrows(IOException.class, () -> search("m1").index(folder));
-        assertTrue(e.getMessage().contains("broken.png"), e.getMessage());
+        ImageIndex idx = search("m1").index(folder);
+        assertEquals(5, idx.size());
+        assertEquals(1, idx.skipped().size());
+        assertTrue(idx.skipped().getFirst().contains("broken.png"), idx.skipped().toString());
+        Path bad = Files.createDirectories(tmp.resolve("bad"));
+        Files.writeString(bad.resolve("x.jpg"), "no");
+        IOException e = assertThrows(IOException.class, () -> search("m1").index(bad));
+        assertTrue(e.getMessage().contains("none of its 1 images could be read") && e.getMessage().contains("x.jpg"), e.getMessage());
         IOException empty = assertThrows(IOException.class, () -> search("m1").index(Files.createDirectories(tmp.resolve("empty"))));
         assertTrue(empty.getMessage().contains("no JPEG or PNG"), empty.getMessage());
     }

@@ -83,6 +83,7 @@ public record Demo(Path out, Integer epochs, int batchSize, long seed, Path voca
                 .dataTrain(data().resolve(index + "_train.json"))
                 .dataVal(data().resolve(index + "_val.json"))
                 .loadPretrained(i == 0 ? null : best(STAGES.get(i - 1)))
+                .bert(stage == Stage.TWO_STREAM ? PretrainedWeights.NO_BERT : null)
                 .expDir(dir(stage))
                 .lr(stage == Stage.RETRIEVAL ? 2e-3 : 1e-3)
                 .batchSize(batchSize)

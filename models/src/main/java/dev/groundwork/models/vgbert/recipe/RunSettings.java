@@ -23,6 +23,12 @@ import static dev.groundwork.models.train.InvalidSettingException.check;
  * @param dataVal        validation index, or null to select the best epoch on training metrics
  * @param vocab          bert-base-uncased vocab.txt (every stage but visual)
  * @param loadPretrained the previous stage's weights (§6.3), or null
+ * @param pretrainedVgg  torchvision's ImageNet VGG16 for the backbone (stages 1 and 2, §1.1), loaded before
+ *                       {@code loadPretrained} as the original does; null: its random initialisation
+ * @param bert           stage 2's language stream: a Hugging Face BERT folder (§2.1), or {@link PretrainedWeights#NO_BERT}
+ *                       for random weights; stage 2 needs one of the two said explicitly, other stages none
+ * @param imageRoot      the COCO folder for COCO's {@code captions_*.json} and Karpathy's split file
+ *                       (two-stream, retrieval); null: beside the annotation file ({@code CaptionFiles.defaultRoot})
  * @param embeddingDim   must equal the preset's width (a check the original's flag implies, §8.1)
  * @param trainBackbone  also train what §2.5 freezes as pretrained (runs from random weights: the demo)
  * @param workers        data-loading threads, 0 = on the training thread
@@ -31,7 +37,8 @@ import static dev.groundwork.models.train.InvalidSettingException.check;
  * @param saveEverySteps also a mid-epoch checkpoint every N optimizer steps, 0 = at epoch ends only
  * @param badRecords     records that fail the up-front check (or decoding): stop (FAIL) or train without them (SKIP)
  */
-public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataVal, Path vocab, Path loadPretrained, Path expDir,
+public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataVal, Path vocab, Path loadPretrained, Path pretrainedVgg,
+                          String bert, Path imageRoot, Path expDir,
                           boolean resume, double lr, int batchSize, int epochs, double dropout, double sigma, double temperature,
                           int learnableLayers, int heads, int embeddingDim, int subspaceDim, int relationNum, boolean trainBackbone,
                           long seed, Device device, int workers, int logEverySteps, long maxSteps, int saveEverySteps, BadRecordPolicy badRecords) {
@@ -56,6 +63,18 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
         check(loadPretrained == null || Handoffs.takesWeights(stage), "loadPretrained",
                 "is not taken by the " + stage.id() + " stage: it starts from random weights");
         check(loadPretrained == null || Files.isRegularFile(loadPretrained), "loadPretrained", "names no file: " + loadPretrained);
+        check(pretrainedVgg == null || stage == Stage.VISUAL || stage == Stage.TWO_STREAM, "pretrainedVgg",
+                "is taken by the visual and two-stream stages only: the " + stage.id() + " stage's VGG comes with --load-pretrained");
+        check(pretrainedVgg == null || Files.isRegularFile(pretrainedVgg), "pretrainedVgg", "names no file: " + pretrainedVgg);
+        check(bert == null || stage == Stage.TWO_STREAM, "bert",
+                "is taken by the two-stream stage only: the " + stage.id() + " stage's language stream comes with --load-pretrained");
+        check(stage != Stage.TWO_STREAM || bert != null, "bert",
+                "must be given: a Hugging Face bert-base-uncased folder (the paper's start), or 'none' for random weights");
+        check(bert == null || bert.equals(PretrainedWeights.NO_BERT) || Files.exists(Path.of(bert)), "bert",
+                "names no folder or file: " + bert + " (a Hugging Face BERT folder, or 'none' for random weights)");
+        check(imageRoot == null || stage == Stage.TWO_STREAM || stage == Stage.RETRIEVAL, "imageRoot",
+                "is taken by the stages that read COCO (two-stream, retrieval), not by " + stage.id());
+        check(imageRoot == null || Files.isDirectory(imageRoot), "imageRoot", "names no folder: " + imageRoot);
         check(stage == Stage.VISUAL || (vocab != null && Files.isRegularFile(vocab)), "vocab",
                 "names no file: " + vocab + " (a bert-base-uncased vocab.txt)");
         VgBertConfig c = preset.config();
@@ -111,7 +130,8 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
     public static final class Builder {
         private final Stage stage;
         private final Preset preset;
-        private Path dataTrain, dataVal, vocab, loadPretrained, expDir;
+        private Path dataTrain, dataVal, vocab, loadPretrained, pretrainedVgg, imageRoot, expDir;
+        private String bert;
         private boolean resume, trainBackbone;
         private Double lr, dropout, sigma, temperature;
         private Integer batchSize, epochs, learnableLayers, heads, embeddingDim, subspaceDim, relationNum, workers, logEverySteps, saveEverySteps;
@@ -128,6 +148,9 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
         public Builder dataVal(Path p) { dataVal = p; return this; }
         public Builder vocab(Path p) { vocab = p; return this; }
         public Builder loadPretrained(Path p) { loadPretrained = p; return this; }
+        public Builder pretrainedVgg(Path p) { pretrainedVgg = p; return this; }
+        public Builder bert(String source) { bert = source; return this; }
+        public Builder imageRoot(Path p) { imageRoot = p; return this; }
         public Builder expDir(Path p) { expDir = p; return this; }
         public Builder resume(boolean b) { resume = b; return this; }
         public Builder trainBackbone(boolean b) { trainBackbone = b; return this; }
@@ -155,7 +178,7 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
             check(stage != null, "stage", "must be given");
             check(preset != null, "preset", "must be given");
             VgBertConfig c = preset.config();
-            return new RunSettings(stage, preset, dataTrain, dataVal, vocab, loadPretrained, expDir, resume,
+            return new RunSettings(stage, preset, dataTrain, dataVal, vocab, loadPretrained, pretrainedVgg, bert, imageRoot, expDir, resume,
                     or(lr, stage.lr()), or(batchSize, stage.batchSize()), or(epochs, stage.epochs()), or(dropout, stage.dropout()),
                     or(sigma, c.sigma()), or(temperature, c.temperature()), or(learnableLayers, stage.learnableLayers(preset)),
                     or(heads, c.heads()), or(embeddingDim, c.dim()), or(subspaceDim, c.subspace()), or(relationNum, c.relations()),

@@ -7,7 +7,7 @@ import dev.groundwork.models.data.CaptionItem;
 import dev.groundwork.models.data.Dataset;
 import dev.groundwork.models.data.LabeledImage;
 import dev.groundwork.models.data.RelationItem;
-import dev.groundwork.models.data.CocoCaptions;
+import dev.groundwork.models.data.CaptionPairs;
 import dev.groundwork.models.data.Collate;
 import dev.groundwork.models.data.DataException;
 import dev.groundwork.models.data.DataLoader;
@@ -34,12 +34,15 @@ import java.util.function.UnaryOperator;
 final class StageData {
     private StageData() {}
 
-    /** Stage 2 (Resize 256 → crop, train and val) or transfer (train Resize 224 → crop, val Resize 256 → crop). */
+    /**
+     * Stage 2 or the transfer on the original index, COCO's {@code captions_*.json} or Karpathy's split file
+     * ({@link CaptionPairs#open}: train + restval for training, val for validation).
+     * Stage 2 (Resize 256 → crop, train and val) or transfer (train Resize 224 → crop, val Resize 256 → crop). */
     static BatchSource<CaptionBatch> captions(RunSettings s, BertTokenizer tok, Path json, boolean train, Shard shard) throws DataException {
         int crop = s.config().imageSize();
         boolean wide = s.stage() == Stage.TWO_STREAM || !train;
         ImagePipeline p = ImagePipeline.eval(wide ? ImagePipeline.resizeFor256(crop) : crop, crop);
-        Dataset<CaptionItem> ds = screened(s, json, new CocoCaptions(json, tok, p, !train, s.config().captionSlots()), train);
+        Dataset<CaptionItem> ds = screened(s, json, CaptionPairs.open(json, s.imageRoot(), train, tok, p, !train, s.config().captionSlots()), train);
         return source(new DataLoader<>(ds, Collate::captions, options(s, train, shard)), s.device(), StageData::move);
     }
 

@@ -11,6 +11,7 @@ import dev.groundwork.models.text.BertTokenizer;
 import dev.groundwork.models.data.Shard;
 import dev.groundwork.models.train.BatchSource;
 import dev.groundwork.models.train.DataParallel;
+import dev.groundwork.models.train.InvalidSettingException;
 import dev.groundwork.models.train.StageTask;
 import dev.groundwork.models.train.StopRequest;
 import dev.groundwork.models.train.Trainer;
@@ -66,12 +67,17 @@ public final class StagePipeline {
             case VISUAL -> {
                 var train = StageData.images(s, s.dataTrain(), true, shard);
                 try (var t = train.source(); var v = s.dataVal() == null ? null : StageData.images(s, s.dataVal(), false, Shard.WHOLE).source()) {
-                    yield fit(new VisualPretrainTask(s.config(), s.preset().visualHidden(), train.classes(), gen), t, v, tc, s.device());
+                    var task = new VisualPretrainTask(s.config(), s.preset().visualHidden(), train.classes(), gen);
+                    checkMemory(s, task.model(), log, dp.size());
+                    Handoffs.pretrained(s, task.model(), null, log);
+                    yield fit(task, t, v, tc, s.device());
                 }
             }
             case TWO_STREAM -> {
                 TwoStreamModel m = new TwoStreamModel(s.config(), s.learnableLayers(), gen).globalNegatives(global);
                 backbone(s, m);
+                checkMemory(s, m, log, dp.size());
+                Handoffs.pretrained(s, m.submodule("image_model"), m.languageModel().bert(), log);
                 Handoffs.load(s.stage(), m, s.loadPretrained(), log);
                 try (var t = captions(s, true, shard); var v = captions(s, false, Shard.WHOLE)) {
                     yield fit(m, t, v, tc, s.device());
@@ -80,6 +86,7 @@ public final class StagePipeline {
             case RELATIONAL -> {
                 RelationalModel m = new RelationalModel(s.config(), s.learnableLayers(), gen);
                 backbone(s, m);
+                checkMemory(s, m, log, dp.size());
                 Handoffs.load(s.stage(), m, s.loadPretrained(), log);
                 BertTokenizer tok = BertTokenizer.load(s.vocab());
                 try (BatchSource<RelationBatch> v = s.dataVal() == null ? null : StageData.relations(s, tok, s.dataVal(), false, Shard.WHOLE);
@@ -89,6 +96,7 @@ public final class StagePipeline {
             }
             case RETRIEVAL -> {
                 TransferModel m = new TransferModel(s.config(), gen).globalNegatives(global);
+                checkMemory(s, m, log, dp.size());
                 Handoffs.load(s.stage(), m, s.loadPretrained(), log);
                 try (var t = captions(s, true, shard); var v = captions(s, false, Shard.WHOLE)) {
                     yield fit(m, t, v, tc, s.device());
@@ -106,6 +114,22 @@ public final class StagePipeline {
     private static BatchSource<CaptionBatch> captions(RunSettings s, boolean train, Shard shard) throws IOException, DataException {
         var f = train ? s.dataTrain() : s.dataVal();
         return f == null ? null : StageData.captions(s, BertTokenizer.load(s.vocab()), f, train, shard);
+    }
+
+    /**
+     * On the CPU, a batch whose coarse memory estimate ({@link MemoryEstimate}) exceeds the heap stops here,
+     * before the first step, with the estimate and the flags to change. Each of {@code ranks} processes holds
+     * its share of the global batch.
+     */
+    private static void checkMemory(RunSettings s, Module model, PrintStream log, int ranks) {
+        if (!s.device().equals(Device.CPU)) return;
+        MemoryEstimate m = MemoryEstimate.of(s, model);
+        long heap = Runtime.getRuntime().maxMemory();
+        int batch = Math.max(1, s.batchSize() / ranks);
+        String refusal = m.refusal(batch, heap);
+        if (refusal != null) throw new InvalidSettingException("batchSize", refusal);
+        log.printf(java.util.Locale.ROOT, "memory: about %s for a step at batch %d by a coarse estimate; the heap may grow to %s%n",
+                MemoryEstimate.gib(m.at(batch)), batch, MemoryEstimate.gib(heap));
     }
 
     private static <B> Trainer.Result fit(StageTask<B> task, BatchSource<B> train, BatchSource<B> val, TrainerConfig tc, Device device)

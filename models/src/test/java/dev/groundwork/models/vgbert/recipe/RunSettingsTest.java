@@ -31,7 +31,30 @@ class RunSettingsTest {
     private RunSettings.Builder valid(Stage stage, Preset preset) throws Exception {
         Path index = Files.writeString(dir.resolve("index.json"), "{}");
         Path vocab = Files.writeString(dir.resolve("vocab.txt"), "[PAD]\n");
-        return RunSettings.builder(stage, preset).dataTrain(index).vocab(vocab).expDir(dir.resolve("exp")).device(Device.CPU);
+        return RunSettings.builder(stage, preset).dataTrain(index).vocab(vocab).expDir(dir.resolve("exp")).device(Device.CPU)
+                .bert(stage == Stage.TWO_STREAM ? PretrainedWeights.NO_BERT : null);
+    }
+
+    /** Stage 2 says where its BERT comes from (a folder, or none on purpose); the pretrained VGG goes to stages 1 and 2 only. */
+    @Test
+    void pretrainedStartingPointsGoWhereTheyAreUsed() throws Exception {
+        var e = assertThrows(InvalidSettingException.class, () -> valid(Stage.TWO_STREAM, Preset.DEMO).bert(null).build());
+        assertEquals("bert", e.setting());
+        assertTrue(e.problem().contains("'none' for random weights"), e.problem());
+        e = assertThrows(InvalidSettingException.class, () -> valid(Stage.TWO_STREAM, Preset.DEMO).bert(dir.resolve("no-bert").toString()).build());
+        assertTrue(e.problem().contains("names no folder or file"), e.problem());
+        e = assertThrows(InvalidSettingException.class, () -> valid(Stage.RELATIONAL, Preset.DEMO).bert(PretrainedWeights.NO_BERT).build());
+        assertEquals("bert", e.setting());
+        Path vgg = Files.writeString(dir.resolve("vgg.pth"), "x");
+        for (Stage s : List.of(Stage.RELATIONAL, Stage.RETRIEVAL)) {
+            e = assertThrows(InvalidSettingException.class, () -> valid(s, Preset.PAPER).pretrainedVgg(vgg).build());
+            assertEquals("pretrainedVgg", e.setting());
+            assertTrue(e.problem().contains("comes with --load-pretrained"), e.problem());
+        }
+        assertEquals(vgg, valid(Stage.VISUAL, Preset.PAPER).pretrainedVgg(vgg).build().pretrainedVgg());
+        assertEquals(vgg, valid(Stage.TWO_STREAM, Preset.PAPER).pretrainedVgg(vgg).build().pretrainedVgg());
+        e = assertThrows(InvalidSettingException.class, () -> valid(Stage.VISUAL, Preset.PAPER).pretrainedVgg(dir.resolve("none.pth")).build());
+        assertTrue(e.problem().contains("names no file"), e.problem());
     }
 
     @Test
@@ -124,6 +147,7 @@ class RunSettingsTest {
         Demo demo = new Demo(dir.resolve("out"), null, 16, 3, vocab, Device.CPU);
         RunSettings two = demo.settings(Stage.TWO_STREAM);
         assertEquals(null, two.loadPretrained());
+        assertEquals(PretrainedWeights.NO_BERT, two.bert());
         assertTrue(two.trainBackbone());
         assertEquals(1.0, two.sigma());
         assertEquals(1e-3, two.lr());
