@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code gw eval}: groups the evaluation jobs. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a trained model.",
-        subcommands = {EvalRetrievalCommand.class})
+        subcommands = {EvalRetrievalCommand.class, EvalInterBertCommand.Retrieval.class, EvalInterBertCommand.Vcr.class})
 public final class EvalCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -26,10 +26,13 @@ import java.util.TreeMap;
  * @param stop          polled every step: when requested, the run stops with a resumable checkpoint
  * @param settings      the run's settings by name, as the recipe states them (lr, batch size, seed...):
  *                      kept in the checkpoint so that a resume can tell what changed (see {@link Trainer})
+ * @param emaDecay      0: off; else an exponential moving average of the trainable weights with this decay,
+ *                      updated after every optimizer step, used for validation and written beside the raw
+ *                      weights as {@code best_ema.safetensors} (InterBERT's fine-tuning, spec 4.4)
  */
 public record TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir, boolean resume,
                             PrintStream progress, String label, int logEverySteps, long maxSteps, int saveEverySteps,
-                            StopRequest stop, Map<String, String> settings) {
+                            StopRequest stop, Map<String, String> settings, double emaDecay) {
 
     public TrainerConfig {
         InvalidSettingException.check(epochs > 0, "epochs", "must be a positive integer, got " + epochs);
@@ -41,6 +44,13 @@ public record TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule sch
         InvalidSettingException.check(saveEverySteps >= 0, "saveEverySteps", "must be 0 (epoch ends only) or a positive integer, got " + saveEverySteps);
         if (stop == null) stop = new StopRequest();
         settings = settings == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(settings));
+        InvalidSettingException.check(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1), "emaDecay", "must be 0 (off) or in (0, 1), got " + emaDecay);
+    }
+
+    public TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir, boolean resume,
+                         PrintStream progress, String label, int logEverySteps, long maxSteps, int saveEverySteps,
+                         StopRequest stop, Map<String, String> settings) {
+        this(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, 0);
     }
 
     public TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir, boolean resume,
@@ -54,34 +64,38 @@ public record TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule sch
     }
 
     public TrainerConfig withProgress(PrintStream out, String l) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, out, l, logEverySteps, maxSteps, saveEverySteps, stop, settings);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, out, l, logEverySteps, maxSteps, saveEverySteps, stop, settings, emaDecay);
     }
 
     public TrainerConfig withResume(boolean r) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, r, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, r, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, emaDecay);
     }
 
     public TrainerConfig withEpochs(int e) {
-        return new TrainerConfig(e, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings);
+        return new TrainerConfig(e, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, emaDecay);
     }
 
     public TrainerConfig withLogEverySteps(int n) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, n, maxSteps, saveEverySteps, stop, settings);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, n, maxSteps, saveEverySteps, stop, settings, emaDecay);
     }
 
     public TrainerConfig withMaxSteps(long n) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, n, saveEverySteps, stop, settings);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, n, saveEverySteps, stop, settings, emaDecay);
     }
 
     public TrainerConfig withSaveEverySteps(int n) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, n, stop, settings);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, n, stop, settings, emaDecay);
     }
 
     public TrainerConfig withStop(StopRequest s) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, s, settings);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, s, settings, emaDecay);
+    }
+
+    public TrainerConfig withEma(double decay) {
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, decay);
     }
 
     public TrainerConfig withSettings(Map<String, String> s) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, s);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, s, emaDecay);
     }
 }
