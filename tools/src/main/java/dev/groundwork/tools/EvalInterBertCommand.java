@@ -3,7 +3,6 @@ package dev.groundwork.tools;
 import dev.groundwork.models.data.DataException;
 import dev.groundwork.models.interbert.eval.RetrievalEvaluation;
 import dev.groundwork.models.interbert.eval.RetrievalMetrics;
-import dev.groundwork.models.interbert.recipe.ModelSize;
 import dev.groundwork.models.interbert.recipe.RetrievalRun;
 import dev.groundwork.models.interbert.recipe.RunOptions;
 import dev.groundwork.models.interbert.recipe.VcrEvaluation;
@@ -51,15 +50,8 @@ final class EvalInterBertCommand {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "scores/, NAME_result.json, retrieval.json")
         Path out;
 
-        @Option(names = {"--config", "--config_file"}, paramLabel = "FILE", description = "the original's InterBERT config JSON (default: --model-size)")
-        Path config;
-
-        @Option(names = "--model-size", defaultValue = "base", paramLabel = "base|demo", converter = InterBertRunFlags.SizeConverter.class,
-                description = "network size when no --config is given (default ${DEFAULT-VALUE})")
-        ModelSize size;
-
-        @Option(names = "--region-classes", defaultValue = "1601", paramLabel = "C", description = "region head width of the checkpoint (default ${DEFAULT-VALUE})")
-        int regionClasses;
+        @Mixin InterBertModelOption model;
+        @Mixin InterBertModelOption.RegionClasses regionClasses;
 
         @Option(names = "--pairs-per-forward", defaultValue = "500", paramLabel = "P", description = "pairs scored in one forward (default ${DEFAULT-VALUE}, the original's)")
         int pairs;
@@ -75,7 +67,7 @@ final class EvalInterBertCommand {
             try {
                 RetrievalRun r;
                 try {
-                    r = new RetrievalRun(data, split, vocab.path, config, size, regionClasses, weights, zeroShot, out,
+                    r = new RetrievalRun(data, split, vocab.path, model.config, model.size, regionClasses.value, weights, zeroShot, out,
                             new RetrievalEvaluation.Options(30, regions, pairs, chunk, 50), device.resolve());
                 } catch (IllegalArgumentException e) {
                     throw new ParameterException(spec.commandLine(), e instanceof InvalidSettingException i ? InterBertRunFlags.message(i) : e.getMessage());
@@ -118,15 +110,8 @@ final class EvalInterBertCommand {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "where the result files go")
         Path out;
 
-        @Option(names = {"--config", "--config_file"}, paramLabel = "FILE", description = "the original's InterBERT config JSON (default: --model-size)")
-        Path config;
-
-        @Option(names = "--model-size", defaultValue = "base", paramLabel = "base|demo", converter = InterBertRunFlags.SizeConverter.class,
-                description = "network size when no --config is given (default ${DEFAULT-VALUE})")
-        ModelSize size;
-
-        @Option(names = "--region-classes", defaultValue = "1601", paramLabel = "C", description = "region head width of the checkpoint (default ${DEFAULT-VALUE})")
-        int regionClasses;
+        @Mixin InterBertModelOption model;
+        @Mixin InterBertModelOption.RegionClasses regionClasses;
 
         @Option(names = {"-b", "--batch-size", "--batch_size"}, defaultValue = "16", paramLabel = "N", description = "questions per forward (default ${DEFAULT-VALUE})")
         int batch;
@@ -140,7 +125,7 @@ final class EvalInterBertCommand {
                 VcrSettings s;
                 try {
                     VcrSettings d = VcrSettings.defaults(data, vocab.path, weights, RunOptions.of(out, 0).withDevice(device.resolve()));
-                    s = new VcrSettings(d.data(), d.vocab(), config, size, weights, regionClasses, d.lr(), batch, 1, d.warmup(), 0,
+                    s = new VcrSettings(d.data(), d.vocab(), model.config, model.size, weights, regionClasses.value, d.lr(), batch, 1, d.warmup(), 0,
                             d.weightDecayRule(), d.weightDecay(), regions, d.run());
                 } catch (InvalidSettingException e) {
                     throw new ParameterException(spec.commandLine(), InterBertRunFlags.message(e));

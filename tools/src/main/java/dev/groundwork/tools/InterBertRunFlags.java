@@ -2,9 +2,9 @@ package dev.groundwork.tools;
 
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.models.data.BadRecordPolicy;
-import dev.groundwork.models.interbert.recipe.ModelSize;
 import dev.groundwork.models.interbert.recipe.RunOptions;
 import dev.groundwork.models.interbert.recipe.WeightDecayRule;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -35,12 +35,7 @@ final class InterBertRunFlags {
             description = "output: checkpoint.safetensors, best.safetensors (best_ema.safetensors with EMA), metrics.jsonl")
     Path expDir;
 
-    @Option(names = {"--config", "--config_file"}, paramLabel = "FILE", description = "the original's InterBERT config JSON (default: --model-size)")
-    Path config;
-
-    @Option(names = "--model-size", defaultValue = "base", paramLabel = "base|demo", converter = SizeConverter.class,
-            description = "network size when no --config is given: base (bert_base_6layer_interbert.json) or demo (default ${DEFAULT-VALUE})")
-    ModelSize size;
+    @Mixin InterBertModelOption model;
 
     @Option(names = {"--learning-rate", "--learning_rate", "--lr"}, paramLabel = "LR", description = "base learning rate (default: the task's, named above)")
     Double lr;
@@ -90,17 +85,6 @@ final class InterBertRunFlags {
 
     static String message(dev.groundwork.models.train.InvalidSettingException e) {
         return FLAGS.getOrDefault(e.setting(), e.setting()) + " " + e.problem();
-    }
-
-    static final class SizeConverter implements picocli.CommandLine.ITypeConverter<ModelSize> {
-        @Override
-        public ModelSize convert(String v) {
-            try {
-                return ModelSize.parse(v);
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 
     static final class RuleConverter implements picocli.CommandLine.ITypeConverter<WeightDecayRule> {

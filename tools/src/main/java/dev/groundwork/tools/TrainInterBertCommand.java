@@ -107,7 +107,7 @@ final class TrainInterBertCommand {
             if (weights != null && weights.length != 3)
                 throw new ParameterException(spec.commandLine(), "--loss-weights needs three numbers (text, image, ITM), got " + weights.length);
             double[] w = weights == null ? new double[]{1, 1, 1} : weights;
-            PretrainSettings s = new PretrainSettings(d.data(), d.vocab(), flags.config, flags.size, fromBert, or(flags.lr, d.lr()),
+            PretrainSettings s = new PretrainSettings(d.data(), d.vocab(), flags.model.config, flags.model.size, fromBert, or(flags.lr, d.lr()),
                     or(flags.batch, d.batchSize()), or(flags.epochs, d.epochs()), or(flags.warmup, d.warmup()), spanMask, predictFeature,
                     w[0], w[1], w[2], or(flags.rule, d.weightDecayRule()), or(flags.weightDecay, d.weightDecay()), d.bertLrFactor(), rank,
                     or(maxSeqLength, d.maxSeqLength()), or(regions, d.regions()), d.run());
@@ -128,9 +128,7 @@ final class TrainInterBertCommand {
         @Option(names = {"--ema-decay-ratio", "--ema_decay_ratio"}, paramLabel = "D", description = "EMA decay (default 0.9999)")
         Double emaDecay;
 
-        @Option(names = "--region-classes", defaultValue = "1601", paramLabel = "C",
-                description = "width of the inherited region head, so the pretrained checkpoint loads (default ${DEFAULT-VALUE}; the synthetic small preset: 32)")
-        int regionClasses;
+        @Mixin InterBertModelOption.RegionClasses regionClasses;
 
         double ema(double d) { return useEma ? or(emaDecay, d) : 0; }
     }
@@ -149,7 +147,7 @@ final class TrainInterBertCommand {
 
         Trainer.Result train(PrintStream log, StopRequest stop) throws IOException, DataException {
             FlickrSettings d = FlickrSettings.defaults(flags.data, vocab.path, init, flags.run(device.resolve()));
-            FlickrSettings s = new FlickrSettings(d.data(), d.vocab(), flags.config, flags.size, init, regionClasses, or(flags.lr, d.lr()),
+            FlickrSettings s = new FlickrSettings(d.data(), d.vocab(), flags.model.config, flags.model.size, init, regionClasses.value, or(flags.lr, d.lr()),
                     or(flags.batch, d.batchSize()), or(flags.epochs, d.epochs()), or(flags.warmup, d.warmup()), or(milestones, d.milestones()),
                     ema(d.emaDecay()), or(flags.rule, d.weightDecayRule()), or(flags.weightDecay, d.weightDecay()), d.textLength(),
                     or(regions, d.regions()), d.run());
@@ -168,7 +166,7 @@ final class TrainInterBertCommand {
 
         Trainer.Result train(PrintStream log, StopRequest stop) throws IOException, DataException {
             VcrSettings d = VcrSettings.defaults(flags.data, vocab.path, init, flags.run(device.resolve()));
-            VcrSettings s = new VcrSettings(d.data(), d.vocab(), flags.config, flags.size, init, regionClasses, or(flags.lr, d.lr()),
+            VcrSettings s = new VcrSettings(d.data(), d.vocab(), flags.model.config, flags.model.size, init, regionClasses.value, or(flags.lr, d.lr()),
                     or(flags.batch, d.batchSize()), or(flags.epochs, d.epochs()), or(flags.warmup, d.warmup()), ema(d.emaDecay()),
                     or(flags.rule, d.weightDecayRule()), or(flags.weightDecay, d.weightDecay()), or(regions, d.regions()), d.run());
             return VcrFineTuning.run(s, log, stop);

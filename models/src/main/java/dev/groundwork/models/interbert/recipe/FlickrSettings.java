@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One Flickr30K fine-tuning run (spec 4.2, 4.4; README: {@code train_tasks.py --tasks 3}). {@link #defaults}:
@@ -60,19 +59,10 @@ public record FlickrSettings(Path data, Path vocab, Path config, ModelSize size,
     public Path split(String name) { return data.resolve("all_data_final_" + name + "_2014.jsonline"); }
 
     public Map<String, String> recorded() {
-        Map<String, String> m = new TreeMap<>();
-        m.put("task", "interbert-flickr");
-        m.put("data", data.toAbsolutePath().normalize().toString());
-        m.put("vocab", vocab.toAbsolutePath().normalize().toString());
-        m.put("config", config == null ? size.id() : config.toAbsolutePath().normalize().toString());
+        Map<String, String> m = RunOptions.recorded("interbert-flickr", data, vocab, config, size, lr, batchSize, warmup, weightDecayRule, weightDecay);
         m.put("init", init == null ? "none" : init.toAbsolutePath().normalize().toString());
         m.put("regionClasses", Integer.toString(regionClasses));
-        m.put("lr", Double.toString(lr));
-        m.put("batchSize", Integer.toString(batchSize));
-        m.put("warmup", Double.toString(warmup));
         m.put("milestones", Arrays.toString(milestones));
-        m.put("weightDecayRule", weightDecayRule.id());
-        m.put("weightDecay", Double.toString(weightDecay));
         m.put("textLength", Integer.toString(textLength));
         m.put("regions", Integer.toString(regions));
         run.record(m);

@@ -5,7 +5,6 @@ import dev.groundwork.models.train.InvalidSettingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One InterBERT pretraining run (spec 2, README: {@code train_concap.py}). {@link #defaults} holds the
@@ -65,21 +64,12 @@ public record PretrainSettings(Path data, Path vocab, Path config, ModelSize siz
 
     /** What the run computes, recorded in its checkpoints so a resume with other values is refused. */
     public Map<String, String> recorded() {
-        Map<String, String> m = new TreeMap<>();
-        m.put("task", "interbert-pretrain");
-        m.put("data", data.toAbsolutePath().normalize().toString());
+        Map<String, String> m = RunOptions.recorded("interbert-pretrain", data, vocab, config, size, lr, batchSize, warmup, weightDecayRule, weightDecay);
         m.put("trainStore", trainStore().getFileName().toString());
-        m.put("vocab", vocab.toAbsolutePath().normalize().toString());
-        m.put("config", config == null ? size.id() : config.toAbsolutePath().normalize().toString());
         m.put("fromBert", fromBert == null ? "none" : fromBert.toAbsolutePath().normalize().toString());
-        m.put("lr", Double.toString(lr));
-        m.put("batchSize", Integer.toString(batchSize));
-        m.put("warmup", Double.toString(warmup));
         m.put("spanMask", Boolean.toString(spanMask));
         m.put("predictFeature", Boolean.toString(predictFeature));
         m.put("lossWeights", textWeight + "," + imageWeight + "," + itmWeight);
-        m.put("weightDecayRule", weightDecayRule.id());
-        m.put("weightDecay", Double.toString(weightDecay));
         m.put("bertLrFactor", Double.toString(bertLrFactor));
         m.put("maxSeqLength", Integer.toString(maxSeqLength));
         m.put("regions", Integer.toString(regions));

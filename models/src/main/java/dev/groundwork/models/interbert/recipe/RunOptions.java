@@ -45,6 +45,25 @@ public record RunOptions(Path expDir, boolean resume, long seed, Device device, 
         return new RunOptions(d, resume, seed, device, workers, logEverySteps, maxSteps, saveEverySteps, badRecords);
     }
 
+    /**
+     * What every InterBERT recipe records of itself in its checkpoints (a resume with other values is
+     * refused): the task, its data, vocabulary and network, and the optimizer's settings.
+     */
+    static java.util.TreeMap<String, String> recorded(String task, Path data, Path vocab, Path config, ModelSize size, double lr, int batchSize,
+                                                      double warmup, WeightDecayRule rule, double weightDecay) {
+        java.util.TreeMap<String, String> m = new java.util.TreeMap<>();
+        m.put("task", task);
+        m.put("data", data.toAbsolutePath().normalize().toString());
+        m.put("vocab", vocab.toAbsolutePath().normalize().toString());
+        m.put("config", config == null ? size.id() : config.toAbsolutePath().normalize().toString());
+        m.put("lr", Double.toString(lr));
+        m.put("batchSize", Integer.toString(batchSize));
+        m.put("warmup", Double.toString(warmup));
+        m.put("weightDecayRule", rule.id());
+        m.put("weightDecay", Double.toString(weightDecay));
+        return m;
+    }
+
     /** The settings that steer the run rather than what it computes, for the checkpoint's record. */
     void record(Map<String, String> m) {
         m.put("seed", Long.toString(seed));

@@ -5,7 +5,6 @@ import dev.groundwork.models.train.InvalidSettingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One VCR run, Q→A and QA→R trained jointly as coded (spec 4.3, 4.4; README {@code --tasks 1-2}).
@@ -50,18 +49,9 @@ public record VcrSettings(Path data, Path vocab, Path config, ModelSize size, Pa
     }
 
     public Map<String, String> recorded() {
-        Map<String, String> m = new TreeMap<>();
-        m.put("task", "interbert-vcr");
-        m.put("data", data.toAbsolutePath().normalize().toString());
-        m.put("vocab", vocab.toAbsolutePath().normalize().toString());
-        m.put("config", config == null ? size.id() : config.toAbsolutePath().normalize().toString());
+        Map<String, String> m = RunOptions.recorded("interbert-vcr", data, vocab, config, size, lr, batchSize, warmup, weightDecayRule, weightDecay);
         m.put("init", init == null ? "none" : init.toAbsolutePath().normalize().toString());
         m.put("regionClasses", Integer.toString(regionClasses));
-        m.put("lr", Double.toString(lr));
-        m.put("batchSize", Integer.toString(batchSize));
-        m.put("warmup", Double.toString(warmup));
-        m.put("weightDecayRule", weightDecayRule.id());
-        m.put("weightDecay", Double.toString(weightDecay));
         m.put("regions", Integer.toString(regions));
         run.record(m);
         return m;
