@@ -33,8 +33,9 @@ import java.util.concurrent.Callable;
  * Acc@1 on the val split and the transfer model's retrieval R@1/5/10 on the test split (the COCO
  * protocol: five captions per image), each against chance.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
-        description = "Run the VG-BERT pipeline end to end on synthetic scenes at demo size and print relation accuracy and retrieval R@K.")
+@Command(name = "demo", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class, subcommands = DemoInterBertCommand.class,
+        description = {"Run the VG-BERT pipeline end to end on synthetic scenes at demo size and print relation accuracy and retrieval R@K.",
+                "`gw demo interbert` runs the InterBERT pipeline instead."})
 public final class DemoCommand implements Callable<Integer>, CommandDefaults.Source {
     @Spec CommandSpec spec;
 

@@ -4,8 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code gw eval}: groups the evaluation jobs. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate trained models: cross-modal retrieval, semantic word spaces.",
-        subcommands = {EvalRetrievalCommand.class, EvalSemanticCommand.class})
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate trained models: cross-modal retrieval (VG-BERT, InterBERT), VCR, semantic word spaces.",
+        subcommands = {EvalRetrievalCommand.class, EvalSemanticCommand.class, EvalInterBertCommand.Retrieval.class, EvalInterBertCommand.Vcr.class})
 public final class EvalCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -26,8 +26,9 @@ import java.util.concurrent.Callable;
 
 /** {@code gw train <stage>}: one VG-BERT training stage (§1.6, §3, §4, §5), the recipe in {@code models.vgbert.recipe}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train one VG-BERT stage. Each stage starts from the previous stage's best.safetensors (--load-pretrained).",
-        subcommands = {TrainCommand.Visual.class, TrainCommand.TwoStream.class, TrainCommand.Relational.class, TrainCommand.Retrieval.class})
+        description = "Train one VG-BERT stage (each starts from the previous stage's best.safetensors, --load-pretrained) or an InterBERT task (interbert-*).",
+        subcommands = {TrainCommand.Visual.class, TrainCommand.TwoStream.class, TrainCommand.Relational.class, TrainCommand.Retrieval.class,
+                TrainInterBertCommand.Pretrain.class, TrainInterBertCommand.Flickr.class, TrainInterBertCommand.Vcr.class})
 public final class TrainCommand implements Runnable {
     static final int DIVERGED = 3;
 

@@ -42,9 +42,21 @@ public final class InterBertModel extends Module {
     public BertEmbeddings embeddings() { return embeddings; }
 
     public Output forward(InterBertInputs in) {
-        Tensor t = embeddings.forward(in.inputIds(), in.tokenTypeIds());
-        Tensor v = vEmbeddings.forward(in.imageFeat(), in.imageLoc());
-        InterBertEncoder.Output enc = encoder.forward(t, v, in.inputMask(), in.imageMask());
+        return forwardEmbedded(embedText(in.inputIds(), in.tokenTypeIds()), embedImage(in.imageFeat(), in.imageLoc()), in.inputMask(), in.imageMask());
+    }
+
+    /** The text embeddings [B, L, H] of ids [B, L] (types null: all 0). */
+    public Tensor embedText(Tensor inputIds, Tensor tokenTypeIds) { return embeddings.forward(inputIds, tokenTypeIds); }
+
+    /** The image embeddings [B, R, H] of features [B, R, F] and locations [B, R, 5]. */
+    public Tensor embedImage(Tensor imageFeat, Tensor imageLoc) { return vEmbeddings.forward(imageFeat, imageLoc); }
+
+    /**
+     * The rest of {@link #forward} from embeddings already computed: retrieval embeds each caption and each
+     * image once (in eval mode, where embedding is deterministic) and pairs them in many forwards.
+     */
+    public Output forwardEmbedded(Tensor text, Tensor image, Tensor inputMask, Tensor imageMask) {
+        InterBertEncoder.Output enc = encoder.forward(text, image, inputMask, imageMask);
         return new Output(enc.text(), enc.image(), tPooler.forward(enc.text()), vPooler.forward(enc.image()));
     }
 }

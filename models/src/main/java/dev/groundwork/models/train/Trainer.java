@@ -5,6 +5,7 @@ import dev.groundwork.engine.io.AtomicFiles;
 import dev.groundwork.engine.io.Checkpoint;
 import dev.groundwork.engine.io.NonFiniteTensorException;
 import dev.groundwork.engine.nn.Module;
+import dev.groundwork.engine.optim.Ema;
 import dev.groundwork.engine.optim.Optimizer;
 import dev.groundwork.engine.optim.ParamGroup;
 import dev.groundwork.engine.random.Generator;
@@ -40,11 +41,19 @@ import java.util.TreeMap;
  * and continues with the next one: its weights, losses and records equal those of a run that was never
  * stopped. Resuming with a limit already reached does nothing.
  *
+ * <p><b>Weight averaging.</b> With {@link TrainerConfig#emaDecay()} an {@link Ema} of the trainable weights
+ * (starting as the weights the run begins with) is updated after every optimizer step, swapped in for
+ * validation, written beside the raw weights as {@code best_ema.safetensors} when the metric improves,
+ * and kept in the checkpoint under {@code optimizer.ema.*}, so a resumed run continues the same average.
+ *
  * <p>Modules stay in train mode during training even where frozen (§9.16). Validation runs in eval
  * mode without gradients and draws no random numbers, so it never shifts the training streams.
  */
 public final class Trainer<B> {
-    public static final String CHECKPOINT = "checkpoint.safetensors", BEST = "best.safetensors", METRICS = "metrics.jsonl";
+    public static final String CHECKPOINT = "checkpoint.safetensors", BEST = "best.safetensors", BEST_EMA = "best_ema.safetensors",
+            METRICS = "metrics.jsonl";
+    /** The EMA's entries in the checkpoint's optimizer part. */
+    static final String EMA = "ema.";
     /** Checkpoint extras: the best so far, and the position inside an epoch a step limit stopped. */
     static final String BEST_METRIC = "best_metric", BEST_EPOCH = "best_epoch", EPOCH_BATCHES = "epoch_batches",
             EPOCH_METER = "epoch_meter", STEP_LOG = "step_log";
@@ -66,6 +75,7 @@ public final class Trainer<B> {
     private final StageTask<B> task;
     private final BatchSource<B> train, val;
     private final TrainerConfig cfg;
+    private Ema ema;
 
     /** @param val validation batches, or null to select on training metrics */
     public Trainer(StageTask<B> task, BatchSource<B> train, BatchSource<B> val, TrainerConfig cfg) {
@@ -90,6 +100,7 @@ public final class Trainer<B> {
         List<Tensor> params = groups.stream().flatMap(g -> g.params().stream()).toList();
         DataParallel dp = cfg.parallel();
         boolean writer = dp.writer();
+        ema = cfg.emaDecay() > 0 ? new Ema(model.trainableParameters(), cfg.emaDecay()) : null;
         Map<String, Generator> modelGens = prefixed("model.", task.generators()), dataGens = prefixed("data.", train.generators());
         Map<String, Generator> gens = new TreeMap<>(modelGens);
         gens.putAll(dataGens);
@@ -112,7 +123,10 @@ public final class Trainer<B> {
             Checkpoint c = Checkpoint.load(ckptFile);
             compareSettings(c.extra(), settings(), progress);
             model.loadStateDict(c.model(), true);
-            opt.loadStateDict(c.optimizer());
+            Map<String, Tensor> optState = new TreeMap<>(c.optimizer()), emaState = new TreeMap<>();
+            for (String k : c.optimizer().keySet()) if (k.startsWith(EMA)) emaState.put(k.substring(EMA.length()), optState.remove(k));
+            opt.loadStateDict(optState);
+            if (ema != null) ema.loadStateDict(emaState);
             c.restore(gens);
             start = c.epoch();
             step = c.step();
@@ -133,6 +147,7 @@ public final class Trainer<B> {
             if (writer) {
                 log.truncate(0, 0);
                 Files.deleteIfExists(bestFile);
+                Files.deleteIfExists(cfg.expDir().resolve(BEST_EMA));
             }
             if (leftovers) progress.line(cfg.label() + ": starting fresh; removed the metrics and best weights of a run that never wrote its first checkpoint");
         }
@@ -189,6 +204,7 @@ public final class Trainer<B> {
                     double loss = globalLoss[0];
                     opt.step();
                     opt.zeroGrad();
+                    if (ema != null) ema.update();
                     step++;
                     i++;
                     losses.add(loss);
@@ -210,6 +226,15 @@ public final class Trainer<B> {
                 best = metric;
                 bestEpoch = e + 1;
                 write(new Checkpoint(model.stateDict(), Map.of(), step, e + 1, Checkpoint.states(gens), extra(best, bestEpoch, null)), bestFile, step);
+                if (ema != null) {
+                    ema.swap();
+                    try {
+                        write(new Checkpoint(model.stateDict(), Map.of(), step, e + 1, Checkpoint.states(gens), extra(best, bestEpoch, null)),
+                                cfg.expDir().resolve(BEST_EMA), step);
+                    } finally {
+                        ema.swap();
+                    }
+                }
             }
             if (writer) log.append(Records.epoch(e + 1, step, opt.lr(0), trainSummary, val == null ? null : valSummary, bestEpoch, best, seconds(t0)));
             save(model, opt, step, e + 1, Checkpoint.states(gens), extra(best, bestEpoch, stepLog), ckptFile);
@@ -252,10 +277,11 @@ public final class Trainer<B> {
         return i;
     }
 
-    /** Validation pass: eval mode (dropout off), no gradients; back to train mode afterwards. */
+    /** Validation pass: eval mode (dropout off), no gradients, the EMA weights if any; back to train mode and the raw weights afterwards. */
     private Map<String, Double> validate() {
         Module model = task.model();
         model.eval();
+        if (ema != null) ema.swap();
         EpochMeter meter = new EpochMeter();
         try (var s = GradMode.noGrad()) {
             for (B batch : val.epoch(0)) {
@@ -265,6 +291,7 @@ public final class Trainer<B> {
                 }
             }
         } finally {
+            if (ema != null) ema.swap();
             model.train();
         }
         return meter.summary();
@@ -272,7 +299,8 @@ public final class Trainer<B> {
 
     private void save(Module model, Optimizer opt, long step, int epochsDone, Map<String, long[]> rng, Map<String, String> extra, Path file)
             throws IOException {
-        Map<String, Tensor> optState = opt.stateDict();
+        Map<String, Tensor> optState = new TreeMap<>(opt.stateDict());
+        if (ema != null) ema.stateDict().forEach((k, v) -> optState.put(EMA + k, v));
         settings().forEach((k, v) -> extra.put(SETTING + k, v));
         try {
             write(new Checkpoint(model.stateDict(), optState, step, epochsDone, rng, extra), file, step);
@@ -303,6 +331,7 @@ public final class Trainer<B> {
         m.put("maxSteps", Long.toString(cfg.maxSteps()));
         m.put("logEverySteps", Integer.toString(cfg.logEverySteps()));
         m.put("saveEverySteps", Integer.toString(cfg.saveEverySteps()));
+        if (cfg.emaDecay() > 0) m.put("emaDecay", Double.toString(cfg.emaDecay()));
         return m;
     }
 

@@ -26,12 +26,15 @@ import java.util.TreeMap;
  * @param stop          polled every step: when requested, the run stops with a resumable checkpoint
  * @param settings      the run's settings by name, as the recipe states them (lr, batch size, seed...):
  *                      kept in the checkpoint so that a resume can tell what changed (see {@link Trainer})
+ * @param emaDecay      0: off; else an exponential moving average of the trainable weights with this decay,
+ *                      updated after every optimizer step, used for validation and written beside the raw
+ *                      weights as {@code best_ema.safetensors} (InterBERT's fine-tuning, spec 4.4)
  * @param parallel      the data-parallel group this process trains in ({@link DataParallel#none()}: alone);
  *                      the batch sources must then hold this rank's shard of each global batch
  */
 public record TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir, boolean resume,
                             PrintStream progress, String label, int logEverySteps, long maxSteps, int saveEverySteps,
-                            StopRequest stop, Map<String, String> settings, DataParallel parallel) {
+                            StopRequest stop, Map<String, String> settings, DataParallel parallel, double emaDecay) {
 
     public TrainerConfig {
         InvalidSettingException.check(epochs > 0, "epochs", "must be a positive integer, got " + epochs);
@@ -44,57 +47,62 @@ public record TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule sch
         if (stop == null) stop = new StopRequest();
         settings = settings == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(settings));
         if (parallel == null) parallel = DataParallel.none();
+        InvalidSettingException.check(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1), "emaDecay", "must be 0 (off) or in (0, 1), got " + emaDecay);
     }
 
     public TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir, boolean resume,
                          PrintStream progress, String label, int logEverySteps, long maxSteps, int saveEverySteps,
                          StopRequest stop, Map<String, String> settings) {
-        this(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, null);
+        this(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, null, 0);
     }
 
     public TrainerConfig(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir, boolean resume,
                          PrintStream progress, String label, int logEverySteps, long maxSteps) {
-        this(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, 0, null, null, null);
+        this(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, 0, null, null, null, 0);
     }
 
     /** A fresh run: no resume, progress on stderr labelled "train", no step records, no step limit. */
     public static TrainerConfig of(int epochs, OptimizerFactory optimizer, Schedule schedule, Path expDir) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, false, System.err, "train", 0, 0, 0, null, null, null);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, false, System.err, "train", 0, 0, 0, null, null, null, 0);
     }
 
     public TrainerConfig withProgress(PrintStream out, String l) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, out, l, logEverySteps, maxSteps, saveEverySteps, stop, settings, parallel);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, out, l, logEverySteps, maxSteps, saveEverySteps, stop, settings, parallel, emaDecay);
     }
 
     public TrainerConfig withResume(boolean r) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, r, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, parallel);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, r, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, parallel, emaDecay);
     }
 
     public TrainerConfig withEpochs(int e) {
-        return new TrainerConfig(e, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, parallel);
+        return new TrainerConfig(e, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, parallel, emaDecay);
     }
 
     public TrainerConfig withLogEverySteps(int n) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, n, maxSteps, saveEverySteps, stop, settings, parallel);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, n, maxSteps, saveEverySteps, stop, settings, parallel, emaDecay);
     }
 
     public TrainerConfig withMaxSteps(long n) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, n, saveEverySteps, stop, settings, parallel);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, n, saveEverySteps, stop, settings, parallel, emaDecay);
     }
 
     public TrainerConfig withSaveEverySteps(int n) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, n, stop, settings, parallel);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, n, stop, settings, parallel, emaDecay);
     }
 
     public TrainerConfig withStop(StopRequest s) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, s, settings, parallel);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, s, settings, parallel, emaDecay);
     }
 
     public TrainerConfig withParallel(DataParallel p) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, p);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, p, emaDecay);
+    }
+
+    public TrainerConfig withEma(double decay) {
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, settings, parallel, decay);
     }
 
     public TrainerConfig withSettings(Map<String, String> s) {
-        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, s, parallel);
+        return new TrainerConfig(epochs, optimizer, schedule, expDir, resume, progress, label, logEverySteps, maxSteps, saveEverySteps, stop, s, parallel, emaDecay);
     }
 }

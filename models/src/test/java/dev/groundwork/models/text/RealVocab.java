@@ -15,14 +15,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * deeper than the main checkout, next to each ancestor of it. Absent file: the test is skipped,
  * unless CI is set, where a missing fixture must not pass silently.
  */
-final class RealVocab {
+public final class RealVocab {
     static final String NAME = "shared/data/bert-base-uncased-vocab.txt";
     private static Vocab vocab;
     private static BertTokenizer tokenizer;
 
     private RealVocab() {}
 
-    static Path locate() {
+    public static Path locate() {
         Path root = Path.of(System.getProperty("gw.root", ".")).toAbsolutePath().normalize();
         for (Path dir = root.getParent(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve(NAME);

@@ -60,7 +60,7 @@ public final class StagePipeline {
         Map<String, String> recorded = new TreeMap<>(s.recorded());
         if (dp.distributed()) recorded.put("negatives", negatives.name().toLowerCase(java.util.Locale.ROOT));
         TrainerConfig tc = new TrainerConfig(s.epochs(), s.stage().optimizer(s.lr()), s.stage().schedule(), s.expDir(), s.resume(),
-                log, s.stage().id(), s.logEverySteps(), s.maxSteps(), s.saveEverySteps(), stop, recorded, dp);
+                log, s.stage().id(), s.logEverySteps(), s.maxSteps(), s.saveEverySteps(), stop, recorded, dp, 0);
         Shard shard = new Shard(dp.rank(), dp.size());
         Communicator global = dp.distributed() && negatives == GlobalNegatives.Mode.GLOBAL ? dp.comm() : null;
         return switch (s.stage()) {

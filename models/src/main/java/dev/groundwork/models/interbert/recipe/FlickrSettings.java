@@ -1,0 +1,81 @@
+package dev.groundwork.models.interbert.recipe;
+
+import dev.groundwork.models.train.InvalidSettingException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * One Flickr30K fine-tuning run (spec 4.2, 4.4; README: {@code train_tasks.py --tasks 3}). {@link #defaults}:
+ * lr 4e-5 for every tensor, 64 samples (256 pairs) per step, 20 epochs, warmup-constant over 10 % of
+ * t_total, ×0.1 at epochs 12 and 16, EMA 0.9999 after every step, weight decay 0.01 as coded, L = 30,
+ * R = 102.
+ *
+ * @param data          the folder of {@code flickr30k_resnet101_faster_rcnn_genome.lmdb}, the
+ *                      {@code all_data_final_*_2014.jsonline} splits and {@code hard_negative.pkl}
+ * @param init          the pretrained weights (a pretraining run's {@code best.safetensors} or the original's
+ *                      {@code pytorch_model_N.bin}); null starts from random weights (tests only)
+ * @param regionClasses the width of the inherited region head (1601 detector classes for the released model),
+ *                      so the pretraining checkpoint loads
+ * @param milestones    0-based epochs at whose start the lr is multiplied by 0.1 (the original's "mannul" LambdaLR)
+ */
+public record FlickrSettings(Path data, Path vocab, Path config, ModelSize size, Path init, int regionClasses, double lr, int batchSize,
+                             int epochs, double warmup, int[] milestones, double emaDecay, WeightDecayRule weightDecayRule,
+                             double weightDecay, int textLength, int regions, RunOptions run) {
+    public static final String FEATURES = "flickr30k_resnet101_faster_rcnn_genome.lmdb", HARD = "hard_negative.pkl";
+
+    public FlickrSettings {
+        InvalidSettingException.check(data != null && Files.isDirectory(data), "data", "must name the Flickr30K folder, got " + data);
+        InvalidSettingException.check(vocab != null && Files.isRegularFile(vocab), "vocab", "names no file: " + vocab);
+        InvalidSettingException.check(config == null || Files.isRegularFile(config), "config", "names no file: " + config);
+        InvalidSettingException.check(init == null || Files.exists(init), "init", "names nothing: " + init);
+        InvalidSettingException.check(regionClasses > 0, "regionClasses", "must be positive, got " + regionClasses);
+        InvalidSettingException.check(lr > 0 && Double.isFinite(lr), "lr", "must be positive, got " + lr);
+        InvalidSettingException.check(batchSize > 0, "batchSize", "must be positive, got " + batchSize);
+        InvalidSettingException.check(epochs > 0, "epochs", "must be positive, got " + epochs);
+        InvalidSettingException.check(warmup >= 0 && warmup < 1, "warmup", "must be in [0, 1), got " + warmup);
+        InvalidSettingException.check(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1), "emaDecay", "must be 0 (off) or in (0, 1), got " + emaDecay);
+        InvalidSettingException.check(weightDecay >= 0, "weightDecay", "must not be negative, got " + weightDecay);
+        InvalidSettingException.check(textLength >= 3 && regions >= 1, "textLength", "and regions must be at least 3 and 1");
+        InvalidSettingException.check(run != null, "run", "must be given");
+        milestones = milestones == null ? new int[0] : milestones.clone();
+        for (int i = 0; i < milestones.length; i++)
+            InvalidSettingException.check(milestones[i] > 0 && (i == 0 || milestones[i] > milestones[i - 1]), "milestones",
+                    "must be increasing positive epochs, got " + Arrays.toString(milestones));
+        if (size == null) size = ModelSize.BASE;
+        if (weightDecayRule == null) weightDecayRule = WeightDecayRule.AS_CODED;
+    }
+
+    public static FlickrSettings defaults(Path data, Path vocab, Path init, RunOptions run) {
+        return new FlickrSettings(data, vocab, null, ModelSize.BASE, init, 1601, 4e-5, 64, 20, 0.1, new int[]{12, 16}, 0.9999,
+                WeightDecayRule.AS_CODED, 0.01, 30, 102, run);
+    }
+
+    @Override
+    public int[] milestones() { return milestones.clone(); }
+
+    public Path split(String name) { return data.resolve("all_data_final_" + name + "_2014.jsonline"); }
+
+    public Map<String, String> recorded() {
+        Map<String, String> m = RunOptions.recorded("interbert-flickr", data, vocab, config, size, lr, batchSize, warmup, weightDecayRule, weightDecay);
+        m.put("init", init == null ? "none" : init.toAbsolutePath().normalize().toString());
+        m.put("regionClasses", Integer.toString(regionClasses));
+        m.put("milestones", Arrays.toString(milestones));
+        m.put("textLength", Integer.toString(textLength));
+        m.put("regions", Integer.toString(regions));
+        run.record(m);
+        return m;
+    }
+
+    public FlickrSettings withModel(ModelSize s, Path c, int classes) {
+        return new FlickrSettings(data, vocab, c, s, init, classes, lr, batchSize, epochs, warmup, milestones, emaDecay, weightDecayRule,
+                weightDecay, textLength, regions, run);
+    }
+
+    public FlickrSettings withTraining(double l, int batch, int e, int[] ms, double ema) {
+        return new FlickrSettings(data, vocab, config, size, init, regionClasses, l, batch, e, warmup, ms, ema, weightDecayRule,
+                weightDecay, textLength, regions, run);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.groundwork.models.interbert.recipe;
+
+import dev.groundwork.models.train.InvalidSettingException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One VCR run, Q→A and QA→R trained jointly as coded (spec 4.3, 4.4; README {@code --tasks 1-2}).
+ * {@link #defaults}: lr 2e-5, 32 questions per task per iteration (4 per GPU × 8), 5 epochs,
+ * warmup-constant 10 % of t_total = iterations × epochs (spec 8.17: the two steps per iteration make
+ * the warm-up end after about 5 % of the iterations, kept as coded), EMA 0.9999, R = 100 rows; L = 60 for
+ * Q→A and 80 for QA→R.
+ *
+ * @param data the folder of the two feature stores, {@code train.jsonl}, {@code val.jsonl},
+ *             {@code vcr1images/} and {@code unisex_names_table.csv}
+ */
+public record VcrSettings(Path data, Path vocab, Path config, ModelSize size, Path init, int regionClasses, double lr, int batchSize,
+                          int epochs, double warmup, double emaDecay, WeightDecayRule weightDecayRule, double weightDecay, int regions,
+                          RunOptions run) {
+    public static final String DETECTED = "VCR_resnet101_faster_rcnn_genome.lmdb", GROUND_TRUTH = "VCR_gt_resnet101_faster_rcnn_genome.lmdb",
+            NAMES = "unisex_names_table.csv", IMAGES = "vcr1images";
+
+    public VcrSettings {
+        InvalidSettingException.check(data != null && Files.isDirectory(data), "data", "must name the VCR folder, got " + data);
+        InvalidSettingException.check(vocab != null && Files.isRegularFile(vocab), "vocab", "names no file: " + vocab);
+        InvalidSettingException.check(config == null || Files.isRegularFile(config), "config", "names no file: " + config);
+        InvalidSettingException.check(init == null || Files.exists(init), "init", "names nothing: " + init);
+        InvalidSettingException.check(regionClasses > 0, "regionClasses", "must be positive, got " + regionClasses);
+        InvalidSettingException.check(lr > 0 && Double.isFinite(lr), "lr", "must be positive, got " + lr);
+        InvalidSettingException.check(batchSize > 0, "batchSize", "must be positive, got " + batchSize);
+        InvalidSettingException.check(epochs > 0, "epochs", "must be positive, got " + epochs);
+        InvalidSettingException.check(warmup >= 0 && warmup < 1, "warmup", "must be in [0, 1), got " + warmup);
+        InvalidSettingException.check(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1), "emaDecay", "must be 0 (off) or in (0, 1), got " + emaDecay);
+        InvalidSettingException.check(weightDecay >= 0, "weightDecay", "must not be negative, got " + weightDecay);
+        InvalidSettingException.check(regions >= 2, "regions", "must be at least 2, got " + regions);
+        InvalidSettingException.check(run != null, "run", "must be given");
+        if (size == null) size = ModelSize.BASE;
+        if (weightDecayRule == null) weightDecayRule = WeightDecayRule.AS_CODED;
+    }
+
+    public static VcrSettings defaults(Path data, Path vocab, Path init, RunOptions run) {
+        return new VcrSettings(data, vocab, null, ModelSize.BASE, init, 1601, 2e-5, 32, 5, 0.1, 0.9999, WeightDecayRule.AS_CODED, 0.01, 100, run);
+    }
+
+    public VcrSettings withInit(Path p) {
+        return new VcrSettings(data, vocab, config, size, p, regionClasses, lr, batchSize, epochs, warmup, emaDecay, weightDecayRule, weightDecay, regions, run);
+    }
+
+    public Map<String, String> recorded() {
+        Map<String, String> m = RunOptions.recorded("interbert-vcr", data, vocab, config, size, lr, batchSize, warmup, weightDecayRule, weightDecay);
+        m.put("init", init == null ? "none" : init.toAbsolutePath().normalize().toString());
+        m.put("regionClasses", Integer.toString(regionClasses));
+        m.put("regions", Integer.toString(regions));
+        run.record(m);
+        return m;
+    }
+}
