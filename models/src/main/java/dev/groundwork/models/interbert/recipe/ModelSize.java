@@ -20,6 +20,9 @@ public enum ModelSize {
 
     ModelSize(String id) { this.id = id; }
 
+    /** The demo size's initializer_range: 1/sqrt(hidden 64). */
+    public static final double DEMO_INIT = 0.125;
+
     public String id() { return id; }
 
     public static ModelSize parse(String s) {
@@ -54,8 +57,13 @@ public enum ModelSize {
                     "holds " + featureSize + "-d region features, the base model reads " + o.vFeatureSize() + " (use --model-size demo or a config.json for other sizes)");
             return with(o, target, predictFeature);
         }
-        return new InterBertConfig(vocabSize, 64, 2, 1, 4, 128, "gelu", 0.1, 0.1, 512, 2, 0.02,
-                featureSize, target, 64, 1, 4, 128, "gelu", 0.1, 0.1, 64, Fusion.MUL, predictFeature);
+        // Demo-size choices (README "Demo"): N(0, 1/sqrt(64)) instead of N(0, 0.02) and no dropout. At width 64
+        // and std 0.02 the ITM signal (through ReLU poolers and their product) is far weaker than the noise of
+        // fresh random pairs, and the ITM gradient then switches the poolers off (all 64 fused units dead
+        // within ~100 Adam steps) before any matching is learnt; at std 1/sqrt(64) the units survive and the
+        // ITM loss leaves ln 2 after a few hundred steps.
+        return new InterBertConfig(vocabSize, 64, 2, 1, 4, 128, "gelu", 0.0, 0.0, 512, 2, DEMO_INIT,
+                featureSize, target, 64, 1, 4, 128, "gelu", 0.0, 0.0, 64, Fusion.MUL, predictFeature);
     }
 
     private static InterBertConfig with(InterBertConfig c, int target, boolean predictFeature) {
