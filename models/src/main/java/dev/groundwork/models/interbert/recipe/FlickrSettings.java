@@ -2,7 +2,6 @@ package dev.groundwork.models.interbert.recipe;
 
 import dev.groundwork.models.train.InvalidSettingException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -27,19 +26,8 @@ public record FlickrSettings(Path data, Path vocab, Path config, ModelSize size,
     public static final String FEATURES = "flickr30k_resnet101_faster_rcnn_genome.lmdb", HARD = "hard_negative.pkl";
 
     public FlickrSettings {
-        InvalidSettingException.check(data != null && Files.isDirectory(data), "data", "must name the Flickr30K folder, got " + data);
-        InvalidSettingException.check(vocab != null && Files.isRegularFile(vocab), "vocab", "names no file: " + vocab);
-        InvalidSettingException.check(config == null || Files.isRegularFile(config), "config", "names no file: " + config);
-        InvalidSettingException.check(init == null || Files.exists(init), "init", "names nothing: " + init);
-        InvalidSettingException.check(regionClasses > 0, "regionClasses", "must be positive, got " + regionClasses);
-        InvalidSettingException.check(lr > 0 && Double.isFinite(lr), "lr", "must be positive, got " + lr);
-        InvalidSettingException.check(batchSize > 0, "batchSize", "must be positive, got " + batchSize);
-        InvalidSettingException.check(epochs > 0, "epochs", "must be positive, got " + epochs);
-        InvalidSettingException.check(warmup >= 0 && warmup < 1, "warmup", "must be in [0, 1), got " + warmup);
-        InvalidSettingException.check(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1), "emaDecay", "must be 0 (off) or in (0, 1), got " + emaDecay);
-        InvalidSettingException.check(weightDecay >= 0, "weightDecay", "must not be negative, got " + weightDecay);
+        FineTuneChecks.common("Flickr30K", data, vocab, config, init, regionClasses, lr, batchSize, epochs, warmup, emaDecay, weightDecay, run);
         InvalidSettingException.check(textLength >= 3 && regions >= 1, "textLength", "and regions must be at least 3 and 1");
-        InvalidSettingException.check(run != null, "run", "must be given");
         milestones = milestones == null ? new int[0] : milestones.clone();
         for (int i = 0; i < milestones.length; i++)
             InvalidSettingException.check(milestones[i] > 0 && (i == 0 || milestones[i] > milestones[i - 1]), "milestones",

@@ -2,7 +2,6 @@ package dev.groundwork.models.interbert.recipe;
 
 import dev.groundwork.models.train.InvalidSettingException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -23,19 +22,8 @@ public record VcrSettings(Path data, Path vocab, Path config, ModelSize size, Pa
             NAMES = "unisex_names_table.csv", IMAGES = "vcr1images";
 
     public VcrSettings {
-        InvalidSettingException.check(data != null && Files.isDirectory(data), "data", "must name the VCR folder, got " + data);
-        InvalidSettingException.check(vocab != null && Files.isRegularFile(vocab), "vocab", "names no file: " + vocab);
-        InvalidSettingException.check(config == null || Files.isRegularFile(config), "config", "names no file: " + config);
-        InvalidSettingException.check(init == null || Files.exists(init), "init", "names nothing: " + init);
-        InvalidSettingException.check(regionClasses > 0, "regionClasses", "must be positive, got " + regionClasses);
-        InvalidSettingException.check(lr > 0 && Double.isFinite(lr), "lr", "must be positive, got " + lr);
-        InvalidSettingException.check(batchSize > 0, "batchSize", "must be positive, got " + batchSize);
-        InvalidSettingException.check(epochs > 0, "epochs", "must be positive, got " + epochs);
-        InvalidSettingException.check(warmup >= 0 && warmup < 1, "warmup", "must be in [0, 1), got " + warmup);
-        InvalidSettingException.check(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1), "emaDecay", "must be 0 (off) or in (0, 1), got " + emaDecay);
-        InvalidSettingException.check(weightDecay >= 0, "weightDecay", "must not be negative, got " + weightDecay);
+        FineTuneChecks.common("VCR", data, vocab, config, init, regionClasses, lr, batchSize, epochs, warmup, emaDecay, weightDecay, run);
         InvalidSettingException.check(regions >= 2, "regions", "must be at least 2, got " + regions);
-        InvalidSettingException.check(run != null, "run", "must be given");
         if (size == null) size = ModelSize.BASE;
         if (weightDecayRule == null) weightDecayRule = WeightDecayRule.AS_CODED;
     }
