@@ -45,10 +45,10 @@ class TrainCommandTest {
         Map<String, List<String>> own = Map.of(
                 "visual", List.of("--pretrained-vgg"),
                 "two-stream", List.of("--vocab", "--pretrained-vgg", "--bert", "--load-pretrained", "--sigma", "--base-model-learnable-layers", "--train-backbone",
-                        "--images"),
+                        "--images", "--negatives"),
                 "relational", List.of("--vocab", "--load-pretrained", "--temperature", "--base-model-learnable-layers", "--train-backbone",
                         "--num-heads", "--subspace-dim", "--relation-num"),
-                "retrieval", List.of("--vocab", "--load-pretrained", "--num-heads", "--subspace-dim", "--relation-num", "--images"));
+                "retrieval", List.of("--vocab", "--load-pretrained", "--num-heads", "--subspace-dim", "--relation-num", "--images", "--negatives"));
         List<String> all = own.values().stream().flatMap(List::stream).distinct().toList();
         for (var e : own.entrySet()) {
             Run r = gw("train", e.getKey(), "--help");

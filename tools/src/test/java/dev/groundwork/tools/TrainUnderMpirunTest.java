@@ -27,7 +27,7 @@ class TrainUnderMpirunTest {
         Path data = dir.resolve("data");
         SynthScenes.write(data, 16, 48, 0);
         Path one = dir.resolve("one"), two = dir.resolve("two");
-        String[] common = {"train", "two-stream", "--preset", "demo", "--data-train", data.resolve("COCO_train.json").toString(),
+        String[] common = {"train", "two-stream", "--bert", "none", "--preset", "demo", "--data-train", data.resolve("COCO_train.json").toString(),
                 "--vocab", TransferModelCommandsTest.vocab().toString(), "--batch-size", "8", "--n-epochs", "1", "--max-steps", "2",
                 "--log-every-steps", "1", "--workers", "0", "--device", "cpu", "--dropout-rate", "0", "--exp-dir"};
         CliRun single = CliRun.of(new Gw(), concat(common, one.toString()));
