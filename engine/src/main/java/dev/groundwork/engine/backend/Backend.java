@@ -21,6 +21,12 @@ public interface Backend {
     /** A zero-filled storage. */
     Storage allocate(DType dtype, int size);
 
+    /**
+     * A storage whose contents are unspecified, for an output the kernel overwrites in full (the CPU backend
+     * then reuses a released buffer without zeroing it). Zero-filled unless the backend says otherwise.
+     */
+    default Storage allocateUninitialized(DType dtype, int size) { return allocate(dtype, size); }
+
     /** Uploads a host array (float[], double[], long[] or int[]) as a new storage. */
     Storage upload(Object hostArray);
 

@@ -31,7 +31,7 @@ public final class CpuBackend implements Backend {
     /** t itself when row-major from offset 0, else a compact copy (for kernels that index from 0). */
     static Tensor dense(Tensor t) {
         if (t == null || (t.isContiguous() && t.offset() == 0)) return t;
-        Tensor c = new Tensor(CpuStorage.allocate(t.dtype(), t.numel()), t.shape(), Shape.contiguousStrides(t.shape()), 0);
+        Tensor c = new Tensor(CpuStorage.allocateUninitialized(t.dtype(), t.numel()), t.shape(), Shape.contiguousStrides(t.shape()), 0);
         CpuElementwise.copy(t, c);
         return c;
     }
@@ -51,6 +51,8 @@ public final class CpuBackend implements Backend {
     @Override public Device device() { return Device.CPU; }
 
     @Override public Storage allocate(DType dtype, int size) { return CpuStorage.allocate(dtype, size); }
+
+    @Override public Storage allocateUninitialized(DType dtype, int size) { return CpuStorage.allocateUninitialized(dtype, size); }
 
     @Override public Storage upload(Object hostArray) {
         return switch (hostArray) {
@@ -74,7 +76,7 @@ public final class CpuBackend implements Backend {
                 case I32 -> java.util.Arrays.copyOfRange(s.i32(), o, o + n);
             };
         }
-        Tensor c = new Tensor(allocate(t.dtype(), n), t.shape(), Shape.contiguousStrides(t.shape()), 0);
+        Tensor c = new Tensor(allocateUninitialized(t.dtype(), n), t.shape(), Shape.contiguousStrides(t.shape()), 0);
         copy(t, c);
         return download(c);
     }

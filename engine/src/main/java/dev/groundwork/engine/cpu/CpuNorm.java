@@ -19,10 +19,11 @@ final class CpuNorm {
         final int in = inner;
         boolean fast = x.dtype() == DType.F32 && out.dtype() == DType.F32 && inner == 1;
         CpuThreads.parallelFor(0, outer * inner, Math.max(1, 4096 / Math.max(len, 1)), (from, to) -> {
+            float[] lanes = new float[VectorMath.LANES];
             for (int r = from; r < to; r++) {
                 int base = (r / in) * len * in + r % in;
                 if (fast) {
-                    VectorMath.softmaxRow(xs.f32(), xo + base, os.f32(), oo + base, len, log);
+                    VectorMath.softmaxRow(xs.f32(), xo + base, os.f32(), oo + base, len, log, lanes);
                     continue;
                 }
                 double max = Double.NEGATIVE_INFINITY;
@@ -71,12 +72,12 @@ final class CpuNorm {
         boolean fast = x.dtype() == DType.F32 && out.dtype() == DType.F32 && mean.dtype() == DType.F32
                 && (w == null || w.dtype() == DType.F32) && (b == null || b.dtype() == DType.F32);
         CpuThreads.parallelFor(0, rows, Math.max(1, 8192 / Math.max(d, 1)), (from, to) -> {
-            float[] stats = new float[2];
+            float[] stats = new float[2], lanes = new float[VectorMath.LANES];
             for (int r = from; r < to; r++) {
                 int base = r * d;
                 if (fast) {
                     VectorMath.layerNormRow(xs.f32(), x.offset() + base, ws == null ? null : ws.f32(), ws == null ? 0 : w.offset(),
-                            bs == null ? null : bs.f32(), bs == null ? 0 : b.offset(), (float) eps, os.f32(), out.offset() + base, d, stats);
+                            bs == null ? null : bs.f32(), bs == null ? 0 : b.offset(), (float) eps, os.f32(), out.offset() + base, d, stats, lanes);
                     ms.set(mean.offset() + r, stats[0]);
                     rs.set(rstd.offset() + r, stats[1]);
                     continue;

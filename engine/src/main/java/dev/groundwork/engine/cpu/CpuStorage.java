@@ -11,13 +11,30 @@ import dev.groundwork.engine.tensor.Storage;
 public abstract sealed class CpuStorage extends Storage {
     protected CpuStorage(DType dtype, int size) { super(dtype, size); }
 
+    /** Zero-filled, as every allocation is (float32 arrays may come from {@link CpuBufferPool}). */
     public static CpuStorage allocate(DType dtype, int size) {
         return switch (dtype) {
-            case F32 -> new F32(new float[size]);
+            case F32 -> {
+                float[] a = CpuBufferPool.take(size);
+                if (a != null) java.util.Arrays.fill(a, 0f);
+                yield new F32(a != null ? a : new float[size], true);
+            }
             case F64 -> new F64(new double[size]);
             case I64 -> new I64(new long[size]);
             case I32 -> new I32(new int[size]);
         };
+    }
+
+    /**
+     * For an output the kernel overwrites in full: a float32 array may come dirty from {@link CpuBufferPool}
+     * (NaN-filled under {@code -Dgw.cpu.poison=true}); other dtypes are zeroed as by {@link #allocate}.
+     */
+    public static CpuStorage allocateUninitialized(DType dtype, int size) {
+        if (dtype != DType.F32) return allocate(dtype, size);
+        float[] a = CpuBufferPool.take(size);
+        if (a == null) a = new float[size];
+        if (CpuBufferPool.POISON) java.util.Arrays.fill(a, Float.NaN);
+        return new F32(a, true);
     }
 
     @Override public Device device() { return Device.CPU; }
@@ -38,7 +55,18 @@ public abstract sealed class CpuStorage extends Storage {
 
     public static final class F32 extends CpuStorage {
         final float[] a;
-        public F32(float[] a) { super(DType.F32, a.length); this.a = a; }
+        /** Allocated by this backend, so it goes back to {@link CpuBufferPool} when released; a wrapped array never does. */
+        private final boolean pooled;
+
+        public F32(float[] a) { this(a, false); }
+
+        private F32(float[] a, boolean pooled) {
+            super(DType.F32, a.length);
+            this.a = a;
+            this.pooled = pooled;
+        }
+
+        @Override protected void free() { if (pooled) CpuBufferPool.give(a); }
         @Override public double get(int i) { return a[i]; }
         @Override public void set(int i, double v) { a[i] = (float) v; }
         @Override public float[] f32() { return a; }

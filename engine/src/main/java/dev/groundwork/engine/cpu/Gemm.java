@@ -151,19 +151,24 @@ public final class Gemm {
         int panelsPerSlice = (ncPanels + nSlices - 1) / nSlices;
 
         float[] bp = sharedB(roundUp(ncMax, NR) * kcMax);
-        // beta is applied once up front; every K slice then accumulates, so the micro-kernel has a
-        // single store form.
-        CpuThreads.parallelFor(0, m, Math.max(1, (1 << 16) / n), (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                scaleRow(c, cOff + i * ldc, n, beta);
-            }
-        });
+        // beta = 0: the first K slice stores, the later ones accumulate, and C is never read before it is
+        // written (it may be a reused buffer with stale values, see CpuBufferPool). Any other beta is
+        // applied once up front (beta = 1 is a no-op) and every slice accumulates.
+        boolean storeFirst = beta == 0f;
+        if (!storeFirst && beta != 1f) {
+            CpuThreads.parallelFor(0, m, Math.max(1, (1 << 16) / n), (i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    scaleRow(c, cOff + i * ldc, n, beta);
+                }
+            });
+        }
         for (int jc = 0; jc < n; jc += ncMax) {
             int nc = Math.min(ncMax, n - jc);
             int panels = (nc + NR - 1) / NR;
             int jcF = jc;
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc), pcF = pc;
+                boolean store = storeFirst && pc == 0;
                 CpuThreads.parallelFor(0, panels, 8, (p0, p1) -> GemmPack.packB(transB, b, bOff, ldb, pcF, kc,
                         jcF + p0 * NR, Math.min(nc, p1 * NR) - p0 * NR, bp, p0 * NR * kc));
                 int slices = Math.min(nSlices, panels);
@@ -180,7 +185,7 @@ public final class Gemm {
                         }
                         int j0 = slice * panelsPerSlice * NR, j1 = Math.min(nc, j0 + panelsPerSlice * NR);
                         if (j0 < j1) {
-                            macro(mc, j1 - j0, kc, ap, bp, j0 * kc, c, cOff + ic * ldc + jcF + j0, ldc, buf.tile);
+                            macro(mc, j1 - j0, kc, ap, bp, j0 * kc, c, cOff + ic * ldc + jcF + j0, ldc, buf.tile, store);
                         }
                     }
                 });
@@ -197,9 +202,12 @@ public final class Gemm {
         return buf.b;
     }
 
-    /** Sweeps the micro-tiles of one packed A block against packed B panels starting at bBase. */
+    /**
+     * Sweeps the micro-tiles of one packed A block against packed B panels starting at bBase; store: write
+     * the tiles (the first K slice of a beta = 0 product) rather than add them to C.
+     */
     private static void macro(int mc, int nc, int kc, float[] ap, float[] bp, int bBase,
-                              float[] c, int cBase, int ldc, float[] tile) {
+                              float[] c, int cBase, int ldc, float[] tile, boolean store) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bIdx = bBase + jr * kc; // panel jr/NR starts at (jr/NR)*NR*kc
@@ -208,15 +216,18 @@ public final class Gemm {
                 int aIdx = ir * kc;
                 int cIdx = cBase + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    GemmMicroKernel.kernel(kc, ap, aIdx, bp, bIdx, c, cIdx, ldc);
+                    GemmMicroKernel.kernel(kc, ap, aIdx, bp, bIdx, c, cIdx, ldc, store);
                 } else {
-                    // Ragged edge: full tile into zeroed scratch (padding is zero), add the valid part.
-                    Arrays.fill(tile, 0f);
-                    GemmMicroKernel.kernel(kc, ap, aIdx, bp, bIdx, tile, 0, NR);
+                    // Ragged edge: the full tile into scratch (the packed padding is zero), then the valid part.
+                    GemmMicroKernel.kernel(kc, ap, aIdx, bp, bIdx, tile, 0, NR, true);
                     for (int r = 0; r < mr; r++) {
                         int ci = cIdx + r * ldc, ti = r * NR;
-                        for (int j = 0; j < nr; j++) {
-                            c[ci + j] += tile[ti + j];
+                        if (store) {
+                            System.arraycopy(tile, ti, c, ci, nr);
+                        } else {
+                            for (int j = 0; j < nr; j++) {
+                                c[ci + j] += tile[ti + j];
+                            }
                         }
                     }
                 }

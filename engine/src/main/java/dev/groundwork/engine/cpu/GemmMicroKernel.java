@@ -24,10 +24,12 @@ final class GemmMicroKernel {
     private GemmMicroKernel() {}
 
     /**
-     * {@code C[0:MR, 0:NR] += sum_p A[:, p] * B[p, :]}. Always accumulates: the driver applies
-     * beta to C once up front, which keeps this method small enough for C2 to compile as one unit.
+     * {@code C[0:MR, 0:NR] += sum_p A[:, p] * B[p, :]}, or with {@code store} {@code C = sum ...} without
+     * reading C (the first K slice of a beta = 0 product, whose output may be a reused, dirty buffer). The
+     * driver applies any other beta to C once up front, which keeps this method small enough for C2 to
+     * compile as one unit.
      */
-    static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+    static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc, boolean store) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
@@ -58,6 +60,26 @@ final class GemmMicroKernel {
         // Stores written out rather than via a helper: a helper taking vectors as arguments can fall
         // outside C2's inlining budget, and then every vector is boxed and the store intrinsic fails.
         int o = cOff;
+        if (store) {
+            c00.intoArray(c, o);
+            c01.intoArray(c, o + L);
+            o += ldc;
+            c10.intoArray(c, o);
+            c11.intoArray(c, o + L);
+            o += ldc;
+            c20.intoArray(c, o);
+            c21.intoArray(c, o + L);
+            o += ldc;
+            c30.intoArray(c, o);
+            c31.intoArray(c, o + L);
+            o += ldc;
+            c40.intoArray(c, o);
+            c41.intoArray(c, o + L);
+            o += ldc;
+            c50.intoArray(c, o);
+            c51.intoArray(c, o + L);
+            return;
+        }
         c00.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
         c01.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
         o += ldc;

@@ -14,7 +14,7 @@ public final class Elementwise {
     // -------------------------------------------------------------- kernels (no autograd)
 
     static Tensor unaryKernel(UnaryOp op, Tensor x, double p, double q) {
-        Tensor out = Out.like(x, x.shape());
+        Tensor out = Out.written(x, x.shape());
         x.backend().unary(op, x, out, p, q);
         return out;
     }
@@ -23,7 +23,7 @@ public final class Elementwise {
         Out.sameDevice(op.name().toLowerCase(), a, b);
         Out.sameDType(op.name().toLowerCase(), a, b);
         int[] shape = Shape.broadcast(a.shape(), b.shape());
-        Tensor out = Out.like(a, outType, shape);
+        Tensor out = Out.written(a, outType, shape);
         a.backend().binary(op, rawExpand(a, shape), rawExpand(b, shape), out);
         return out;
     }

@@ -28,7 +28,7 @@ public final class LinearAlgebra {
         int[] batch = Shape.broadcast(batchA, batchB);
         int m = a.size(-2), n = b.size(-1);
         int[] outShape = concat(batch, m, n);
-        Tensor out = Out.like(a, outShape);
+        Tensor out = Out.written(a, outShape);
         if (k == 0) {
             a.backend().fill(out, 0);
         } else {

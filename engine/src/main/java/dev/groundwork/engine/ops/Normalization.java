@@ -16,10 +16,10 @@ public final class Normalization {
         Out.floating(log ? "log_softmax" : "softmax", x);
         int d = Shape.dim(dim, x.dim());
         Tensor xc = x.contiguous();
-        Tensor y = Out.like(x, x.shape());
+        Tensor y = Out.written(x, x.shape());
         x.backend().softmax(xc, d, log, y);
         return Autograd.record(log ? "log_softmax" : "softmax", y, new Tensor[]{x}, g -> {
-            Tensor gx = Out.like(x, x.shape());
+            Tensor gx = Out.written(x, x.shape());
             x.backend().softmaxBackward(g.contiguous(), y, d, log, gx);
             return new Tensor[]{gx};
         });
@@ -33,8 +33,8 @@ public final class Normalization {
         Out.sameDevice("layer_norm", x, weight, bias);
         Tensor xc = x.contiguous();
         int rows = x.numel() / Math.max(d, 1);
-        Tensor y = Out.like(x, x.shape());
-        Tensor mean = Out.like(x, rows), rstd = Out.like(x, rows);
+        Tensor y = Out.written(x, x.shape());
+        Tensor mean = Out.written(x, rows), rstd = Out.written(x, rows);
         Tensor wc = weight == null ? null : weight.contiguous(), bc = bias == null ? null : bias.contiguous();
         x.backend().layerNorm(xc, wc, bc, eps, y, mean, rstd);
         return Autograd.record("layer_norm", y, new Tensor[]{x, weight, bias}, g -> {

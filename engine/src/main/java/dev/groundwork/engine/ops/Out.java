@@ -18,6 +18,14 @@ public final class Out {
 
     public static Tensor like(Tensor like, int... shape) { return Tensor.empty(like.dtype(), like.device(), shape); }
 
+    /**
+     * An output on like's device that the op's kernel overwrites in full (see {@link Tensor#uninitialized}):
+     * the CPU backend may hand a released buffer back without zeroing it.
+     */
+    public static Tensor written(Tensor like, DType dtype, int... shape) { return Tensor.uninitialized(dtype, like.device(), shape); }
+
+    public static Tensor written(Tensor like, int... shape) { return Tensor.uninitialized(like.dtype(), like.device(), shape); }
+
     public static void sameDevice(String op, Tensor... ts) {
         Tensor first = null;
         for (Tensor t : ts) {

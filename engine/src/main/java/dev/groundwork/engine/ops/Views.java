@@ -221,7 +221,7 @@ public final class Views {
 
     /** A row-major copy (differentiable). */
     public static Tensor contiguousCopy(Tensor x) {
-        Tensor out = Tensor.empty(x.dtype(), x.device(), x.shape());
+        Tensor out = Tensor.uninitialized(x.dtype(), x.device(), x.shape());
         x.backend().copy(x, out);
         return Autograd.record("copy", out, new Tensor[]{x}, g -> new Tensor[]{g});
     }
@@ -236,7 +236,7 @@ public final class Views {
     }
 
     public static Tensor toDType(Tensor x, DType dtype) {
-        Tensor out = Tensor.empty(dtype, x.device(), x.shape());
+        Tensor out = Tensor.uninitialized(dtype, x.device(), x.shape());
         x.backend().copy(x, out);
         if (!dtype.isFloating()) return out;
         DType from = x.dtype();

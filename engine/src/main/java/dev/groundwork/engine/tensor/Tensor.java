@@ -52,6 +52,16 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(s, shape, Shape.contiguousStrides(shape), 0);
     }
 
+    /**
+     * A contiguous tensor whose contents are unspecified (NaN on the CPU under {@code -Dgw.cpu.poison=true}):
+     * only for an output that a kernel then overwrites in full. Everything else asks for {@link #empty}, which
+     * is zero-filled.
+     */
+    public static Tensor uninitialized(DType dtype, Device device, int... shape) {
+        Storage s = Backends.of(device).allocateUninitialized(dtype, Shape.numel(shape));
+        return new Tensor(s, shape, Shape.contiguousStrides(shape), 0);
+    }
+
     public static Tensor zeros(int... shape) { return empty(DType.F32, Device.CPU, shape); }
 
     public static Tensor zeros(DType dtype, Device device, int... shape) { return empty(dtype, device, shape); }

@@ -50,8 +50,10 @@ class GemmTest {
         float[] b = random(rng, bOff + Math.max(1, bRows * ldb));
         float[] c = random(rng, cOff + m * ldc + 3);
         if (beta == 0f) {
+            // beta == 0 must ignore whatever C held (a reused output buffer is dirty): every element NaN, so
+            // one that no K slice stores into fails below.
             for (int i = 0; i < m; i++) {
-                c[cOff + i * ldc] = Float.NaN; // beta == 0 must ignore whatever C held
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, Float.NaN);
             }
         }
         float[] before = c.clone();

@@ -49,7 +49,7 @@ class VectorMathTest {
         }
         float[] row = samples(5, 40, -3, 3), p = new float[40];
         for (int i = 0; i < 40; i += 3) row[i] -= 10000f;   // additively masked keys
-        VectorMath.softmaxRow(row, 0, p, 0, 40, false);
+        VectorMath.softmaxRow(row, 0, p, 0, 40, false, new float[VectorMath.LANES]);
         for (int i = 0; i < 40; i++) {
             if (i % 3 == 0) assertEquals(0f, p[i], 0f, "masked key " + i);
             else assertTrue(p[i] >= Float.MIN_NORMAL, "kept key " + i + " = " + p[i]);
@@ -69,7 +69,7 @@ class VectorMathTest {
 
     @Test void softmaxRowSumsToOne() {
         float[] x = samples(3, 771, -30, 30), y = new float[771];
-        VectorMath.softmaxRow(x, 0, y, 0, 771, false);
+        VectorMath.softmaxRow(x, 0, y, 0, 771, false, new float[VectorMath.LANES]);
         double s = 0;
         for (float v : y) s += v;
         assertEquals(1.0, s, 1e-5);
