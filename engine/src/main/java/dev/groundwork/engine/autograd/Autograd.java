@@ -77,7 +77,7 @@ public final class Autograd {
             for (GradFn fn : order) {
                 Tensor[] gradOut = pending.remove(fn);
                 if (gradOut == null) continue;
-                Tensor[] gradIn = fn.backward(gradOut);
+                Tensor[] gradIn = runNode(fn, gradOut);
                 Tensor[] inputs = fn.inputs();
                 if (gradIn.length != inputs.length)
                     throw new IllegalStateException(fn.name() + " backward returned " + gradIn.length + " gradients for " + inputs.length + " inputs");
@@ -107,6 +107,21 @@ public final class Autograd {
                 for (Tensor o : gradOut) holders.release(o);
                 for (Tensor g : gradIn) holders.closeIfUnheld(g);
             }
+        }
+    }
+
+    /**
+     * One node's backward in a scope of its own: what it returns is handed to the sweep, every temporary it
+     * made on the way (attention's dP, dP·Z, the row sums, dS, dS·k before scaling, ...) is closed when it
+     * returns. Before, those stayed in the sweep's scope until the whole backward pass ended, and a B = 64
+     * InterBERT pretraining step ran out of a 12 GiB heap in the middle of its backward pass. A returned
+     * gradient that is a view of a temporary keeps the storage alive through its own reference.
+     */
+    private static Tensor[] runNode(GradFn fn, Tensor[] gradOut) {
+        try (TensorScope node = TensorScope.open()) {
+            Tensor[] gradIn = fn.backward(gradOut);
+            for (Tensor g : gradIn) node.keep(g);
+            return gradIn;
         }
     }
 

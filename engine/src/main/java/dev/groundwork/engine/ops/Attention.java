@@ -67,12 +67,15 @@ public final class Attention {
         double scale = 1 / Math.sqrt(d);
         Tensor p, z, pz, out;
         try (var s = GradMode.noGrad()) {
-            Tensor scores = q.matmul(k.mT()).mul(scale);
+            // The [B,H,Tq,Tk] score temporaries are closed as soon as the next one exists: the backward needs
+            // only P (and Z), and a training step's scope would otherwise hold three more score-sized tensors
+            // per layer until the step ends (the CPU reuses their buffers at once, see CpuBufferPool).
+            Tensor scores = Out.consumed(q.matmul(k.mT()), qk -> qk.mul(scale));
             if (keyMask != null) {
                 Tensor bias = keyMask.to(q.dtype()).mul(-1).add(1).mul(maskValue).reshape(b, 1, 1, tk);
-                scores = scores.add(bias);
+                scores = Out.consumed(scores, sc -> sc.add(bias));
             }
-            p = Normalization.softmax(scores, -1);
+            p = Out.consumed(scores, sc -> Normalization.softmax(sc, -1));
             z = dropout > 0 ? keepScale(p, dropout, seed, offset) : null;
             pz = z == null ? p : p.mul(z);
             out = pz.matmul(v);

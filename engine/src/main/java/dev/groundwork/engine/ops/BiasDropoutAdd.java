@@ -57,7 +57,9 @@ public final class BiasDropoutAdd {
         try (var s = GradMode.noGrad()) {
             Tensor t = Elementwise.add(x, bias);
             scale = !drop ? null : p == 1 ? Tensor.zeros(t.dtype(), t.device()) : keepScale(t, p, seed, offset);
-            y = Elementwise.add(scale == null ? t : Elementwise.binaryKernel(BinaryOp.MUL, t, scale, t.dtype()), residual);
+            // The backward reads only the scale: x + b and its dropped form go as soon as they are consumed.
+            Tensor dropped = scale == null ? t : Out.consumed(t, tb -> Elementwise.binaryKernel(BinaryOp.MUL, tb, scale, tb.dtype()));
+            y = Out.consumed(dropped, dr -> Elementwise.add(dr, residual));
         }
         return Autograd.record("bias_dropout_add", y, new Tensor[]{x, bias, residual}, g -> {
             Tensor dt = scale == null ? g : g.mul(scale);

@@ -65,7 +65,8 @@ public final class LinearAlgebra {
         Tensor y;
         try (var s = GradMode.noGrad()) {
             y = x2.matmul(weight.mT());
-            if (bias != null) y = y.add(bias);
+            // x Wᵀ is not saved for the backward: closed once the biased output exists, not at the step's end.
+            if (bias != null) y = Out.consumed(y, xw -> xw.add(bias));
         }
         y = Autograd.record("linear", y, new Tensor[]{x2, weight, bias}, g -> new Tensor[]{
                 x2.requiresGrad() ? g.matmul(weight) : null,

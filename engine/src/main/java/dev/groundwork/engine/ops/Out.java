@@ -26,6 +26,17 @@ public final class Out {
 
     public static Tensor written(Tensor like, int... shape) { return Tensor.uninitialized(like.dtype(), like.device(), shape); }
 
+    /**
+     * next(t), then t closed: for a temporary of a composite op that its backward does not read, so that
+     * its memory goes as soon as it is consumed rather than when the enclosing scope closes. t must be a
+     * fresh result the op owns alone (not an input, not a view of one, not saved for the backward).
+     */
+    public static Tensor consumed(Tensor t, java.util.function.UnaryOperator<Tensor> next) {
+        Tensor r = next.apply(t);
+        if (r != t) t.close();
+        return r;
+    }
+
     public static void sameDevice(String op, Tensor... ts) {
         Tensor first = null;
         for (Tensor t : ts) {

@@ -44,6 +44,27 @@ class AutogradTest {
         assertFalse(x.grad().isClosed(), "a leaf's gradient outlives the step");
     }
 
+    /** A backward function's own temporaries go when it returns; its result, even a view of one, lives on. */
+    @Test void aNodesTemporariesAreReleasedWhenItReturns() {
+        Tensor x = Tensor.randn(gen, 2, 3).requiresGrad(true);
+        List<Tensor> temporaries = new ArrayList<>();
+        List<Boolean> closedWhenLowerRan = new ArrayList<>();
+        try (TensorScope step = TensorScope.open()) {
+            Tensor a = Autograd.record("lower", x.detach().mul(1), new Tensor[]{x}, g -> {
+                closedWhenLowerRan.add(temporaries.get(0).isClosed());
+                return new Tensor[]{g.mul(1)};
+            });
+            Tensor y = Autograd.record("upper", a.detach().mul(1), new Tensor[]{a}, g -> {
+                Tensor scaled = g.mul(2);          // a temporary the result is a view of
+                temporaries.add(g.add(1));         // a temporary nothing returns
+                return new Tensor[]{scaled.reshape(6).reshape(2, 3)};
+            });
+            y.sum().backward();
+        }
+        assertEquals(List.of(true), closedWhenLowerRan, "a node's temporaries are closed before the next node runs");
+        for (float v : x.grad().toFloatArray()) assertEquals(2f, v, 0f, "the returned view kept its storage");
+    }
+
     @Test void aSavedTensorHandedBackAsAGradientIsNotReleased() {
         Tensor x = Tensor.randn(gen, 3).requiresGrad(true);
         Tensor saved = Tensor.randn(gen, 3);
