@@ -24,6 +24,8 @@ class DataParallelTrainingTest {
         assertEquals(0, r.exitCode(), r.output());
         for (int k = 0; k < 4; k++) assertTrue(r.output().contains("OK rank " + k + " of 4"), r.output());
         assertTrue(r.output().contains("stage 2 (global negatives) matches the single-process step"), r.output());
+        for (int k = 0; k < 4; k++)
+            assertTrue(r.output().contains("rank " + k + ": overlapped all-reduce equals the after-backward one bit for bit"), r.output());
     }
 
     /**
