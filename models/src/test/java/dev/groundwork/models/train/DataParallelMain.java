@@ -1,7 +1,6 @@
 package dev.groundwork.models.train;
 
 import dev.groundwork.engine.dist.Communicator;
-import dev.groundwork.engine.dist.CommunicatorException;
 import dev.groundwork.engine.dist.MpiCommunicator;
 import dev.groundwork.engine.dist.ReduceOp;
 import dev.groundwork.engine.nn.Module;
@@ -32,7 +31,7 @@ public final class DataParallelMain {
     public static void main(String[] args) throws Exception {
         MpiCommunicator comm = MpiCommunicator.world(60);
         DataParallel dp = new DataParallel(comm);
-        try {
+        DataParallelFixtures.asRank(comm, () -> {
             for (int i = 0; i < args.length; ) {
                 switch (args[i]) {
                     case "check" -> {
@@ -48,18 +47,7 @@ public final class DataParallelMain {
                     default -> throw new IllegalArgumentException(args[i]);
                 }
             }
-        } catch (CommunicatorException e) {
-            System.out.println("FAILED " + e.getMessage());
-            System.out.flush();
-            comm.abort(3);
-        } catch (Throwable e) {
-            System.out.println("MISMATCH rank " + comm.rank() + ": " + e);
-            e.printStackTrace(System.out);
-            System.out.flush();
-            comm.abort(4);
-        }
-        comm.close();
-        System.out.println("OK rank " + comm.rank() + " of " + comm.size());
+        });
     }
 
     // ------------------------------------------------------------------ one step against the full batch

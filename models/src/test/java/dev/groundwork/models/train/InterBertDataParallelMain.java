@@ -1,6 +1,5 @@
 package dev.groundwork.models.train;
 
-import dev.groundwork.engine.dist.CommunicatorException;
 import dev.groundwork.engine.dist.MpiCommunicator;
 import dev.groundwork.engine.random.Generator;
 import dev.groundwork.engine.tensor.Tensor;
@@ -35,7 +34,7 @@ public final class InterBertDataParallelMain {
     public static void main(String[] args) throws Exception {
         MpiCommunicator comm = MpiCommunicator.world(60);
         DataParallel dp = DataParallel.overlapping(comm);
-        try {
+        DataParallelFixtures.asRank(dp.comm(), () -> {
             for (int i = 0; i < args.length; ) {
                 Path data = Path.of(args[i + 1]), vocab = Path.of(args[i + 2]);
                 switch (args[i]) {
@@ -66,18 +65,7 @@ public final class InterBertDataParallelMain {
                     default -> throw new IllegalArgumentException(args[i]);
                 }
             }
-        } catch (CommunicatorException e) {
-            System.out.println("FAILED " + e.getMessage());
-            System.out.flush();
-            comm.abort(3);
-        } catch (Throwable e) {
-            System.out.println("MISMATCH rank " + comm.rank() + ": " + e);
-            e.printStackTrace(System.out);
-            System.out.flush();
-            comm.abort(4);
-        }
-        dp.comm().close();
-        System.out.println("OK rank " + comm.rank() + " of " + comm.size());
+        });
     }
 
     /**

@@ -80,18 +80,7 @@ class InterBertDataParallelTest {
         Path ref = dir.resolve("ref");
         Pretraining.run(InterBertDataParallelMain.settings(data, vocab, RunOptions.of(ref, 7)), quiet(), new StopRequest());
         Map<String, float[]> want = DataParallelFixtures.weights(ref.resolve(Trainer.CHECKPOINT)), got = DataParallelFixtures.weights(run.resolve(Trainer.CHECKPOINT));
-        assertEquals(want.keySet(), got.keySet());
-        double worst = 0;
-        String at = "";
-        for (var e : want.entrySet()) {
-            float[] a = e.getValue(), b = got.get(e.getKey());
-            for (int i = 0; i < a.length; i++) {
-                double d = Math.abs(a[i] - b[i]) / (2e-5 + 2e-4 * Math.abs(a[i]));
-                if (d > worst) { worst = d; at = e.getKey() + "[" + i + "] " + a[i] + " vs " + b[i]; }
-            }
-        }
-        System.out.println(run.getFileName() + ": worst " + worst + " of the tolerance at " + at);
-        assertTrue(worst <= 1, run.getFileName() + ": " + at);
+        DataParallelFixtures.assertClose(want, got, run.getFileName().toString());
         String metrics = Files.readString(run.resolve(Trainer.METRICS));
         assertTrue(metrics.contains("\"step\":4") && !metrics.contains("\"step\":5"), metrics);
     }
