@@ -43,7 +43,7 @@ final class InterBertRunFlags {
     @Option(names = {"--num-train-epochs", "--num_train_epochs"}, paramLabel = "N", description = "epochs (default: the task's, named above)")
     Integer epochs;
 
-    @Option(names = {"-b", "--batch-size", "--train_batch_size"}, paramLabel = "N", description = "samples (captions, questions) per optimizer step (default: the task's, named above)")
+    @Option(names = {"-b", "--batch-size", "--train_batch_size"}, paramLabel = "N", description = "samples (captions, questions) per optimizer step, over all processes under mpirun (default: the task's, named above)")
     Integer batch;
 
     @Option(names = {"--warmup-proportion", "--warmup_proportion"}, paramLabel = "P", description = "share of t_total warmed up (default 0.1)")

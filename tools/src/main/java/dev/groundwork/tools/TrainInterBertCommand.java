@@ -1,5 +1,7 @@
 package dev.groundwork.tools;
 
+import dev.groundwork.engine.dist.CommunicatorException;
+import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.models.data.DataException;
 import dev.groundwork.models.interbert.recipe.FlickrFineTuning;
 import dev.groundwork.models.interbert.recipe.FlickrSettings;
@@ -7,7 +9,9 @@ import dev.groundwork.models.interbert.recipe.PretrainSettings;
 import dev.groundwork.models.interbert.recipe.Pretraining;
 import dev.groundwork.models.interbert.recipe.VcrFineTuning;
 import dev.groundwork.models.interbert.recipe.VcrSettings;
+import dev.groundwork.models.train.DataParallel;
 import dev.groundwork.models.train.InvalidSettingException;
+import dev.groundwork.models.train.ProcessGroup;
 import dev.groundwork.models.train.StopRequest;
 import dev.groundwork.models.train.Trainer;
 import dev.groundwork.models.train.TrainingDivergedException;
@@ -39,16 +43,32 @@ final class TrainInterBertCommand {
 
         abstract String name();
 
-        abstract Trainer.Result train(PrintStream log, StopRequest stop) throws IOException, DataException;
+        /** One rank's run: {@code dp} the data-parallel group (alone: none), {@code d} this rank's device. */
+        abstract Trainer.Result train(PrintStream log, StopRequest stop, DataParallel dp, Device d) throws IOException, DataException;
 
+        /**
+         * Under {@code mpirun -np N} (or {@code gw launch}) the run is one rank of N, as {@code gw train}'s
+         * VG-BERT stages: the group is joined first, every error line names the rank, and a failing rank exits
+         * without leaving the group, so that the launcher ends the others at once.
+         */
         @Override
         public Integer call() {
             PrintStream log = System.err;
             StopRequest stop = new StopRequest();
+            ProcessGroup.World world = ProcessGroup.detect();
+            Device d = ProcessGroup.device(world, device.resolve());
+            if (world.distributed()) Failures.rank(world.rank(), world.size());
+            DataParallel dp;
+            try {
+                dp = ProcessGroup.open(world, d);
+            } catch (CommunicatorException e) {
+                return Failures.report(spec, flags.expDir, e);
+            }
             try (var signals = StopSignals.install(stop)) {
                 Trainer.Result r;
                 try {
-                    r = train(log, stop);
+                    r = train(log, stop, dp, d);
+                    dp.comm().close();
                 } catch (InvalidSettingException e) {
                     // Found while opening the data or the weights: one line, as any bad input.
                     return Failures.report(spec, flags.expDir, new IllegalArgumentException(InterBertRunFlags.message(e)));
@@ -62,9 +82,9 @@ final class TrainInterBertCommand {
                 spec.commandLine().getOut().flush();
                 return 0;
             } catch (TrainingDivergedException e) {
-                log.println("gw train " + name() + ": " + e.getMessage());
+                log.println("gw train " + name() + ": " + Failures.who() + e.getMessage());
                 return TrainCommand.DIVERGED;
-            } catch (IOException | DataException | IllegalArgumentException | IllegalStateException e) {
+            } catch (IOException | DataException | IllegalArgumentException | IllegalStateException | CommunicatorException e) {
                 if (e instanceof ParameterException p) throw p;
                 return Failures.report(spec, flags.expDir, e);
             }
@@ -91,7 +111,7 @@ final class TrainInterBertCommand {
         double[] weights;
 
         @Option(names = {"--local-rank", "--local_rank"}, defaultValue = "-1", paramLabel = "N",
-                description = "this process's rank: reads training_feat_part_N.lmdb when present (default -1: one process, training_feat_all.lmdb)")
+                description = "one process's rank: reads training_feat_part_N.lmdb when present (default -1: training_feat_all.lmdb); under mpirun the rank comes from mpirun and each rank reads its part when every rank has one")
         int rank;
 
         @Option(names = "--max-seq-length", paramLabel = "L", description = "text slots (default 36)")
@@ -102,8 +122,8 @@ final class TrainInterBertCommand {
 
         String name() { return "interbert-pretrain"; }
 
-        Trainer.Result train(PrintStream log, StopRequest stop) throws IOException, DataException {
-            PretrainSettings d = PretrainSettings.defaults(flags.data, vocab.path, flags.run(device.resolve()));
+        Trainer.Result train(PrintStream log, StopRequest stop, DataParallel dp, Device dev) throws IOException, DataException {
+            PretrainSettings d = PretrainSettings.defaults(flags.data, vocab.path, flags.run(dev));
             if (weights != null && weights.length != 3)
                 throw new ParameterException(spec.commandLine(), "--loss-weights needs three numbers (text, image, ITM), got " + weights.length);
             double[] w = weights == null ? new double[]{1, 1, 1} : weights;
@@ -111,7 +131,7 @@ final class TrainInterBertCommand {
                     or(flags.batch, d.batchSize()), or(flags.epochs, d.epochs()), or(flags.warmup, d.warmup()), spanMask, predictFeature,
                     w[0], w[1], w[2], or(flags.rule, d.weightDecayRule()), or(flags.weightDecay, d.weightDecay()), d.bertLrFactor(), rank,
                     or(maxSeqLength, d.maxSeqLength()), or(regions, d.regions()), d.run());
-            return Pretraining.run(s, log, stop);
+            return Pretraining.run(s, log, stop, dp);
         }
     }
 
@@ -145,13 +165,13 @@ final class TrainInterBertCommand {
 
         String name() { return "interbert-flickr"; }
 
-        Trainer.Result train(PrintStream log, StopRequest stop) throws IOException, DataException {
-            FlickrSettings d = FlickrSettings.defaults(flags.data, vocab.path, init, flags.run(device.resolve()));
+        Trainer.Result train(PrintStream log, StopRequest stop, DataParallel dp, Device dev) throws IOException, DataException {
+            FlickrSettings d = FlickrSettings.defaults(flags.data, vocab.path, init, flags.run(dev));
             FlickrSettings s = new FlickrSettings(d.data(), d.vocab(), flags.model.config, flags.model.size, init, regionClasses.value, or(flags.lr, d.lr()),
                     or(flags.batch, d.batchSize()), or(flags.epochs, d.epochs()), or(flags.warmup, d.warmup()), or(milestones, d.milestones()),
                     ema(d.emaDecay()), or(flags.rule, d.weightDecayRule()), or(flags.weightDecay, d.weightDecay()), d.textLength(),
                     or(regions, d.regions()), d.run());
-            return FlickrFineTuning.run(s, log, stop);
+            return FlickrFineTuning.run(s, log, stop, dp);
         }
     }
 
@@ -164,12 +184,12 @@ final class TrainInterBertCommand {
 
         String name() { return "interbert-vcr"; }
 
-        Trainer.Result train(PrintStream log, StopRequest stop) throws IOException, DataException {
-            VcrSettings d = VcrSettings.defaults(flags.data, vocab.path, init, flags.run(device.resolve()));
+        Trainer.Result train(PrintStream log, StopRequest stop, DataParallel dp, Device dev) throws IOException, DataException {
+            VcrSettings d = VcrSettings.defaults(flags.data, vocab.path, init, flags.run(dev));
             VcrSettings s = new VcrSettings(d.data(), d.vocab(), flags.model.config, flags.model.size, init, regionClasses.value, or(flags.lr, d.lr()),
                     or(flags.batch, d.batchSize()), or(flags.epochs, d.epochs()), or(flags.warmup, d.warmup()), ema(d.emaDecay()),
                     or(flags.rule, d.weightDecayRule()), or(flags.weightDecay, d.weightDecay()), or(regions, d.regions()), d.run());
-            return VcrFineTuning.run(s, log, stop);
+            return VcrFineTuning.run(s, log, stop, dp);
         }
     }
 }

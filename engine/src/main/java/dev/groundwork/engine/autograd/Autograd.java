@@ -58,15 +58,18 @@ public final class Autograd {
      * became a leaf's .grad, which leaves the scope).
      */
     public static void backward(Tensor root, Tensor rootGrad) {
+        GradReadyHook hook = HOOK.get();
         if (!root.requiresGrad())
             throw new IllegalStateException("tensor " + Shape.str(root.shape()) + " does not require grad and has no grad_fn");
         if (!Arrays.equals(root.shape(), rootGrad.shape()))
             throw new IllegalArgumentException("gradient shape " + Shape.str(rootGrad.shape()) + " does not match output shape " + Shape.str(root.shape()));
         if (root.isLeaf()) {
             accumulateLeaf(root, rootGrad, false);
+            if (hook != null) hook.ready(root);
             return;
         }
         List<GradFn> order = topologicalOrder(root.gradFn());
+        Map<Tensor, int[]> leafEdges = hook == null ? null : leafEdges(order);
         Map<GradFn, Tensor[]> pending = new IdentityHashMap<>();
         Tensor[] seed = new Tensor[root.gradFn().numOutputs()];
         seed[root.outputNr()] = rootGrad;
@@ -76,7 +79,10 @@ public final class Autograd {
             holders.hold(rootGrad);
             for (GradFn fn : order) {
                 Tensor[] gradOut = pending.remove(fn);
-                if (gradOut == null) continue;
+                if (gradOut == null) {
+                    if (hook != null) leavesDone(fn, leafEdges, hook);   // a node that receives nothing gives its leaves nothing
+                    continue;
+                }
                 Tensor[] gradIn = runNode(fn, gradOut);
                 Tensor[] inputs = fn.inputs();
                 if (gradIn.length != inputs.length)
@@ -106,6 +112,61 @@ public final class Autograd {
                 // leaf's .grad, or for an input that needs none) is done with.
                 for (Tensor o : gradOut) holders.release(o);
                 for (Tensor g : gradIn) holders.closeIfUnheld(g);
+                if (hook != null) leavesDone(fn, leafEdges, hook);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ gradient-ready hook
+
+    /** Told, during a backward sweep, that a leaf's gradient for this sweep is final. */
+    @FunctionalInterface
+    public interface GradReadyHook {
+        /**
+         * {@code leaf}'s {@code .grad} holds every contribution of this sweep (it may be null, or what an earlier
+         * sweep left, when no path carried a gradient to it). Called on the sweeping thread, once per leaf that
+         * requires a gradient and is an input of a node of the graph, as soon as the last such node has run.
+         */
+        void ready(Tensor leaf);
+    }
+
+    private static final ThreadLocal<GradReadyHook> HOOK = new ThreadLocal<>();
+
+    /**
+     * Installs {@code hook} for the backward sweeps this thread starts until the returned scope closes (the
+     * previous hook is restored then). Data-parallel training uses it to all-reduce a bucket of gradients
+     * while the sweep is still computing the others.
+     */
+    public static GradMode.Scope onGradReady(GradReadyHook hook) {
+        GradReadyHook previous = HOOK.get();
+        HOOK.set(hook);
+        return () -> {
+            if (previous == null) HOOK.remove();
+            else HOOK.set(previous);
+        };
+    }
+
+    /**
+     * For each leaf that requires a gradient, how many (node, input slot) edges of the graph lead to it: its
+     * gradient is final once that many have been processed (run, or skipped for lack of an incoming gradient).
+     * Counted by identity, as the sweep's holders are.
+     */
+    private static Map<Tensor, int[]> leafEdges(List<GradFn> order) {
+        Map<Tensor, int[]> edges = new IdentityHashMap<>();
+        for (GradFn fn : order)
+            for (Tensor in : fn.inputs())
+                if (in != null && in.isLeaf() && in.requiresGrad()) edges.computeIfAbsent(in, t -> new int[1])[0]++;
+        return edges;
+    }
+
+    /** Counts off {@code fn}'s edges to leaves and tells the hook of each leaf that has no edge left. */
+    private static void leavesDone(GradFn fn, Map<Tensor, int[]> edges, GradReadyHook hook) {
+        for (Tensor in : fn.inputs()) {
+            if (in == null || !in.isLeaf() || !in.requiresGrad()) continue;
+            int[] left = edges.get(in);
+            if (--left[0] == 0) {
+                edges.remove(in);
+                hook.ready(in);
             }
         }
     }

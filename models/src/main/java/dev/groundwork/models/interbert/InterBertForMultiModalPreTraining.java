@@ -38,4 +38,9 @@ public final class InterBertForMultiModalPreTraining extends Module {
     public PretrainingLosses losses(Output out, PretrainingLabels labels) {
         return PretrainingLosses.of(out.scores(), labels, config.predictFeature());
     }
+
+    /** The losses of one data-parallel rank, as means over {@code group}'s global batch (see {@link PretrainingLosses}). */
+    public PretrainingLosses losses(Output out, PretrainingLabels labels, dev.groundwork.engine.dist.Communicator group) {
+        return PretrainingLosses.of(out.scores(), labels, config.predictFeature(), group);
+    }
 }

@@ -1,7 +1,9 @@
 package dev.groundwork.models.train;
 
+import dev.groundwork.engine.autograd.Autograd;
 import dev.groundwork.engine.dist.Communicator;
 import dev.groundwork.engine.dist.ReduceOp;
+import dev.groundwork.engine.dist.SerialCommunicator;
 import dev.groundwork.engine.dist.SingleProcess;
 import dev.groundwork.engine.nn.Module;
 import dev.groundwork.engine.random.Generator;
@@ -23,12 +25,17 @@ import java.util.Map;
  *   generators are not (every rank must see the same epoch order, see {@code data.Shard}).
  *   Checkpoints hold rank 0's streams only, and a resumed rank derives its own again: no rank state is
  *   written, so a run resumes on any number of processes.</li>
- *   <li><b>Gradients</b>: after the backward pass, averaged over ranks in buckets of up to
- *   {@link #BUCKET_BYTES} (flattened, one all-reduce each). Because the communicator's all-reduce
- *   gives every rank the same bits and the optimizer is deterministic, weights and optimizer states stay
- *   bit-identical without being re-broadcast. The reduction runs after the whole backward pass rather
- *   than overlapping it: the autograd sweep has no gradient-ready hook yet, and on the CPU Open MPI
- *   makes no progress between calls anyway.</li>
+ *   <li><b>Gradients</b>: averaged over ranks in buckets of up to {@link #BUCKET_BYTES} (flattened, one
+ *   all-reduce each). Because the communicator's all-reduce gives every rank the same bits and the
+ *   optimizer is deterministic, weights and optimizer states stay bit-identical without being
+ *   re-broadcast. The first step reduces after the whole backward pass and learns which parameters receive
+ *   gradients (every rank must agree, checked). With overlap on ({@link #overlapping}), later steps launch
+ *   each bucket's all-reduce on a communication thread ({@link SerialCommunicator}) as soon as the autograd
+ *   sweep reports its last gradient final ({@link Autograd#onGradReady}), while the sweep computes the rest,
+ *   and wait for all before the optimizer step ({@link OverlappedGradients}). The buckets are the first
+ *   step's, launched in a fixed order, so the messages, hence the bits, are those of the after-backward
+ *   path. Overlap is used on the CPU (Open MPI); NCCL on GPUs keeps the after-backward path, because its
+ *   calls from a second thread need that thread's CUDA device set, which has not been tested on a GPU.</li>
  *   <li><b>Records</b>: the step's loss, loss parts and hit counts are combined over ranks (means and
  *   sums), so rank 0's metrics describe the global batch; only rank 0 writes files and progress.</li>
  *   <li><b>Stopping</b>: a stop request (a signal) on any rank stops every rank at the same step.</li>
@@ -40,8 +47,30 @@ public final class DataParallel {
     private static final DataParallel NONE = new DataParallel(SingleProcess.INSTANCE);
 
     private final Communicator comm;
+    /** The communication thread's wrapper of the communicator when overlapping (then also {@link #comm}), else null. */
+    private final SerialCommunicator serial;
+    private final long bucketBytes;
+    /** The buckets (parameters whose gradients are flattened together), learnt at the first step, and of which parameters. */
+    private List<List<Tensor>> layout;
+    private List<Tensor> layoutOf = List.of();
 
-    public DataParallel(Communicator comm) { this.comm = comm; }
+    /** Gradients averaged after the backward pass, in {@link #BUCKET_BYTES} buckets. */
+    public DataParallel(Communicator comm) { this(comm, false, BUCKET_BYTES); }
+
+    /**
+     * @param overlap     all-reduce each bucket during the backward pass (host gradients only: a communicator
+     *                    of CPU tensors); every collective of {@link #comm()} then goes through one thread
+     * @param bucketBytes the largest bucket
+     */
+    public DataParallel(Communicator comm, boolean overlap, long bucketBytes) {
+        if (bucketBytes < 1) throw new IllegalArgumentException("bucketBytes must be positive, got " + bucketBytes);
+        this.serial = overlap && comm.size() > 1 ? new SerialCommunicator(comm) : null;
+        this.comm = serial != null ? serial : comm;
+        this.bucketBytes = bucketBytes;
+    }
+
+    /** Gradients all-reduced during the backward pass, in {@link #BUCKET_BYTES} buckets (CPU runs over Open MPI). */
+    public static DataParallel overlapping(Communicator comm) { return new DataParallel(comm, true, BUCKET_BYTES); }
 
     /** One process: nothing is exchanged. */
     public static DataParallel none() { return NONE; }
@@ -72,12 +101,30 @@ public final class DataParallel {
         }
     }
 
-    /** SplitMix64 of (seed, rank): neighbouring ranks get unrelated Philox keys. */
-    static long derive(long seed, int rank) {
+    /** SplitMix64 of (seed, rank): neighbouring ranks get unrelated Philox keys (also for a rank's own data stream). */
+    public static long derive(long seed, int rank) {
         long z = seed + 0x9E3779B97F4A7C15L * (rank + 1L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * The backward pass of {@code loss}, then every present gradient of {@code params} replaced by its mean
+     * over ranks: after the pass, or, when overlapping and the buckets are known, during it.
+     */
+    public void backward(Tensor loss, List<Tensor> params) {
+        if (serial == null || layout == null || !sameTensors(params, layoutOf)) {
+            // The first step of these parameters (another model, say): reduce after the pass and learn its buckets.
+            loss.backward();
+            averageGradients(params);
+            return;
+        }
+        OverlappedGradients o = new OverlappedGradients(layout, serial);
+        try (var hook = Autograd.onGradReady(o)) {
+            loss.backward();
+        }
+        o.finish(params);
     }
 
     /**
@@ -87,46 +134,51 @@ public final class DataParallel {
      */
     public void averageGradients(List<Tensor> params) {
         if (!distributed()) return;
-        List<Tensor> grads = new ArrayList<>();
-        for (Tensor p : params) if (p.grad() != null) grads.add(p.grad());
-        try (Tensor count = Tensor.ofLongs(new long[]{grads.size()}, 1)) {
+        List<Tensor> withGrads = new ArrayList<>();
+        for (Tensor p : params) if (p.grad() != null) withGrads.add(p);
+        try (Tensor count = Tensor.ofLongs(new long[]{withGrads.size()}, 1)) {
             comm.allReduce(count, ReduceOp.SUM);
             long total = count.toLongArray()[0];
-            if (total != (long) grads.size() * comm.size())
+            if (total != (long) withGrads.size() * comm.size())
                 throw new IllegalStateException("rank " + comm.rank() + ": ranks disagree on which parameters received gradients this step ("
-                        + grads.size() + " here, " + total + " over " + comm.size() + " ranks): every rank must run the same model on batches of the same shape");
+                        + withGrads.size() + " here, " + total + " over " + comm.size() + " ranks): every rank must run the same model on batches of the same shape");
         }
-        List<Tensor> bucket = new ArrayList<>();
-        long bytes = 0;
-        for (Tensor g : grads) {
-            if (!bucket.isEmpty() && (bytes + (long) g.numel() * g.dtype().byteSize() > BUCKET_BYTES || g.dtype() != bucket.get(0).dtype()
-                    || !g.device().equals(bucket.get(0).device()))) {
-                reduce(bucket);
-                bucket.clear();
-                bytes = 0;
+        List<List<Tensor>> buckets = buckets(withGrads, bucketBytes);
+        for (List<Tensor> b : buckets) {
+            try (Tensor flat = OverlappedGradients.pack(b)) {
+                comm.allReduce(flat, ReduceOp.AVERAGE);
+                OverlappedGradients.unpack(flat, b);
             }
-            bucket.add(g);
-            bytes += (long) g.numel() * g.dtype().byteSize();
         }
-        if (!bucket.isEmpty()) reduce(bucket);
+        if (serial != null) {
+            layout = buckets;
+            layoutOf = List.copyOf(params);
+        }
     }
 
-    private void reduce(List<Tensor> grads) {
-        int n = 0;
-        for (Tensor g : grads) n = Math.addExact(n, g.numel());
-        try (Tensor flat = Tensor.empty(grads.get(0).dtype(), grads.get(0).device(), n)) {
-            int off = 0;
-            for (Tensor g : grads) {
-                flat.narrow(0, off, g.numel()).copy_(g.contiguous().reshape(g.numel()));
-                off += g.numel();
+    private static boolean sameTensors(List<Tensor> a, List<Tensor> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) if (a.get(i) != b.get(i)) return false;
+        return true;
+    }
+
+    /** {@code params} in order, cut into runs of at most {@code maxBytes} of one dtype and device. */
+    static List<List<Tensor>> buckets(List<Tensor> params, long maxBytes) {
+        List<List<Tensor>> out = new ArrayList<>();
+        List<Tensor> bucket = new ArrayList<>();
+        long bytes = 0;
+        for (Tensor p : params) {
+            long size = (long) p.numel() * p.dtype().byteSize();
+            if (!bucket.isEmpty() && (bytes + size > maxBytes || p.dtype() != bucket.get(0).dtype() || !p.device().equals(bucket.get(0).device()))) {
+                out.add(bucket);
+                bucket = new ArrayList<>();
+                bytes = 0;
             }
-            comm.allReduce(flat, ReduceOp.AVERAGE);
-            off = 0;
-            for (Tensor g : grads) {
-                g.copy_(flat.narrow(0, off, g.numel()).reshape(g.shape()));
-                off += g.numel();
-            }
+            bucket.add(p);
+            bytes += size;
         }
+        if (!bucket.isEmpty()) out.add(bucket);
+        return out;
     }
 
     /** Whether any rank asks to stop (so that all stop at the same step). */

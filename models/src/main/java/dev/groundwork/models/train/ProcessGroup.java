@@ -55,7 +55,8 @@ public final class ProcessGroup {
         return switch (w.launcher()) {
             case MPIRUN -> {
                 MpiCommunicator mpi = MpiCommunicator.world();
-                yield new DataParallel(gpu ? NcclCommunicator.overBootstrap(mpi, cuda(device)) : mpi);
+                // On the CPU the gradient all-reduces overlap the backward pass (DataParallel says why not yet on GPUs).
+                yield gpu ? new DataParallel(NcclCommunicator.overBootstrap(mpi, cuda(device))) : DataParallel.overlapping(mpi);
             }
             case GW_LAUNCH -> {
                 if (!gpu) throw new CommunicatorException("rank " + w.rank() + ": gw launch starts GPU processes joined by NCCL;"

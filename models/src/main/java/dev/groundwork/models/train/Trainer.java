@@ -197,8 +197,7 @@ public final class Trainer<B> {
                     cfg.schedule().beforeStep(opt, step);
                     StepOutput local = task.step(batch);
                     double localLoss = local.loss().item();
-                    local.loss().backward();
-                    dp.averageGradients(params);
+                    dp.backward(local.loss(), params);   // gradients averaged over ranks, during the pass when overlapping
                     double[] globalLoss = new double[1];
                     StepOutput out = dp.global(localLoss, local, globalLoss);
                     double loss = globalLoss[0];

@@ -111,6 +111,50 @@ final class DataParallelFixtures {
         return out;
     }
 
+    /** What a rank of an mpirun test does. */
+    interface RankBody { void run() throws Exception; }
+
+    /**
+     * Runs a test rank's body, then leaves the group and prints "OK rank r of n". A collective failure prints
+     * "FAILED ...", any other failure "MISMATCH rank r: ..." with its trace, and either ends the whole job at
+     * once (abort 3 or 4), so that no rank waits for one that has failed.
+     */
+    static void asRank(dev.groundwork.engine.dist.Communicator comm, RankBody body) {
+        try {
+            body.run();
+        } catch (dev.groundwork.engine.dist.CommunicatorException e) {
+            System.out.println("FAILED " + e.getMessage());
+            System.out.flush();
+            comm.abort(3);
+        } catch (Throwable e) {
+            System.out.println("MISMATCH rank " + comm.rank() + ": " + e);
+            e.printStackTrace(System.out);
+            System.out.flush();
+            comm.abort(4);
+        }
+        comm.close();
+        System.out.println("OK rank " + comm.rank() + " of " + comm.size());
+    }
+
+    /**
+     * Every weight of {@code got} within fp32 tolerance (2e-5 + 2e-4·|want|) of {@code want}, the same names on
+     * both sides; the worst ratio to the tolerance is printed, labelled.
+     */
+    static void assertClose(Map<String, float[]> want, Map<String, float[]> got, String label) {
+        org.junit.jupiter.api.Assertions.assertEquals(want.keySet(), got.keySet());
+        double worst = 0;
+        String at = "";
+        for (var e : want.entrySet()) {
+            float[] a = e.getValue(), b = got.get(e.getKey());
+            for (int i = 0; i < a.length; i++) {
+                double d = Math.abs(a[i] - b[i]) / (2e-5 + 2e-4 * Math.abs(a[i]));
+                if (d > worst) { worst = d; at = e.getKey() + "[" + i + "] " + a[i] + " vs " + b[i]; }
+            }
+        }
+        System.out.println(label + ": worst " + worst + " of the tolerance at " + at);
+        org.junit.jupiter.api.Assertions.assertTrue(worst <= 1, label + ": " + at);
+    }
+
     static Tensor flat(Map<String, float[]> w) {
         int n = w.values().stream().mapToInt(a -> a.length).sum();
         float[] all = new float[n];

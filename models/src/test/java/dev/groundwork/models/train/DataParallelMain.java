@@ -1,7 +1,6 @@
 package dev.groundwork.models.train;
 
 import dev.groundwork.engine.dist.Communicator;
-import dev.groundwork.engine.dist.CommunicatorException;
 import dev.groundwork.engine.dist.MpiCommunicator;
 import dev.groundwork.engine.dist.ReduceOp;
 import dev.groundwork.engine.nn.Module;
@@ -32,12 +31,13 @@ public final class DataParallelMain {
     public static void main(String[] args) throws Exception {
         MpiCommunicator comm = MpiCommunicator.world(60);
         DataParallel dp = new DataParallel(comm);
-        try {
+        DataParallelFixtures.asRank(comm, () -> {
             for (int i = 0; i < args.length; ) {
                 switch (args[i]) {
                     case "check" -> {
                         checkBert(dp);
                         checkStage2(dp);
+                        checkOverlap(comm);
                         i++;
                     }
                     case "train" -> {
@@ -47,18 +47,7 @@ public final class DataParallelMain {
                     default -> throw new IllegalArgumentException(args[i]);
                 }
             }
-        } catch (CommunicatorException e) {
-            System.out.println("FAILED " + e.getMessage());
-            System.out.flush();
-            comm.abort(3);
-        } catch (Throwable e) {
-            System.out.println("MISMATCH rank " + comm.rank() + ": " + e);
-            e.printStackTrace(System.out);
-            System.out.flush();
-            comm.abort(4);
-        }
-        comm.close();
-        System.out.println("OK rank " + comm.rank() + " of " + comm.size());
+        });
     }
 
     // ------------------------------------------------------------------ one step against the full batch
@@ -94,15 +83,14 @@ public final class DataParallelMain {
 
     private static Tensor sum(Tensor[] l) { return l[0].add(l[1]); }
 
-    private interface Loss<M> { Tensor of(M m); }
+    interface Loss<M> { Tensor of(M m); }
 
-    private static <M extends Module> void compare(String what, DataParallel dp, M reference, M replica, Loss<M> full, Loss<M> part) {
+    static <M extends Module> void compare(String what, DataParallel dp, M reference, M replica, Loss<M> full, Loss<M> part) {
         Tensor refLoss = full.of(reference);
         refLoss.backward();
         dp.sameStart(replica);
         Tensor myLoss = part.of(replica);
-        myLoss.backward();
-        dp.averageGradients(replica.trainableParameters());
+        dp.backward(myLoss, replica.trainableParameters());
         Tensor l = Tensor.of(new double[]{myLoss.item()}, 1);
         dp.comm().allReduce(l, ReduceOp.AVERAGE);
         double want = refLoss.item(), got = l.item();
@@ -124,6 +112,47 @@ public final class DataParallelMain {
         }
         if (checked < 4) throw new AssertionError(what + ": only " + checked + " parameters had gradients");
         System.out.println("rank " + dp.rank() + ": " + what + " matches the single-process step (loss " + got + ", " + checked + " gradients)");
+    }
+
+    // ------------------------------------------------------------------ overlapped all-reduce
+
+    /**
+     * The stage-2 model (global negatives: collectives inside the backward pass too) with gradients all-reduced
+     * during the backward pass, in 4 KiB buckets so that there are several, against the after-backward path with
+     * the same buckets: the gradients equal bit for bit, and are bit-identical on every rank.
+     */
+    private static void checkOverlap(MpiCommunicator comm) {
+        long bucket = 4 << 10;
+        DataParallel after = new DataParallel(comm, false, bucket), over = new DataParallel(comm, true, bucket);
+        int per = 2, global = per * comm.size();
+        CaptionBatch all = TinyVgBert.captions(2, global, 41).getFirst();
+        CaptionBatch mine = DataParallelFixtures.rows(all, comm.rank() * per, per);
+        TwoStreamModel a = DataParallelFixtures.stage2(9).globalNegatives(after.comm()), b = DataParallelFixtures.stage2(9).globalNegatives(over.comm());
+        after.sameStart(a);
+        over.sameStart(b);
+        java.util.List<Tensor> pa = a.trainableParameters(), pb = b.trainableParameters();
+        // The first step learns the buckets (after the pass); the second overlaps.
+        over.backward(sum(b.losses(mine)), pb);
+        pb.forEach(Tensor::zeroGrad);
+        after.backward(sum(a.losses(mine)), pa);
+        over.backward(sum(b.losses(mine)), pb);
+        int buckets = DataParallel.buckets(pb.stream().filter(p -> p.grad() != null).toList(), bucket).size();
+        if (buckets < 3) throw new AssertionError("only " + buckets + " buckets: the check would not overlap anything");
+        float[] ga = DataParallelFixtures.flat(grads(pa)).toFloatArray(), gb = DataParallelFixtures.flat(grads(pb)).toFloatArray();
+        if (!Arrays.equals(ga, gb)) throw new AssertionError("overlapped gradients differ from the after-backward ones");
+        Tensor every = comm.allGather(Tensor.of(gb, 1, gb.length));
+        for (int k = 0; k < comm.size(); k++)
+            if (!Arrays.equals(every.select(0, k).contiguous().toFloatArray(), gb))
+                throw new AssertionError("overlapped gradients of rank " + k + " differ from rank " + comm.rank() + "'s");
+        over.comm().barrier();
+        System.out.println("rank " + comm.rank() + ": overlapped all-reduce equals the after-backward one bit for bit (" + buckets + " buckets, "
+                + gb.length + " gradients), identical on all ranks");
+    }
+
+    private static Map<String, float[]> grads(java.util.List<Tensor> params) {
+        Map<String, float[]> m = new LinkedHashMap<>();
+        for (int i = 0; i < params.size(); i++) if (params.get(i).grad() != null) m.put(String.format("%05d", i), params.get(i).grad().toFloatArray());
+        return m;
     }
 
     /** Every rank holds the same weights, bit for bit: all-gathered and compared with this rank's. */

@@ -14,7 +14,9 @@ import dev.groundwork.models.interbert.data.FlickrSplit;
 import dev.groundwork.models.interbert.data.HardNegatives;
 import dev.groundwork.models.interbert.data.InterBertBatches;
 import dev.groundwork.models.text.BertTokenizer;
+import dev.groundwork.models.data.Shard;
 import dev.groundwork.models.train.BatchSource;
+import dev.groundwork.models.train.DataParallel;
 import dev.groundwork.models.train.InvalidSettingException;
 import dev.groundwork.models.train.OptimizerFactory;
 import dev.groundwork.models.train.Schedule;
@@ -44,6 +46,15 @@ public final class FlickrFineTuning {
     private FlickrFineTuning() {}
 
     public static Trainer.Result run(FlickrSettings s, PrintStream log, StopRequest stop) throws IOException, DataException {
+        return run(s, log, stop, DataParallel.none());
+    }
+
+    /**
+     * As one rank of {@code dp}: {@code s.batchSize()} captions is the global batch, each rank loads its
+     * {@link Shard} of it, so t_total = batches per epoch × epochs is each rank's loader length times the
+     * epochs, as the original computes it under DistributedSampler (spec 4.1).
+     */
+    public static Trainer.Result run(FlickrSettings s, PrintStream log, StopRequest stop, DataParallel dp) throws IOException, DataException {
         RunOptions r = s.run();
         Files.createDirectories(r.expDir());
         BertTokenizer tok = BertTokenizer.load(s.vocab());
@@ -59,10 +70,10 @@ public final class FlickrFineTuning {
             Device d = r.device();
             try (BatchSource<InterBertBatches.Pairs> t = RecipeData.source(r,
                     new FlickrRetrieval(train, features, hard, tok, s.textLength(), s.regions()), train.file(), "train",
-                    InterBertBatches::pairs, s.batchSize(), true, false, b -> RecipeData.move(b, d));
+                    InterBertBatches::pairs, s.batchSize(), true, false, new Shard(dp.rank(), dp.size()), b -> RecipeData.move(b, d));
                  BatchSource<InterBertBatches.Pairs> v = val == null ? null : RecipeData.source(r,
                          new FlickrRetrieval(val, features, null, tok, s.textLength(), s.regions()), val.file(), "val",
-                         InterBertBatches::pairs, s.batchSize(), false, false, b -> RecipeData.move(b, d))) {
+                         InterBertBatches::pairs, RecipeData.perRank(s.batchSize(), dp.size()), false, false, b -> RecipeData.move(b, d))) {
                 long spe = t.batchesPerEpoch(), total = spe * s.epochs();
                 int[] ms = s.milestones();
                 long[] steps = new long[ms.length];
@@ -70,7 +81,7 @@ public final class FlickrFineTuning {
                 Schedule schedule = Schedule.perStep(new WarmupConstant(Math.round(s.warmup() * total), 0.1, steps));
                 OptimizerFactory opt = OptimizerFactory.bertAdam(BertAdam.Options.of(s.lr()).withWeightDecay(s.weightDecay()));
                 TrainerConfig tc = new TrainerConfig(s.epochs(), opt, schedule, r.expDir(), r.resume(), log, "interbert-flickr",
-                        r.logEverySteps(), r.maxSteps(), r.saveEverySteps(), stop, s.recorded()).withEma(s.emaDecay());
+                        r.logEverySteps(), r.maxSteps(), r.saveEverySteps(), stop, s.recorded()).withEma(s.emaDecay()).withParallel(dp);
                 if (!d.equals(Device.CPU)) model.to(d);
                 return new Trainer<>(new FlickrTask(model, gen, s), t, v, tc).fit();
             }

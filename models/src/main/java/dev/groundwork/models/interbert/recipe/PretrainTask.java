@@ -24,11 +24,14 @@ final class PretrainTask implements StageTask<InterBertBatches.Pretraining> {
     private final InterBertForMultiModalPreTraining model;
     private final Generator gen;
     private final PretrainSettings s;
+    private final dev.groundwork.engine.dist.Communicator group;
 
-    PretrainTask(InterBertForMultiModalPreTraining model, Generator gen, PretrainSettings s) {
+    /** @param group the data-parallel ranks whose global batch the MLM and MRM means run over (null: this process alone) */
+    PretrainTask(InterBertForMultiModalPreTraining model, Generator gen, PretrainSettings s, dev.groundwork.engine.dist.Communicator group) {
         this.model = model;
         this.gen = gen;
         this.s = s;
+        this.group = group;
     }
 
     @Override
@@ -37,7 +40,9 @@ final class PretrainTask implements StageTask<InterBertBatches.Pretraining> {
     @Override
     public StepOutput step(InterBertBatches.Pretraining b) {
         InterBertForMultiModalPreTraining.Output out = model.forward(b.inputs());
-        PretrainingLosses l = model.losses(out, b.labels());
+        // Validation runs the whole set on every rank: its means stay local (no collective there).
+        PretrainingLosses l = group != null && model.isTraining()
+                ? model.losses(out, b.labels(), group) : model.losses(out, b.labels());
         Tensor total = l.maskedLmLoss().mul(s.textWeight()).add(l.maskedImgLoss().mul(s.imageWeight())).add(l.nextSentenceLoss().mul(s.itmWeight()));
         Map<String, Double> parts = new LinkedHashMap<>();
         parts.put("masked_lm_loss", l.maskedLmLoss().item());

@@ -11,7 +11,9 @@ import dev.groundwork.models.interbert.data.InterBertBatches;
 import dev.groundwork.models.interbert.data.VcrAnnotations;
 import dev.groundwork.models.interbert.data.VcrTask;
 import dev.groundwork.models.text.BertTokenizer;
+import dev.groundwork.models.data.Shard;
 import dev.groundwork.models.train.BatchSource;
+import dev.groundwork.models.train.DataParallel;
 import dev.groundwork.models.train.OptimizerFactory;
 import dev.groundwork.models.train.Schedule;
 import dev.groundwork.models.train.StopRequest;
@@ -34,7 +36,17 @@ public final class VcrFineTuning {
     private VcrFineTuning() {}
 
     public static Trainer.Result run(VcrSettings s, PrintStream log, StopRequest stop) throws IOException, DataException {
+        return run(s, log, stop, DataParallel.none());
+    }
+
+    /**
+     * As one rank of {@code dp}: {@code s.batchSize()} questions per task is the global batch, each rank loads
+     * its {@link Shard} of both tasks' batches; iterations per epoch (and so t_total) are each rank's longer
+     * loader, as the original's {@code max(task_num_iters)} under DistributedSampler (spec 4.1).
+     */
+    public static Trainer.Result run(VcrSettings s, PrintStream log, StopRequest stop, DataParallel dp) throws IOException, DataException {
         RunOptions r = s.run();
+        Shard shard = new Shard(dp.rank(), dp.size());
         Files.createDirectories(r.expDir());
         BertTokenizer tok = BertTokenizer.load(s.vocab());
         try (VcrData data = new VcrData(s, tok)) {
@@ -46,24 +58,28 @@ public final class VcrFineTuning {
             VcrAnnotations val = hasVal ? data.annotations("val") : null;
             log.printf("interbert-vcr: %d train questions, Q->A and QA->R jointly, seed %d%n", train.questions().size(), r.seed());
             Device d = r.device();
-            try (VcrJointSource t = new VcrJointSource(source(s, data.task(train, VcrTask.Kind.Q_A), train, "train-qa", true),
-                    source(s, data.task(train, VcrTask.Kind.QA_R), train, "train-qar", true));
-                 VcrJointSource v = !hasVal ? null : new VcrJointSource(source(s, data.task(val, VcrTask.Kind.Q_A), val, "val-qa", false),
-                         source(s, data.task(val, VcrTask.Kind.QA_R), val, "val-qar", false))) {
+            try (VcrJointSource t = new VcrJointSource(source(s, data.task(train, VcrTask.Kind.Q_A), train, "train-qa", shard, dp.size()),
+                    source(s, data.task(train, VcrTask.Kind.QA_R), train, "train-qar", shard, dp.size()));
+                 VcrJointSource v = !hasVal ? null : new VcrJointSource(source(s, data.task(val, VcrTask.Kind.Q_A), val, "val-qa", null, dp.size()),
+                         source(s, data.task(val, VcrTask.Kind.QA_R), val, "val-qar", null, dp.size()))) {
                 long total = (long) t.iterationsPerEpoch() * s.epochs();
                 Schedule schedule = Schedule.perStep(new WarmupConstant(Math.round(s.warmup() * total)));
                 OptimizerFactory opt = OptimizerFactory.bertAdam(BertAdam.Options.of(s.lr()).withWeightDecay(s.weightDecay()));
                 TrainerConfig tc = new TrainerConfig(s.epochs(), opt, schedule, r.expDir(), r.resume(), log, "interbert-vcr",
-                        r.logEverySteps(), r.maxSteps(), r.saveEverySteps(), stop, s.recorded()).withEma(s.emaDecay());
+                        r.logEverySteps(), r.maxSteps(), r.saveEverySteps(), stop, s.recorded()).withEma(s.emaDecay()).withParallel(dp);
                 if (!d.equals(Device.CPU)) model.to(d);
                 return new Trainer<>(new VcrJointTask(model, gen, s), t, v, tc).fit();
             }
         }
     }
 
-    private static BatchSource<InterBertBatches.Pairs> source(VcrSettings s, VcrTask task, VcrAnnotations a, String name, boolean train)
+    /** Training batches (this rank's {@code shard} of each, shuffled) or, with a null shard, validation (whole, in file order). */
+    private static BatchSource<InterBertBatches.Pairs> source(VcrSettings s, VcrTask task, VcrAnnotations a, String name, Shard shard, int ranks)
             throws DataException {
-        return RecipeData.source(s.run(), task, a.file(), name, InterBertBatches::pairs, s.batchSize(), train, false,
-                b -> RecipeData.move(b, s.run().device()));
+        boolean train = shard != null;
+        // Validation batches are as large as a rank's training ones: every rank runs the whole set.
+        int batch = train ? s.batchSize() : RecipeData.perRank(s.batchSize(), ranks);
+        return RecipeData.source(s.run(), task, a.file(), name, InterBertBatches::pairs, batch, train, false,
+                train ? shard : Shard.WHOLE, b -> RecipeData.move(b, s.run().device()));
     }
 }
