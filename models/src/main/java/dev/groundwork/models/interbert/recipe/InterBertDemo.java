@@ -37,10 +37,10 @@ import java.nio.file.Path;
  * </ul>
  */
 public final class InterBertDemo {
-    public static final int IMAGES = 200, PRETRAIN_EPOCHS = 120, FLICKR_EPOCHS = 6, VCR_EPOCHS = 2, BATCH = 16, FLICKR_BATCH = 8, VCR_BATCH = 8;
+    public static final int IMAGES = 200, PRETRAIN_EPOCHS = 150, FLICKR_EPOCHS = 6, VCR_EPOCHS = 2, BATCH = 16, FLICKR_BATCH = 8, VCR_BATCH = 8;
     public static final double PRETRAIN_TEXT_WEIGHT = 0.3, PRETRAIN_IMAGE_WEIGHT = 0.3;
     public static final double PRETRAIN_LR = 3e-4, FLICKR_LR = 2e-4, VCR_LR = 2e-4, EMA = 0.99;
-    public static final int PRETRAIN_TEXT = 24, PRETRAIN_REGIONS = 8, FLICKR_REGIONS = 12, VCR_REGIONS = 20;
+    public static final int PRETRAIN_TEXT = 24, PRETRAIN_REGIONS = 8, FLICKR_REGIONS = 12, VCR_REGIONS = 20, VCR_QA_TEXT = 24, VCR_QAR_TEXT = 32;
 
     private final Path out, fullVocab;
     private final long seed;
@@ -96,7 +96,7 @@ public final class InterBertDemo {
     public VcrSettings vcrSettings() {
         VcrSettings d = VcrSettings.defaults(data().resolve("VCR"), vocab(), pretrained(), run("vcr"));
         return new VcrSettings(d.data(), d.vocab(), null, ModelSize.DEMO, d.init(), InterBertSynth.Options.SMALL.classes(), VCR_LR, VCR_BATCH,
-                epochs(VCR_EPOCHS), d.warmup(), EMA, d.weightDecayRule(), d.weightDecay(), VCR_REGIONS, d.run());
+                epochs(VCR_EPOCHS), d.warmup(), EMA, d.weightDecayRule(), d.weightDecay(), VCR_QA_TEXT, VCR_QAR_TEXT, VCR_REGIONS, d.run());
     }
 
     public Trainer.Result pretrain(PrintStream log) throws IOException, DataException { return Pretraining.run(pretrainSettings(), log, new StopRequest()); }
