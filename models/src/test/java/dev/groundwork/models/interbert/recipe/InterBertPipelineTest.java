@@ -66,7 +66,7 @@ class InterBertPipelineTest {
     /**
      * The VCR part's learning direction at tiny size: the demo's VCR settings, more epochs, from the
      * pretraining weights; the joint loss (Q→A and QA→R steps) falls well below ln 4, where a model that
-     * cannot tell the four candidates apart stays (the fused pooler units switched off pin it there).
+     * scores the four candidates alike stays.
      */
     private void vcrFitsItsTrainingQuestions(InterBertDemo demo, PrintStream log) throws Exception {
         VcrSettings d = demo.vcrSettings();
