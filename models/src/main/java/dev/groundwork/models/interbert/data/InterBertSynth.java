@@ -194,7 +194,7 @@ public final class InterBertSynth {
      * the same class: with a few hundred questions the demo's model fitted them without generalising (val
      * Q→A 35 %).
      */
-    static final int QUESTIONS_PER_IMAGE = 2;
+    public static final int QUESTIONS_PER_IMAGE = 2;
 
     /**
      * "What is near [i]?": the right answer names the class of another object of the image, the three wrong
