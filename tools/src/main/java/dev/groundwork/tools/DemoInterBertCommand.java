@@ -41,7 +41,7 @@ final class DemoInterBertCommand implements Callable<Integer> {
         if (images < 20) throw new ParameterException(spec.commandLine(), "--images must be at least 20, got " + images);
         long t0 = System.nanoTime();
         PrintWriter o = spec.commandLine().getOut();
-        InterBertDemo demo = new InterBertDemo(out, vocab.path, seed.seed, device.resolve(), images, 1);
+        InterBertDemo demo = new InterBertDemo(out, vocab.path(), seed.seed, device.resolve(), images, 1);
         InterBertSynth.Summary s = demo.writeData();
         o.printf("1/6 data: %d pretraining pairs, %d/%d/%d Flickr-style train/val/test images, %d/%d VCR questions in %s%n", s.pretrainTrain(),
                 s.flickrTrain(), s.flickrVal(), s.flickrTest(), s.vcrTrain(), s.vcrVal(), demo.data());

@@ -67,7 +67,7 @@ final class EvalInterBertCommand {
             try {
                 RetrievalRun r;
                 try {
-                    r = new RetrievalRun(data, split, vocab.path, model.config, model.size, regionClasses.value, weights, zeroShot, out,
+                    r = new RetrievalRun(data, split, vocab.path(), model.config, model.size, regionClasses.value, weights, zeroShot, out,
                             new RetrievalEvaluation.Options(30, regions, pairs, chunk, 50), device.resolve());
                 } catch (IllegalArgumentException e) {
                     throw new ParameterException(spec.commandLine(), e instanceof InvalidSettingException i ? InterBertRunFlags.message(i) : e.getMessage());
@@ -124,9 +124,9 @@ final class EvalInterBertCommand {
             try {
                 VcrSettings s;
                 try {
-                    VcrSettings d = VcrSettings.defaults(data, vocab.path, weights, RunOptions.of(out, 0).withDevice(device.resolve()));
+                    VcrSettings d = VcrSettings.defaults(data, vocab.path(), weights, RunOptions.of(out, 0).withDevice(device.resolve()));
                     s = new VcrSettings(d.data(), d.vocab(), model.config, model.size, weights, regionClasses.value, d.lr(), batch, 1, d.warmup(), 0,
-                            d.weightDecayRule(), d.weightDecay(), regions, d.run());
+                            d.weightDecayRule(), d.weightDecay(), d.qaLength(), d.qarLength(), regions, d.run());
                 } catch (InvalidSettingException e) {
                     throw new ParameterException(spec.commandLine(), InterBertRunFlags.message(e));
                 }

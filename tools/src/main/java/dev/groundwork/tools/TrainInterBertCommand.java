@@ -123,7 +123,7 @@ final class TrainInterBertCommand {
         String name() { return "interbert-pretrain"; }
 
         Trainer.Result train(PrintStream log, StopRequest stop, DataParallel dp, Device dev) throws IOException, DataException {
-            PretrainSettings d = PretrainSettings.defaults(flags.data, vocab.path, flags.run(dev));
+            PretrainSettings d = PretrainSettings.defaults(flags.data, vocab.path(), flags.run(dev));
             if (weights != null && weights.length != 3)
                 throw new ParameterException(spec.commandLine(), "--loss-weights needs three numbers (text, image, ITM), got " + weights.length);
             double[] w = weights == null ? new double[]{1, 1, 1} : weights;
@@ -166,7 +166,7 @@ final class TrainInterBertCommand {
         String name() { return "interbert-flickr"; }
 
         Trainer.Result train(PrintStream log, StopRequest stop, DataParallel dp, Device dev) throws IOException, DataException {
-            FlickrSettings d = FlickrSettings.defaults(flags.data, vocab.path, init, flags.run(dev));
+            FlickrSettings d = FlickrSettings.defaults(flags.data, vocab.path(), init, flags.run(dev));
             FlickrSettings s = new FlickrSettings(d.data(), d.vocab(), flags.model.config, flags.model.size, init, regionClasses.value, or(flags.lr, d.lr()),
                     or(flags.batch, d.batchSize()), or(flags.epochs, d.epochs()), or(flags.warmup, d.warmup()), or(milestones, d.milestones()),
                     ema(d.emaDecay()), or(flags.rule, d.weightDecayRule()), or(flags.weightDecay, d.weightDecay()), d.textLength(),
@@ -182,14 +182,24 @@ final class TrainInterBertCommand {
         @Option(names = "--regions", paramLabel = "R", description = "image rows after merging detected and ground-truth boxes (default 100)")
         Integer regions;
 
+        @Option(names = {"--max-seq-length", "--max_seq_length"}, split = ",", paramLabel = "QA,QAR", description = "text slots of Q->A and of QA->R (default 60,80)")
+        int[] textLengths;
+
         String name() { return "interbert-vcr"; }
 
         Trainer.Result train(PrintStream log, StopRequest stop, DataParallel dp, Device dev) throws IOException, DataException {
-            VcrSettings d = VcrSettings.defaults(flags.data, vocab.path, init, flags.run(dev));
+            VcrSettings d = VcrSettings.defaults(flags.data, vocab.path(), init, flags.run(dev));
             VcrSettings s = new VcrSettings(d.data(), d.vocab(), flags.model.config, flags.model.size, init, regionClasses.value, or(flags.lr, d.lr()),
                     or(flags.batch, d.batchSize()), or(flags.epochs, d.epochs()), or(flags.warmup, d.warmup()), ema(d.emaDecay()),
-                    or(flags.rule, d.weightDecayRule()), or(flags.weightDecay, d.weightDecay()), or(regions, d.regions()), d.run());
+                    or(flags.rule, d.weightDecayRule()), or(flags.weightDecay, d.weightDecay()), length(0, d.qaLength()), length(1, d.qarLength()),
+                    or(regions, d.regions()), d.run());
             return VcrFineTuning.run(s, log, stop, dp);
+        }
+
+        private int length(int task, int otherwise) {
+            if (textLengths == null) return otherwise;
+            if (textLengths.length != 2) throw new InvalidSettingException("textLength", "takes two lengths, Q->A and QA->R (e.g. 60,80), got " + textLengths.length);
+            return textLengths[task];
         }
     }
 }

@@ -85,7 +85,7 @@ class DataInspectCommandTest {
         assertEquals(64, all.get("feature_size").asInt());
         assertEquals(20, all.get("flickr30k").get("features").size());
         assertEquals(5, all.get("flickr30k").get("captions_per_image").asInt());
-        assertEquals(16, all.get("VCR").get("questions").get("train").asInt());
+        assertEquals(16 * dev.groundwork.models.interbert.data.InterBertSynth.QUESTIONS_PER_IMAGE, all.get("VCR").get("questions").get("train").asInt());
         assertFalse(all.get("VCR").has("missing_from_features"));
     }
 

@@ -60,17 +60,17 @@ public final class InterBertWeights {
 
     /** An original InterBERT pretraining checkpoint; strict: every name must line up. */
     public static LoadReport load(InterBertForMultiModalPreTraining model, Path path, boolean strict) throws IOException {
-        return load(model, path, LoadExpectations.NONE, strict);
+        return load(model, model.config().vocabSize(), path, LoadExpectations.NONE, strict);
     }
 
     /** An original InterBERT fine-tuned checkpoint (raw or EMA); strict: every name must line up. */
     public static LoadReport load(InterBertForVLTasks model, Path path, boolean strict) throws IOException {
-        return load(model, path, LoadExpectations.NONE, strict);
+        return load(model, model.bert().config().vocabSize(), path, LoadExpectations.NONE, strict);
     }
 
     /** A pretraining (or fine-tuned) InterBERT checkpoint into the fine-tuning network: only the VL heads may be fresh. */
     public static LoadReport fineTuneFrom(InterBertForVLTasks model, Path path) throws IOException {
-        return load(model, path, InterBertNames.fineTuning(), true);
+        return load(model, model.bert().config().vocabSize(), path, InterBertNames.fineTuning(), true);
     }
 
     private static LoadReport fromBert(Module model, InterBertConfig config, boolean vlTasks, Path path) throws IOException {
@@ -82,6 +82,7 @@ public final class InterBertWeights {
             throw new CheckpointException(where.weights(), family == InterBertNames.Family.INTERBERT
                     ? "an InterBERT checkpoint, not BERT: load it with InterBertWeights.load (or fineTuneFrom)"
                     : "not a BERT checkpoint: no embeddings.word_embeddings.weight beside encoder.layer.N names (with or without bert.)");
+        checkVocabulary(where.weights(), checkpoint, config.vocabSize());
         boolean mlmHead = checkpoint.keySet().stream().anyMatch(n -> CheckpointNames.stripDataParallel(n).startsWith("cls.predictions."));
         try {
             return WeightLoader.load(model, checkpoint, InterBertNames.fromBert(mlmHead, vlTasks), true);
@@ -90,9 +91,11 @@ public final class InterBertWeights {
         }
     }
 
-    private static LoadReport load(Module model, Path path, LoadExpectations expect, boolean strict) throws IOException {
+    private static LoadReport load(Module model, int vocabSize, Path path, LoadExpectations expect, boolean strict) throws IOException {
         ModelFolder where = ModelFolder.of(path);
         Map<String, Tensor> checkpoint = WeightLoader.read(where.weights());
+        // Only for InterBERT files: a file of another network is named as such by the loader's failure below.
+        if (InterBertNames.family(checkpoint.keySet()) == InterBertNames.Family.INTERBERT) checkVocabulary(where.weights(), checkpoint, vocabSize);
         try {
             return WeightLoader.load(model, checkpoint, expect, strict);
         } catch (WeightLoadException e) {
@@ -100,19 +103,41 @@ public final class InterBertWeights {
         }
     }
 
+    /**
+     * The file's word-embedding rows against the model's vocabulary, so that a vocab file of another size is
+     * named as that (issue 17 §4) rather than as a shape mismatch of one tensor among hundreds.
+     */
+    static void checkVocabulary(Path file, Map<String, Tensor> checkpoint, int vocabSize) throws CheckpointException {
+        for (var e : checkpoint.entrySet()) {
+            int[] shape = e.getValue().shape();
+            if (CheckpointNames.stripDataParallel(e.getKey()).endsWith(WORD_EMBEDDINGS) && shape.length == 2 && shape[0] != vocabSize)
+                throw new CheckpointException(file, "its word embeddings have " + shape[0] + " rows but the vocabulary has " + vocabSize
+                        + " tokens: a mismatched vocabulary (give the vocab file the checkpoint was trained with)");
+        }
+    }
+
+    private static final String WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
+
     /** A clause naming the network the file holds where it is not the model's, with the way to load it; "" otherwise. */
     static String whatTheFileIs(Map<String, Tensor> checkpoint, Module model) {
         LinkedHashMap<String, int[]> shapes = new LinkedHashMap<>();
         checkpoint.forEach((n, t) -> shapes.put(n, t.shape()));
         InterBertNames.Recognised r = InterBertNames.recognise(shapes);
         String target = model.getClass().getSimpleName();
-        if (r == null) return "the file is neither an InterBERT nor a BERT checkpoint; ";
+        if (r == null) return vgBert(checkpoint.keySet())
+                ? "the file holds VG-BERT (image_model.*, language_model.*), not InterBERT: InterBERT starts from BERT or its own pretraining; "
+                : "the file is neither an InterBERT nor a BERT checkpoint; ";
         if (r.family() == InterBertNames.Family.BERT)
             return "the file holds BERT (" + r.model() + "), not InterBERT: start from it with InterBertWeights.fromBert; ";
         if (r.model().equals(target)) return "";
         String hint = r.model().equals("InterBertForMultiModalPreTraining") && model instanceof InterBertForVLTasks
                 ? " (fine-tune from it with InterBertWeights.fineTuneFrom)" : "";
         return "the file holds " + r.model() + ", the model is " + target + hint + "; ";
+    }
+
+    /** VG-BERT's own names ({@code image_model.*}, {@code language_model.*}), with or without DataParallel's prefix. */
+    private static boolean vgBert(java.util.Collection<String> names) {
+        return names.stream().map(CheckpointNames::stripDataParallel).anyMatch(n -> n.startsWith("image_model.") || n.startsWith("language_model."));
     }
 
     /** The BERT's config.json against the InterBERT text stack it is to fill; every difference named at once. */

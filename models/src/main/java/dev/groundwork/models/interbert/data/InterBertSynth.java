@@ -19,8 +19,8 @@ import java.util.Map;
  * (a ViLBERT feature LMDB directory, three jsonline splits of five captions per image,
  * {@code hard_negative.pkl} with pools of the most similar train images) and {@code VCR/} (detected
  * and ground-truth feature stores, train/val jsonl, per-image metadata, the name table). The content
- * comes from {@link SynthWorld}; VCR questions ask an object's colour or size, with exactly one right
- * answer among four and exactly one right rationale.
+ * comes from {@link SynthWorld}; VCR questions ask what is near an object, with exactly one right answer
+ * among four (a class the image holds, the others classes it lacks) and exactly one right rationale.
  */
 public final class InterBertSynth {
     /** Sizes; {@link #DEFAULT} has the real feature size and class count, {@link #SMALL} is for demos and tests. */
@@ -177,7 +177,7 @@ public final class InterBertSynth {
             meta.put("width", SynthWorld.WIDTH);
             meta.put("height", SynthWorld.HEIGHT);
             Files.writeString(dir.resolve("vcr1images/synth/" + id + ".json"), json(meta));
-            lines[split].append(json(question(im, id, counts[split]++, g))).append('\n');
+            for (int q = 0; q < QUESTIONS_PER_IMAGE; q++) lines[split].append(json(question(im, id, counts[split]++, g))).append('\n');
         }
         Files.writeString(dir.resolve("train.jsonl"), lines[0]);
         Files.writeString(dir.resolve("val.jsonl"), lines[1]);
@@ -187,29 +187,46 @@ public final class InterBertSynth {
         return counts;
     }
 
-    /** "What colour is [i]?" or "How big is [i]?": one right answer among four, one right rationale. */
+    /**
+     * VCR questions per image: each asks what is near an object of the image, so the right answer is decided
+     * by what the regions show and a model can learn it from the training split. Earlier this asked an
+     * object's colour or size, which needs the tag's word bound to one region's colour code among several of
+     * the same class: with a few hundred questions the demo's model fitted them without generalising (val
+     * Q→A 35 %).
+     */
+    public static final int QUESTIONS_PER_IMAGE = 2;
+
+    /**
+     * "What is near [i]?": the right answer names the class of another object of the image, the three wrong
+     * ones classes the image does not hold; the right rationale names the class of a third object (the
+     * first when the image has two), the wrong ones three further absent classes. Every candidate has the
+     * same words but the class, and the wrong classes are drawn uniformly, so the texts alone give chance
+     * (but a rationale naming the class of the question's or the answer's object, which happens when the
+     * image has two objects, is right: a text cue, as real VCR has them).
+     */
     private static Map<String, Object> question(SynthWorld.Image im, String id, int number, Generator g) {
-        int i = g.nextInt(im.objects().size());
-        SynthWorld.Obj o = im.objects().get(i);
-        boolean colour = g.nextInt(2) == 0;
-        List<String> values = colour ? SynthWorld.COLOURS : List.of("small", "large", "tiny", "huge");
-        int truth = colour ? o.colour() : o.size();
-        List<Integer> options = new ArrayList<>(List.of(truth));
-        while (options.size() < 4) {
-            int v = g.nextInt(values.size());
-            if (!options.contains(v)) options.add(v);
+        List<SynthWorld.Obj> objs = im.objects();
+        int i = g.nextInt(objs.size()), j = (i + 1 + g.nextInt(objs.size() - 1)) % objs.size();
+        int k = i;
+        if (objs.size() > 2) do k = g.nextInt(objs.size()); while (k == i || k == j);
+        List<Integer> absent = new ArrayList<>();
+        for (int c = 0; c < SynthWorld.CLASSES.size(); c++) {
+            final int cls = c;
+            if (objs.stream().noneMatch(o -> o.cls() == cls)) absent.add(c);
         }
-        int answer = g.nextInt(4);
-        java.util.Collections.swap(options, 0, answer);
+        for (int a = absent.size() - 1; a > 0; a--) java.util.Collections.swap(absent, a, g.nextInt(a + 1));
+        int answer = g.nextInt(4), rationale = g.nextInt(4);
         List<Object> answers = new ArrayList<>(), rationales = new ArrayList<>();
-        int rationale = g.nextInt(4);
-        for (int k = 0; k < 4; k++) {
-            answers.add(List.of(List.of(i), "is", values.get(options.get(k)), "."));
-            String seen = k == rationale ? values.get(truth) : values.get(options.get(k == answer ? rationale : k));
-            rationales.add(List.of("Because", List.of(i), "looks", seen, "in", "the", "picture", "."));
+        for (int a = 0, wrong = 0; a < 4; a++) {
+            int cls = a == answer ? objs.get(j).cls() : absent.get(wrong++);
+            answers.add(List.of("A", SynthWorld.CLASSES.get(cls), "is", "near", List.of(i), "."));
+        }
+        for (int r = 0, wrong = 3; r < 4; r++) {
+            int cls = r == rationale ? objs.get(k).cls() : absent.get(wrong++ % absent.size());
+            rationales.add(List.of("Because", "a", SynthWorld.CLASSES.get(cls), "is", "there", "too", "."));
         }
         Map<String, Object> q = new LinkedHashMap<>();
-        q.put("question", List.of(colour ? "What" : "How", colour ? "colour" : "big", "is", List.of(i), "?"));
+        q.put("question", List.of("What", "is", "near", List.of(i), "?"));
         q.put("answer_choices", answers);
         q.put("rationale_choices", rationales);
         q.put("answer_label", answer);
@@ -217,7 +234,7 @@ public final class InterBertSynth {
         q.put("img_id", id);
         q.put("annot_id", id.substring(0, id.indexOf('-') + 1) + number);
         q.put("metadata_fn", "synth/" + id + ".json");
-        q.put("objects", im.objects().stream().map(x -> SynthWorld.CLASSES.get(x.cls())).toList());
+        q.put("objects", objs.stream().map(x -> SynthWorld.CLASSES.get(x.cls())).toList());
         return q;
     }
 

@@ -23,24 +23,29 @@ import java.nio.file.Path;
  *   <li>higher learning rates than the paper's, and no ×0.1 for the "BERT-initialised" parts: the network
  *       starts from random weights everywhere, so no part holds BERT's knowledge to protect;</li>
  *   <li>the regions cut to what the synthetic images hold (pretraining 8, Flickr 12, VCR 20 rows) and the
- *       pretraining text to 24 slots (the synthetic captions are shorter);</li>
+ *       text to what the synthetic texts need (pretraining 24 slots, VCR 24 for Q→A and 32 for QA→R
+ *       instead of 60 and 80);</li>
  *   <li>EMA decay 0.99 instead of 0.9999: a few hundred steps would leave a 0.9999 average at the
  *       pretrained weights;</li>
  *   <li>no lr milestones (the epochs are few);</li>
  *   <li>{@link ModelSize#DEMO} initialised with N(0, 1/sqrt(64)) and without dropout: at the original's
  *       N(0, 0.02) the ITM gradient switches off every ReLU pooler unit of the product fusion before any
  *       matching is learnt, and the ITM loss stays at ln 2;</li>
- *   <li>pretraining for 120 epochs at lr 3e-4 (1e-3 also kills the pooler units) with the MLM and MRM losses
+ *   <li>pretraining for 150 epochs at lr 3e-4 (1e-3 also kills the pooler units) with the MLM and MRM losses
  *       weighted 0.3 (ITM 1): with 180 captions MLM is learnt (and overfitted) long before ITM;</li>
  *   <li>the later stages start from the last pretraining epoch ({@link #pretrained()}), not from the
  *       lowest validation loss, which comes before ITM is learnt.</li>
  * </ul>
+ * VCR is not learnt at this size yet (README "Demo"): its fresh {@code vil_logit} head must be learnt from
+ * scratch; at lr ≥ 2e-4 the 4-way loss settles at exactly ln 4 within two or three epochs (all four
+ * candidates scored alike, as when the fused pooler units are switched off), and at 5e-5 the training
+ * questions are fitted without the validation ones improving.
  */
 public final class InterBertDemo {
-    public static final int IMAGES = 200, PRETRAIN_EPOCHS = 120, FLICKR_EPOCHS = 6, VCR_EPOCHS = 2, BATCH = 16, FLICKR_BATCH = 8, VCR_BATCH = 8;
+    public static final int IMAGES = 200, PRETRAIN_EPOCHS = 150, FLICKR_EPOCHS = 6, VCR_EPOCHS = 2, BATCH = 16, FLICKR_BATCH = 8, VCR_BATCH = 8;
     public static final double PRETRAIN_TEXT_WEIGHT = 0.3, PRETRAIN_IMAGE_WEIGHT = 0.3;
     public static final double PRETRAIN_LR = 3e-4, FLICKR_LR = 2e-4, VCR_LR = 2e-4, EMA = 0.99;
-    public static final int PRETRAIN_TEXT = 24, PRETRAIN_REGIONS = 8, FLICKR_REGIONS = 12, VCR_REGIONS = 20;
+    public static final int PRETRAIN_TEXT = 24, PRETRAIN_REGIONS = 8, FLICKR_REGIONS = 12, VCR_REGIONS = 20, VCR_QA_TEXT = 24, VCR_QAR_TEXT = 32;
 
     private final Path out, fullVocab;
     private final long seed;
@@ -96,7 +101,7 @@ public final class InterBertDemo {
     public VcrSettings vcrSettings() {
         VcrSettings d = VcrSettings.defaults(data().resolve("VCR"), vocab(), pretrained(), run("vcr"));
         return new VcrSettings(d.data(), d.vocab(), null, ModelSize.DEMO, d.init(), InterBertSynth.Options.SMALL.classes(), VCR_LR, VCR_BATCH,
-                epochs(VCR_EPOCHS), d.warmup(), EMA, d.weightDecayRule(), d.weightDecay(), VCR_REGIONS, d.run());
+                epochs(VCR_EPOCHS), d.warmup(), EMA, d.weightDecayRule(), d.weightDecay(), VCR_QA_TEXT, VCR_QAR_TEXT, VCR_REGIONS, d.run());
     }
 
     public Trainer.Result pretrain(PrintStream log) throws IOException, DataException { return Pretraining.run(pretrainSettings(), log, new StopRequest()); }

@@ -37,7 +37,7 @@ final class VcrData implements AutoCloseable {
     VcrAnnotations annotations(String split) throws DataException { return VcrAnnotations.read(s.data().resolve(split + ".jsonl")); }
 
     VcrTask task(VcrAnnotations a, VcrTask.Kind kind) {
-        int length = kind == VcrTask.Kind.Q_A ? VcrTask.Q_A_LENGTH : VcrTask.QA_R_LENGTH;
+        int length = kind == VcrTask.Kind.Q_A ? s.qaLength() : s.qarLength();
         return new VcrTask(a, detected, groundTruth, names, s.data().resolve(VcrSettings.IMAGES), tok, kind, length, s.regions(), s.run().seed());
     }
 

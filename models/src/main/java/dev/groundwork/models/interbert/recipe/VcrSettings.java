@@ -1,5 +1,6 @@
 package dev.groundwork.models.interbert.recipe;
 
+import dev.groundwork.models.interbert.data.VcrTask;
 import dev.groundwork.models.train.InvalidSettingException;
 
 import java.nio.file.Path;
@@ -16,24 +17,27 @@ import java.util.Map;
  *             {@code vcr1images/} and {@code unisex_names_table.csv}
  */
 public record VcrSettings(Path data, Path vocab, Path config, ModelSize size, Path init, int regionClasses, double lr, int batchSize,
-                          int epochs, double warmup, double emaDecay, WeightDecayRule weightDecayRule, double weightDecay, int regions,
-                          RunOptions run) {
+                          int epochs, double warmup, double emaDecay, WeightDecayRule weightDecayRule, double weightDecay, int qaLength,
+                          int qarLength, int regions, RunOptions run) {
     public static final String DETECTED = "VCR_resnet101_faster_rcnn_genome.lmdb", GROUND_TRUTH = "VCR_gt_resnet101_faster_rcnn_genome.lmdb",
             NAMES = "unisex_names_table.csv", IMAGES = "vcr1images";
 
     public VcrSettings {
         FineTuneChecks.common("VCR", data, vocab, config, init, regionClasses, lr, batchSize, epochs, warmup, emaDecay, weightDecay, run);
         InvalidSettingException.check(regions >= 2, "regions", "must be at least 2, got " + regions);
+        // [CLS] A [SEP] B [SEP]: three slots are taken, and each text keeps at least one token.
+        InvalidSettingException.check(qaLength >= 5 && qarLength >= 5, "textLength", "must be at least 5 for each task, got " + qaLength + "," + qarLength);
         if (size == null) size = ModelSize.BASE;
         if (weightDecayRule == null) weightDecayRule = WeightDecayRule.AS_CODED;
     }
 
     public static VcrSettings defaults(Path data, Path vocab, Path init, RunOptions run) {
-        return new VcrSettings(data, vocab, null, ModelSize.BASE, init, 1601, 2e-5, 32, 5, 0.1, 0.9999, WeightDecayRule.AS_CODED, 0.01, 100, run);
+        return new VcrSettings(data, vocab, null, ModelSize.BASE, init, 1601, 2e-5, 32, 5, 0.1, 0.9999, WeightDecayRule.AS_CODED, 0.01,
+                VcrTask.Q_A_LENGTH, VcrTask.QA_R_LENGTH, VcrTask.REGIONS, run);
     }
 
     public VcrSettings withInit(Path p) {
-        return new VcrSettings(data, vocab, config, size, p, regionClasses, lr, batchSize, epochs, warmup, emaDecay, weightDecayRule, weightDecay, regions, run);
+        return new VcrSettings(data, vocab, config, size, p, regionClasses, lr, batchSize, epochs, warmup, emaDecay, weightDecayRule, weightDecay, qaLength, qarLength, regions, run);
     }
 
     public Map<String, String> recorded() {
@@ -41,6 +45,7 @@ public record VcrSettings(Path data, Path vocab, Path config, ModelSize size, Pa
         m.put("init", init == null ? "none" : init.toAbsolutePath().normalize().toString());
         m.put("regionClasses", Integer.toString(regionClasses));
         m.put("regions", Integer.toString(regions));
+        m.put("textLength", qaLength + "," + qarLength);
         run.record(m);
         return m;
     }

@@ -60,7 +60,25 @@ class InterBertPipelineTest {
         }
         assertTrue(Files.exists(dir.resolve("eval-vcr/QAR_result.json")));
         assertEquals(questions.size(), vcr.questions());
+        vcrFitsItsTrainingQuestions(demo, log);
     }
+
+    /**
+     * The VCR part's learning direction at tiny size: the demo's VCR settings, more epochs, from the
+     * pretraining weights; the joint loss (Q→A and QA→R steps) falls well below ln 4, where a model that
+     * scores the four candidates alike stays.
+     */
+    private void vcrFitsItsTrainingQuestions(InterBertDemo demo, PrintStream log) throws Exception {
+        VcrSettings d = demo.vcrSettings();
+        VcrSettings s = new VcrSettings(d.data(), d.vocab(), d.config(), d.size(), d.init(), d.regionClasses(), VCR_FIT_LR, VCR_FIT_BATCH, VCR_FIT_EPOCHS,
+                d.warmup(), d.emaDecay(), d.weightDecayRule(), d.weightDecay(), d.qaLength(), d.qarLength(), d.regions(), RunOptions.of(dir.resolve("vcr-fit"), 3));
+        Trainer.Result fit = VcrFineTuning.run(s, log, new dev.groundwork.models.train.StopRequest());
+        double first = mean(fit.stepLosses(), false), last = mean(fit.stepLosses(), true);
+        assertTrue(last < Math.log(4) - 0.1 && last < first - 0.1, "VCR loss falls below ln 4: " + first + " -> " + last);
+    }
+
+    private static final double VCR_FIT_LR = 1e-4;
+    private static final int VCR_FIT_EPOCHS = 10, VCR_FIT_BATCH = 4;
 
     /** The mean loss of the first (or last) third of the steps. */
     private static double mean(java.util.List<Double> l, boolean last) {
