@@ -155,11 +155,12 @@ public final class TrainCommand implements Runnable {
         @Mixin StageFlags.Sigma sigma;
         @Mixin StageFlags.Language language;
         @Mixin StageFlags.CocoImages images;
+        @Mixin StageFlags.Recall recall;
         @Mixin NegativesOption negatives;
 
         Stage stage() { return Stage.TWO_STREAM; }
         @Override GlobalNegatives.Mode negatives() { return negatives.mode(spec); }
-        List<StageFlags.Group> groups() { return List.of(vgg, bert, handoff, sigma, language, images); }
+        List<StageFlags.Group> groups() { return List.of(vgg, bert, handoff, sigma, language, images, recall); }
         java.nio.file.Path vocab() { return vocab.path(); }
     }
 
@@ -184,11 +185,12 @@ public final class TrainCommand implements Runnable {
         @Mixin StageFlags.Handoff handoff;
         @Mixin StageFlags.Relations relations;
         @Mixin StageFlags.CocoImages images;
+        @Mixin StageFlags.Recall recall;
         @Mixin NegativesOption negatives;
 
         Stage stage() { return Stage.RETRIEVAL; }
         @Override GlobalNegatives.Mode negatives() { return negatives.mode(spec); }
-        List<StageFlags.Group> groups() { return List.of(handoff, relations, images); }
+        List<StageFlags.Group> groups() { return List.of(handoff, relations, images, recall); }
         java.nio.file.Path vocab() { return vocab.path(); }
     }
 }

@@ -21,6 +21,7 @@ import dev.groundwork.models.vgbert.GlobalNegatives;
 import dev.groundwork.models.vgbert.RelationalModel;
 import dev.groundwork.models.vgbert.TransferModel;
 import dev.groundwork.models.vgbert.TwoStreamModel;
+import dev.groundwork.models.vgbert.ValidationRecall;
 import dev.groundwork.models.vgbert.VisualPretrainTask;
 
 import java.io.IOException;
@@ -74,7 +75,8 @@ public final class StagePipeline {
                 }
             }
             case TWO_STREAM -> {
-                TwoStreamModel m = new TwoStreamModel(s.config(), s.learnableLayers(), gen).globalNegatives(global);
+                TwoStreamModel m = new TwoStreamModel(s.config(), s.learnableLayers(), gen).globalNegatives(global)
+                        .validationRecall(s.valRecall(), ValidationRecall.selection(s.selectBy()));
                 backbone(s, m);
                 checkMemory(s, m, log, dp.size());
                 Handoffs.pretrained(s, m.submodule("image_model"), m.languageModel().bert(), log);
@@ -95,7 +97,8 @@ public final class StagePipeline {
                 }
             }
             case RETRIEVAL -> {
-                TransferModel m = new TransferModel(s.config(), gen).globalNegatives(global);
+                TransferModel m = new TransferModel(s.config(), gen).globalNegatives(global)
+                        .validationRecall(s.valRecall(), ValidationRecall.selection(s.selectBy()));
                 checkMemory(s, m, log, dp.size());
                 Handoffs.load(s.stage(), m, s.loadPretrained(), log);
                 try (var t = captions(s, true, shard); var v = captions(s, false, Shard.WHOLE)) {
