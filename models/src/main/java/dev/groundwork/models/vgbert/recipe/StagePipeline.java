@@ -120,7 +120,7 @@ public final class StagePipeline {
     }
 
     /**
-     * On the CPU, a batch whose coarse memory estimate ({@link MemoryEstimate}) exceeds the heap stops here,
+     * On the CPU, a batch whose calibrated memory estimate ({@link MemoryEstimate}) exceeds the heap stops here,
      * before the first step, with the estimate and the flags to change. Each of {@code ranks} processes holds
      * its share of the global batch.
      */
@@ -131,7 +131,7 @@ public final class StagePipeline {
         int batch = Math.max(1, s.batchSize() / ranks);
         String refusal = m.refusal(batch, heap);
         if (refusal != null) throw new InvalidSettingException("batchSize", refusal);
-        log.printf(java.util.Locale.ROOT, "memory: about %s for a step at batch %d by a coarse estimate; the heap may grow to %s%n",
+        log.printf(java.util.Locale.ROOT, "memory: about %s for a step at batch %d by the calibrated estimate; the heap may grow to %s%n",
                 MemoryEstimate.gib(m.at(batch)), batch, MemoryEstimate.gib(heap));
     }
 
