@@ -121,9 +121,7 @@ public final class DemoCommand implements Callable<Integer>, CommandDefaults.Sou
             j.put("relation_acc1", val.path("relation_acc1").asDouble(Double.NaN)).put("relation_chance", 100.0 / (k - 1));
             j.put("object_acc1", val.path("object_acc1").asDouble(Double.NaN)).put("object_chance", 100.0 / (c - 1));
             j.put("test_images", n).put("captions_per_image", per);
-            var r = j.putObject("retrieval");
-            r.put("i2t_r1", rk.i2t1()).put("i2t_r5", rk.i2t5()).put("i2t_r10", rk.i2t10())
-                    .put("t2i_r1", rk.t2i1()).put("t2i_r5", rk.t2i5()).put("t2i_r10", rk.t2i10()).put("rsum", rk.rsum());
+            EvalRetrievalCommand.put(j.putObject("retrieval"), rk);
             j.put("seconds", seconds);
             spec.commandLine().getOut().println(j);
             spec.commandLine().getOut().flush();
@@ -191,7 +189,8 @@ public final class DemoCommand implements Callable<Integer>, CommandDefaults.Sou
     private RecallAtK recall(Path weights, List<RetrievalSet.Entry> test, Device d, Path data) throws Exception {
         TransferEmbedderFactory f = new TransferEmbedderFactory(vocab.path(), d);
         Embedder e = f.open(weights);
-        EvalRetrievalCommand.Embedded s = EvalRetrievalCommand.embed(e, f.imageTransform(e), test, batch.size, data);
+        EvalRetrievalCommand.Embedded s = EvalRetrievalCommand.embed(e, f.imageTransform(e), test, batch.size, data,
+                label -> quiet.progress(spec, label.replace("embed ", "embed test ")));
         return Retrieval.evaluate(s.images(), s.captions(), s.owner());
     }
 

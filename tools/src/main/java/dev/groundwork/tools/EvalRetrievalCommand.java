@@ -6,6 +6,7 @@ import dev.groundwork.models.data.RetrievalSet;
 import dev.groundwork.models.eval.RecallAtK;
 import dev.groundwork.models.eval.Retrieval;
 import dev.groundwork.models.search.Embedder;
+import dev.groundwork.models.train.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,6 +58,7 @@ public final class EvalRetrievalCommand implements Callable<Integer>, CommandDef
     @Mixin BatchSizeOption batch;
     @Mixin VocabOption vocab;
     @Mixin DeviceOption device;
+    @Mixin QuietOption quiet;
 
     private final EmbedderFactory factory;
 
@@ -94,7 +96,7 @@ public final class EvalRetrievalCommand implements Callable<Integer>, CommandDef
             return Failures.report(spec, karpathy, new IOException("--protocol 1k needs whole folds of 1000 images; split '" + split + "' has " + n));
         try {
             Embedder e = f.open(model);
-            Embedded s = embed(e, f.imageTransform(e), items, batchSize, karpathy);
+            Embedded s = embed(e, f.imageTransform(e), items, batchSize, karpathy, label -> quiet.progress(spec, label));
             PrintWriter out = spec.commandLine().getOut();
             String all = n == 5000 ? "5k" : "all-" + n;
             var j = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
@@ -121,25 +123,35 @@ public final class EvalRetrievalCommand implements Callable<Integer>, CommandDef
     }
 
     static void put(com.fasterxml.jackson.databind.node.ObjectNode o, RecallAtK r) {
-        o.put("i2t_r1", r.i2t1()).put("i2t_r5", r.i2t5()).put("i2t_r10", r.i2t10())
-                .put("t2i_r1", r.t2i1()).put("t2i_r5", r.t2i5()).put("t2i_r10", r.t2i10()).put("rsum", r.rsum());
+        r.asMap().forEach(o::put);
     }
 
     /** A split embedded: image vectors [N,D], caption vectors [M,D], and the image each caption belongs to. */
     record Embedded(Tensor images, Tensor captions, int[] owner) {}
 
-    /** Embeds every image of {@code items} (in batches) and every one of its captions; {@code source} names the split file in errors. */
-    static Embedded embed(Embedder e, Function<Path, Tensor> transform, List<RetrievalSet.Entry> items, int batch, Path source) throws IOException {
-        Tensor img = embedImages(e, transform, items, batch, source);
+    /**
+     * Embeds every image of {@code items} (in batches) and every one of its captions, each on a progress display
+     * {@code progress} makes when that part starts ("embed images", "embed captions"); {@code source} names the
+     * split file in errors.
+     */
+    static Embedded embed(Embedder e, Function<Path, Tensor> transform, List<RetrievalSet.Entry> items, int batch, Path source,
+                          Function<String, Progress> progress) throws IOException {
+        Tensor img = embedImages(e, transform, items, batch, source, progress.apply("embed images"));
+        Progress captionProgress = progress.apply("embed captions");
+        int total = items.stream().mapToInt(it -> it.captions().size()).sum();
         List<float[]> caps = new ArrayList<>();
         List<Integer> owner = new ArrayList<>();
         for (int i = 0; i < items.size(); i++)
-            for (String c : items.get(i).captions()) { caps.add(e.embedText(c).contiguous().toFloatArray()); owner.add(i); }
+            for (String c : items.get(i).captions()) {
+                caps.add(e.embedText(c).contiguous().toFloatArray());
+                owner.add(i);
+                captionProgress.count(caps.size(), total);
+            }
         return new Embedded(img, stack(caps), owner.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private static Tensor embedImages(Embedder e, Function<Path, Tensor> transform, List<RetrievalSet.Entry> items, int batch, Path source)
-            throws IOException {
+    private static Tensor embedImages(Embedder e, Function<Path, Tensor> transform, List<RetrievalSet.Entry> items, int batch, Path source,
+                                      Progress progress) throws IOException {
         int s = e.imageSize(), per = 3 * s * s;
         List<float[]> rows = new ArrayList<>();
         for (int start = 0; start < items.size(); start += batch) {
@@ -153,6 +165,7 @@ public final class EvalRetrievalCommand implements Callable<Integer>, CommandDef
             float[] out = e.embedImages(Tensor.of(flat, n, 3, s, s)).contiguous().toFloatArray();
             int d = out.length / n;
             for (int b = 0; b < n; b++) rows.add(java.util.Arrays.copyOfRange(out, b * d, (b + 1) * d));
+            progress.count(rows.size(), items.size());
         }
         return stack(rows);
     }

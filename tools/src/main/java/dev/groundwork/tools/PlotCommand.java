@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 /** {@code gw plot EXP_DIR}: training curves from EXP_DIR/metrics.jsonl as PNGs in EXP_DIR/plots. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
         description = {"Draw EXP_DIR/metrics.jsonl (the trainer's log, one JSON object per line) as PNG charts, one per metric:",
-                "its train and val curves together (train.loss with val.loss, val.relation_acc1, the learning rate alone).",
+                "its train and val curves together (train.loss with val.loss, val.relation_acc1, the learning rate alone);",
+                "the validation recalls of two-stream and retrieval runs (val.i2t_r1 ... val.t2i_r10) share plots/recall.png.",
                 "Epoch records are drawn against the epoch (plots/<metric>.png), step records (--log-every-steps) against the step",
                 "(plots/step-<metric>.png); bookkeeping fields (best_epoch, best_metric, elapsed_s) are not drawn.",
                 "Writes EXP_DIR/plots/*.png (readable by all) and prints the paths."})
@@ -65,9 +66,11 @@ public final class PlotCommand implements Callable<Integer> {
     /**
      * Which chart a metric goes on: one per metric, its train and val curves together ({@code train.loss}
      * and {@code val.loss}, or {@code train_loss} and {@code val_loss}, on "loss"); a file-name-safe name.
+     * The six validation recalls (i2t_r1 ... t2i_r10, all in %) share one chart, "recall", as papers draw them.
      */
     static String group(String metric) {
         String m = metric.toLowerCase(java.util.Locale.ROOT).replaceFirst("^(train|val)[._]", "");
+        if (m.matches("(i2t|t2i)_r[0-9]+")) return "recall";
         return m.replaceAll("[^a-z0-9_.@-]", "_");
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
                 + "VG_train.json and VG_val.json (spec 4.1), with predicates.tsv, object_classes.tsv and prepare-vg.json (choices and counts).",
                 "Predicates: the K-1 most frequent relationship synsets; classes: the C-1 most frequent object synsets (others class 0, ignored); "
                         + "objects: the ends of kept relationships, at most O; descriptions: first attribute + name; "
-                        + "val: a hash of the image id. The original repo never published its own recipe."})
+                        + "val: a hash of the image id; with --karpathy, COCO's Karpathy test images are left out. "
+                        + "The original repo never published its own recipe."})
 final class PrepareVgCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -52,11 +53,17 @@ final class PrepareVgCommand implements Callable<Integer> {
             description = "fail lists every bad record and stops; skip leaves those images out (default ${DEFAULT-VALUE})")
     BadRecordPolicy badRecords;
 
+    @Option(names = "--karpathy", paramLabel = "JSON",
+            description = "Karpathy's dataset_coco.json: Visual Genome images that are COCO images of its test split are left out "
+                    + "of both splits, so stage 3 never trains on the retrieval evaluation's images (the count is printed)")
+    Path karpathy;
+
     @Override
     public Integer call() {
         VgPrepare.Options o;
+        if (karpathy != null && !Files.isRegularFile(karpathy)) throw new ParameterException(spec.commandLine(), "--karpathy " + karpathy + ": no such file");
         try {
-            o = new VgPrepare.Options(vg, images, out, predicates, classes, maxObjects, valFraction, badRecords);
+            o = new VgPrepare.Options(vg, images, out, predicates, classes, maxObjects, valFraction, badRecords, karpathy);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -1,5 +1,7 @@
 package dev.groundwork.tools;
 
+import dev.groundwork.models.train.Progress;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 import java.io.OutputStream;
@@ -12,4 +14,7 @@ final class QuietOption {
 
     /** Where a command's logs go: stderr, or nowhere when quiet. */
     PrintStream log() { return quiet ? new PrintStream(OutputStream.nullOutputStream()) : System.err; }
+
+    /** A progress display labelled {@code label} on the command's error writer (the style is GW_PROGRESS's), or none when quiet. */
+    Progress progress(CommandSpec spec, String label) { return new Progress(quiet ? null : spec.commandLine().getErr(), label); }
 }

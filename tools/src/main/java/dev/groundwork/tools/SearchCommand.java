@@ -59,6 +59,7 @@ public final class SearchCommand implements Callable<Integer>, CommandDefaults.S
     @Mixin BatchSizeOption batch;
     @Mixin VocabOption vocab;
     @Mixin DeviceOption device;
+    @Mixin QuietOption quiet;
 
     private final EmbedderFactory factory;
 
@@ -99,7 +100,8 @@ public final class SearchCommand implements Callable<Integer>, CommandDefaults.S
         try {
             Embedder e = f.open(model);
             ImageSearch search = new ImageSearch(e, f.imageTransform(e), ModelFingerprint.of(model, f, e.imageSize()), batchSize);
-            ImageIndex index = search.index(folder, noCache ? null : cache != null ? cache : defaultCache(folder), !noCache);
+            ImageIndex index = search.index(folder, noCache ? null : cache != null ? cache : defaultCache(folder), !noCache,
+                    quiet.progress(spec, "embed images"));
             PrintWriter err = spec.commandLine().getErr();
             for (String s : index.skipped()) err.println("warning: skipped " + s);
             err.flush();

@@ -1,5 +1,6 @@
 package dev.groundwork.tools;
 
+import dev.groundwork.models.vgbert.ValidationRecall;
 import dev.groundwork.models.vgbert.recipe.RunSettings;
 import picocli.CommandLine.Option;
 
@@ -19,6 +20,7 @@ import java.nio.file.Path;
  *   --temperature                               x
  *   language layers                 x           x
  *   relation module                             x           x
+ *   --val-recall, --select-by       x                       x
  * </pre>
  */
 final class StageFlags {
@@ -110,5 +112,20 @@ final class StageFlags {
         Integer relationNum;
 
         public void apply(RunSettings.Builder b) { b.heads(heads).subspaceDim(subspaceDim).relationNum(relationNum); }
+    }
+
+    /** Stage 2 and the transfer: R@K on the validation images each epoch, and which metric picks the best epoch. */
+    static final class Recall implements Group {
+        @Option(names = "--val-recall", paramLabel = "N",
+                description = "rank the first N validation images (each with its validation caption) each epoch: R@1/5/10 both ways "
+                        + "and rsum in metrics.jsonl (default " + ValidationRecall.DEFAULT_IMAGES + "; 0: off)")
+        Integer images;
+
+        @Option(names = "--select-by", paramLabel = "METRIC",
+                description = "the validation metric best.safetensors follows: loss_sum (the default, spec 6.2; lower is better) "
+                        + "or i2t_r1, i2t_r5, i2t_r10, t2i_r1, t2i_r5, t2i_r10, rsum (higher is better)")
+        String metric;
+
+        public void apply(RunSettings.Builder b) { b.valRecall(images).selectBy(metric); }
     }
 }

@@ -10,6 +10,7 @@ import dev.groundwork.models.train.StopRequest;
 import dev.groundwork.models.train.Trainer;
 import dev.groundwork.models.train.TrainingDivergedException;
 import dev.groundwork.models.vgbert.recipe.RunSettings;
+import dev.groundwork.models.vgbert.recipe.PretrainedWeights;
 import dev.groundwork.models.vgbert.recipe.Stage;
 import dev.groundwork.models.vgbert.recipe.StagePipeline;
 import picocli.CommandLine.Command;
@@ -155,12 +156,20 @@ public final class TrainCommand implements Runnable {
         @Mixin StageFlags.Sigma sigma;
         @Mixin StageFlags.Language language;
         @Mixin StageFlags.CocoImages images;
+        @Mixin StageFlags.Recall recall;
         @Mixin NegativesOption negatives;
 
         Stage stage() { return Stage.TWO_STREAM; }
         @Override GlobalNegatives.Mode negatives() { return negatives.mode(spec); }
-        List<StageFlags.Group> groups() { return List.of(vgg, bert, handoff, sigma, language, images); }
-        java.nio.file.Path vocab() { return vocab.path(); }
+        List<StageFlags.Group> groups() { return List.of(vgg, bert, handoff, sigma, language, images, recall); }
+        /** --vocab, else the --bert folder's own vocab.txt (a Hugging Face folder ships one), else the installation's. */
+        java.nio.file.Path vocab() {
+            if (vocab.path == null && bert.source != null && !bert.source.equals(PretrainedWeights.NO_BERT)) {
+                java.nio.file.Path own = java.nio.file.Path.of(bert.source).resolve("vocab.txt");
+                if (java.nio.file.Files.isRegularFile(own)) return own;
+            }
+            return vocab.path();
+        }
     }
 
     @Command(name = "relational", mixinStandardHelpOptions = true, defaultValueProvider = CommandDefaults.class,
@@ -184,11 +193,12 @@ public final class TrainCommand implements Runnable {
         @Mixin StageFlags.Handoff handoff;
         @Mixin StageFlags.Relations relations;
         @Mixin StageFlags.CocoImages images;
+        @Mixin StageFlags.Recall recall;
         @Mixin NegativesOption negatives;
 
         Stage stage() { return Stage.RETRIEVAL; }
         @Override GlobalNegatives.Mode negatives() { return negatives.mode(spec); }
-        List<StageFlags.Group> groups() { return List.of(handoff, relations, images); }
+        List<StageFlags.Group> groups() { return List.of(handoff, relations, images, recall); }
         java.nio.file.Path vocab() { return vocab.path(); }
     }
 }

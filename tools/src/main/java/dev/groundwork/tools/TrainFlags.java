@@ -30,7 +30,8 @@ final class TrainFlags {
             Map.entry("heads", "--num-heads"), Map.entry("embeddingDim", "--embedding-dim"), Map.entry("subspaceDim", "--subspace-dim"),
             Map.entry("relationNum", "--relation-num"), Map.entry("trainBackbone", "--train-backbone"), Map.entry("seed", "--seed"),
             Map.entry("device", "--device"), Map.entry("workers", "--workers"), Map.entry("logEverySteps", "--log-every-steps"),
-            Map.entry("maxSteps", "--max-steps"), Map.entry("saveEverySteps", "--save-every-steps"), Map.entry("badRecords", "--bad-records"));
+            Map.entry("maxSteps", "--max-steps"), Map.entry("saveEverySteps", "--save-every-steps"), Map.entry("badRecords", "--bad-records"),
+            Map.entry("valRecall", "--val-recall"), Map.entry("selectBy", "--select-by"));
 
     @Option(names = "--data-train", required = true, paramLabel = "FILE",
             description = "training data: two-stream and retrieval: COCO's captions_train2017.json, Karpathy's dataset_coco.json "

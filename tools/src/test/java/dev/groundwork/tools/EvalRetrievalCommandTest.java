@@ -33,6 +33,14 @@ class EvalRetrievalCommandTest {
         // Only the first five captions count (the sixth, "green", would otherwise be a miss).
         assertTrue(r.out().contains("2 images, 10 captions"), r.out());
         assertTrue(r.out().contains("rsum 600.00"), r.out());
+        // Progress on stderr (GW_PROGRESS lines under test: the last count of each part), none with --quiet.
+        assertTrue(r.err().contains("embed images 2/2") && r.err().contains("embed captions 10/10"), r.err());
+        assertTrue(!r.err().contains("\r"), "no carriage return in the plain style: " + r.err());
+        CliRun q = CliRun.of(new EvalRetrievalCommand(new ColourFactory()), "--model", model.toString(), "--karpathy", karpathy().toString(),
+                "--images", tmp.resolve("coco").toString(), "--protocol", "5k", "--quiet");
+        assertEquals(0, q.code(), q.err());
+        assertEquals("", q.err());
+        assertEquals(r.out(), q.out());
     }
 
     /** Default flags on a split under 1000 images: the protocol that fits, said, exit 0; --json gives the same numbers. */

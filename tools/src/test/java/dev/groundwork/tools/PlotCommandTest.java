@@ -62,6 +62,9 @@ class PlotCommandTest {
         assertEquals("acc@1", PlotCommand.group("acc@1"));
         assertEquals("lr", PlotCommand.group("lr"));
         assertEquals("i2t_r@1", PlotCommand.group("val.i2t R@1"));
+        assertEquals("recall", PlotCommand.group("val.i2t_r1"));
+        assertEquals("recall", PlotCommand.group("val.t2i_r10"));
+        assertEquals("rsum", PlotCommand.group("val.rsum"));
     }
 
     @Test

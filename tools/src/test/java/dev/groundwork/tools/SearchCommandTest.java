@@ -33,7 +33,8 @@ class SearchCommandTest {
         CliRun r = CliRun.of(new SearchCommand(new ColourFactory()), "--model", model.toString(), "--folder", tmp.resolve("imgs").toString(),
                 "--text", "blue", "--json");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().startsWith("warning: skipped ") && r.err().contains("broken.jpg"), r.err());
+        assertTrue(r.err().contains("warning: skipped ") && r.err().contains("broken.jpg"), r.err());
+        assertTrue(r.err().startsWith("embed images 4/4"), "the embedding's progress (GW_PROGRESS lines: the last count): " + r.err());
         var j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
         assertEquals(3, j.get("images").asInt());
         assertEquals(1, j.get("skipped").asInt());
@@ -48,6 +49,9 @@ class SearchCommandTest {
         CliRun none = CliRun.of(new SearchCommand(new ColourFactory()), "--model", model.toString(), "--folder", tmp.resolve("imgs").toString(),
                 "--text", "red", "--no-cache");
         assertTrue(none.out().startsWith("3 images (3 embedded now, 0 from cache)"), none.out());
+        CliRun quiet = CliRun.of(new SearchCommand(new ColourFactory()), "--model", model.toString(), "--folder", tmp.resolve("imgs").toString(),
+                "--text", "red", "--no-cache", "-q");
+        assertTrue(quiet.err().startsWith("warning: skipped ") && !quiet.err().contains("embed images"), "--quiet keeps the warnings only: " + quiet.err());
     }
 
     @Test

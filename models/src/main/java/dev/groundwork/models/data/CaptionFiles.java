@@ -139,7 +139,36 @@ public final class CaptionFiles {
     /** Karpathy's split file: the images of {@code splits} (train, val, test, restval), in file order. */
     public static List<Image> karpathy(Path json, Path root, Set<String> splits) throws DataException {
         List<Image> out = new ArrayList<>();
-        boolean[] sawImages = new boolean[1];
+        eachKarpathyImage(json, (im, i) -> {
+            JsonNode split = im.get("split");
+            if (split == null || !split.isTextual()) out.add(new Image(i, null, List.of(), "'split' missing or not a string"));
+            else if (splits.contains(split.asText())) out.add(karpathyImage(i, im, root));
+        });
+        return out;
+    }
+
+    /**
+     * The COCO ids ({@code cocoid}) of the Karpathy file's images in {@code splits}, to keep them out of other
+     * training data (Visual Genome shares images with COCO); an image of those splits without an integer
+     * cocoid is an error naming its index, since it could not be kept out.
+     */
+    public static Set<Long> karpathyCocoIds(Path json, Set<String> splits) throws DataException {
+        Set<Long> ids = new java.util.HashSet<>();
+        List<String> problems = new ArrayList<>();
+        eachKarpathyImage(json, (im, i) -> {
+            JsonNode split = im.get("split"), cocoid = im.get("cocoid");
+            if (split == null || !split.isTextual()) problems.add("images[" + i + "]: 'split' missing or not a string");
+            else if (!splits.contains(split.asText())) return;
+            else if (cocoid == null || !cocoid.isIntegralNumber() || !cocoid.canConvertToLong()) problems.add("images[" + i + "]: 'cocoid' missing or not an integer");
+            else ids.add(cocoid.asLong());
+        });
+        if (!problems.isEmpty()) throw new DataException(-1, json, problems.size() + " bad record(s):" + BadRecords.list(problems));
+        return ids;
+    }
+
+    /** Streams the {@code images} array of a Karpathy split file, each element with its index. */
+    private static void eachKarpathyImage(Path json, java.util.function.ObjIntConsumer<JsonNode> f) throws DataException {
+        boolean sawImages = false;
         int[] count = new int[1];
         try (JsonParser p = open(json)) {
             for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
@@ -149,23 +178,13 @@ public final class CaptionFiles {
                     p.skipChildren();
                     continue;
                 }
-                sawImages[0] = true;
-                each(p, json, field, im -> {
-                    int i = count[0]++;
-                    JsonNode split = im.get("split");
-                    if (split == null || !split.isTextual()) {
-                        out.add(new Image(i, null, List.of(), "'split' missing or not a string"));
-                        return;
-                    }
-                    if (!splits.contains(split.asText())) return;
-                    out.add(karpathyImage(i, im, root));
-                });
+                sawImages = true;
+                each(p, json, field, im -> f.accept(im, count[0]++));
             }
         } catch (IOException e) {
             throw malformed(json, e);
         }
-        if (!sawImages[0]) throw new DataException(-1, json, "missing array field 'images'");
-        return out;
+        if (!sawImages) throw new DataException(-1, json, "missing array field 'images'");
     }
 
     private static Image karpathyImage(int i, JsonNode im, Path root) {

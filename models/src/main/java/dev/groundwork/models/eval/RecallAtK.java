@@ -8,6 +8,17 @@ public record RecallAtK(double i2t1, double i2t5, double i2t10, double t2i1, dou
 
     public double rsum() { return i2t1 + i2t5 + i2t10 + t2i1 + t2i5 + t2i10; }
 
+    /** The names the recalls go by in metrics.jsonl and in {@code --json} output, in this order. */
+    public static final java.util.List<String> NAMES = java.util.List.of("i2t_r1", "i2t_r5", "i2t_r10", "t2i_r1", "t2i_r5", "t2i_r10", "rsum");
+
+    /** The recalls and their sum under {@link #NAMES}. */
+    public java.util.Map<String, Double> asMap() {
+        double[] v = {i2t1, i2t5, i2t10, t2i1, t2i5, t2i10, rsum()};
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < v.length; k++) m.put(NAMES.get(k), v[k]);
+        return m;
+    }
+
     /** Component-wise mean, for the COCO 1k protocol (metrics averaged over the five folds). */
     static RecallAtK mean(java.util.List<RecallAtK> folds) {
         double[] s = new double[6];

@@ -86,16 +86,7 @@ public final class Retrieval {
         Tensor img = F.normalize(images.to(dev.groundwork.engine.tensor.DType.F32), 1, 1e-12);
         Tensor cap = F.normalize(captions.to(dev.groundwork.engine.tensor.DType.F32), 1, 1e-12);
 
-        // Image i's ground truths: the captions it owns.
-        int[][] truths = new int[n][];
-        int[] count = new int[n];
-        for (int o : owner) count[o]++;
-        for (int i = 0; i < n; i++) {
-            if (count[i] == 0) throw new IllegalArgumentException("image " + i + " has no caption");
-            truths[i] = new int[count[i]];
-            count[i] = 0;
-        }
-        for (int j = 0; j < m; j++) truths[owner[j]][count[owner[j]]++] = j;
+        int[][] truths = truthsOf(n, owner);
 
         int[] i2t = ranks(img, cap, i -> truths[i]);
         int[] t2i = ranks(cap, img, j -> new int[] {owner[j]});
@@ -115,19 +106,56 @@ public final class Retrieval {
         boolean[] isTruth = new boolean[c];
         for (int start = 0; start < q; start += block) {
             int rows = Math.min(block, q - start);
-            float[] s = queries.narrow(0, start, rows).matmul(candT).toFloatArray();
-            for (int r = 0; r < rows; r++) {
-                int[] truths = truthsOf.apply(start + r);
-                int base = r * c;
-                float best = Float.NEGATIVE_INFINITY;
-                for (int t : truths) { isTruth[t] = true; best = Math.max(best, s[base + t]); }
-                int ahead = 0;
-                for (int k = 0; k < c; k++) if (!isTruth[k] && s[base + k] >= best) ahead++;
-                for (int t : truths) isTruth[t] = false;
-                rank[start + r] = ahead;
-            }
+            rankRows(queries.narrow(0, start, rows).matmul(candT).toFloatArray(), start, rows, c, truthsOf, rank, isTruth);
         }
         return rank;
+    }
+
+    /** Ranks the query rows start..start+rows-1, whose scores against the c candidates are the rows of {@code s}. */
+    private static void rankRows(float[] s, int start, int rows, int c, java.util.function.IntFunction<int[]> truthsOf, int[] rank, boolean[] isTruth) {
+        for (int r = 0; r < rows; r++) {
+            int[] truths = truthsOf.apply(start + r);
+            int base = r * c;
+            float best = Float.NEGATIVE_INFINITY;
+            for (int t : truths) { isTruth[t] = true; best = Math.max(best, s[base + t]); }
+            int ahead = 0;
+            for (int k = 0; k < c; k++) if (!isTruth[k] && s[base + k] >= best) ahead++;
+            for (int t : truths) isTruth[t] = false;
+            rank[start + r] = ahead;
+        }
+    }
+
+    /**
+     * Image→text and text→image recall from a score matrix, for models whose score is not a cosine of two
+     * vectors (stage 2's matchmap): {@code scores} [N images, M captions] row-major, caption j belonging to
+     * image owner[j]; the same ranking rule as {@link #evaluate}.
+     */
+    public static RecallAtK fromScores(float[] scores, int n, int m, int[] owner) {
+        if ((long) n * m != scores.length) throw new IllegalArgumentException(scores.length + " scores for " + n + " images x " + m + " captions");
+        checkOwners(n, m, owner);
+        int[][] truths = truthsOf(n, owner);
+        float[] byCaption = new float[scores.length];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < m; j++) byCaption[j * n + i] = scores[i * m + j];
+        int[] i2t = new int[n], t2i = new int[m];
+        rankRows(scores, 0, n, m, i -> truths[i], i2t, new boolean[m]);
+        rankRows(byCaption, 0, m, n, j -> new int[] {owner[j]}, t2i, new boolean[n]);
+        double[] a = recalls(i2t), b = recalls(t2i);
+        return new RecallAtK(a[0], a[1], a[2], b[0], b[1], b[2]);
+    }
+
+    /** Image i's ground truths: the captions it owns; every image must own one. */
+    private static int[][] truthsOf(int n, int[] owner) {
+        int[][] truths = new int[n][];
+        int[] count = new int[n];
+        for (int o : owner) count[o]++;
+        for (int i = 0; i < n; i++) {
+            if (count[i] == 0) throw new IllegalArgumentException("image " + i + " has no caption");
+            truths[i] = new int[count[i]];
+            count[i] = 0;
+        }
+        for (int j = 0; j < owner.length; j++) truths[owner[j]][count[owner[j]]++] = j;
+        return truths;
     }
 
     private static double[] recalls(int[] rank) {

@@ -1,6 +1,7 @@
 package dev.groundwork.models.search;
 
 import dev.groundwork.engine.tensor.Tensor;
+import dev.groundwork.models.train.Progress;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,7 +54,13 @@ public final class ImageSearch {
     }
 
     /** Indexes {@code folder} with the cache {@code cache}, or none when it is null (nothing is written). */
-    public ImageIndex index(Path folder, Path cache, boolean cached) throws IOException {
+    public ImageIndex index(Path folder, Path cache, boolean cached) throws IOException { return index(folder, cache, cached, null); }
+
+    /**
+     * As {@link #index(Path, Path, boolean)}, showing the images embedded (or skipped) so far of those the
+     * cache lacks to {@code progress} (null: none) after each batch; nothing is reported when all come from the cache.
+     */
+    public ImageIndex index(Path folder, Path cache, boolean cached, Progress progress) throws IOException {
         if (!cached) cache = null;
         List<ImageFiles.Stamp> files = ImageFiles.list(folder);
         if (files.isEmpty()) throw new IOException(folder + ": no JPEG or PNG images found");
@@ -73,6 +80,7 @@ public final class ImageSearch {
         List<String> skipped = new ArrayList<>();
         List<Integer> readable = new ArrayList<>();
         Map<Integer, Tensor> loaded = new HashMap<>();
+        int tried = 0;
         for (int i : missing) {
             try {
                 loaded.put(i, load(folder.resolve(files.get(i).rel())));
@@ -80,9 +88,14 @@ public final class ImageSearch {
             } catch (IOException e) {
                 skipped.add(e.getMessage());
             }
-            if (loaded.size() == batchSize) embed(loaded, readable, rows);
+            tried++;
+            if (loaded.size() == batchSize) {
+                embed(loaded, readable, rows);
+                if (progress != null) progress.count(tried, missing.size());
+            }
         }
         embed(loaded, readable, rows);
+        if (progress != null && !missing.isEmpty()) progress.count(missing.size(), missing.size());
         List<ImageFiles.Stamp> kept = new ArrayList<>();
         List<float[]> keptRows = new ArrayList<>();
         for (int i = 0; i < files.size(); i++)

@@ -50,6 +50,8 @@ public final class Progress {
         this.label = label;
         this.style = style;
         this.plainEvery = plainEveryNs;
+        // Counted work ({@link #count}) is timed from here: make the display when the work starts.
+        this.runStart = this.lastDraw = System.nanoTime();
     }
 
     /** The run begins (or resumes) at {@code firstStep} of {@code totalSteps} (0: unknown). */
@@ -85,12 +87,12 @@ public final class Progress {
     /**
      * Items done of a total since this display was made ("embed 1200/6238  412.0/s  ETA 00:00:12"), for work
      * counted in items rather than steps (texts embedded, features predicted); the last update
-     * ({@code done >= total}) ends with the elapsed time. Same styles as training. Safe from parallel workers.
+     * ({@code done >= total}) ends with the elapsed time. Timed from the display's making. Same styles as training.
+     * Safe from parallel workers.
      */
     public synchronized void count(int done, int total) {
         if (out == null) return;
         long now = System.nanoTime();
-        if (runStart == 0) runStart = lastDraw = now;
         boolean bar = style == Settings.ProgressStyle.BAR, last = done >= total;
         if (!last && now - lastDraw < (bar ? BAR_EVERY_NS : plainEvery)) return;
         lastDraw = now;

@@ -25,6 +25,9 @@ public interface StageTask<B> {
      */
     default List<ParamGroup> paramGroups() { return List.of(ParamGroup.of(model().trainableParameters())); }
 
+    /** A fresh collector of the whole-set validation metrics (R@K), or null for none: the batch means only. */
+    default SetMetrics<B> validationSet() { return null; }
+
     /** Every random generator the model draws from (dropout), by name, for checkpoints. */
     Map<String, Generator> generators();
 }

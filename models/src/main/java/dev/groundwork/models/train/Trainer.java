@@ -282,18 +282,25 @@ public final class Trainer<B> {
         model.eval();
         if (ema != null) ema.swap();
         EpochMeter meter = new EpochMeter();
+        SetMetrics<B> whole = task.validationSet();
         try (var s = GradMode.noGrad()) {
             for (B batch : val.epoch(0)) {
                 try (TensorScope scope = TensorScope.open()) {
                     StepOutput out = task.step(batch);
                     meter.add(out.loss().item(), out);
+                    if (whole != null) whole.add(batch);
                 }
             }
+            Map<String, Double> summary = meter.summary();
+            if (whole != null)
+                try (TensorScope scope = TensorScope.open()) {
+                    summary.putAll(whole.summary());
+                }
+            return summary;
         } finally {
             if (ema != null) ema.swap();
             model.train();
         }
-        return meter.summary();
     }
 
     private void save(Module model, Optimizer opt, long step, int epochsDone, Map<String, long[]> rng, Map<String, String> extra, Path file)

@@ -27,6 +27,9 @@ public final class TwoStreamModel extends Module implements StageTask<CaptionBat
     private final Generator gen;
     /** Training steps take their negatives from every rank of this group (null: the local batch). */
     private Communicator negatives;
+    /** Validation images ranked for R@K each epoch (0: off), and the metric best.safetensors follows. */
+    private int recallImages;
+    private Selection selection = Selection.min(ValidationRecall.LOSS_SUM);
     private final Vgg16Attention imageModel;
     private final BertObject languageModel;
     private final Sequential imageHead, languageHead;
@@ -86,9 +89,25 @@ public final class TwoStreamModel extends Module implements StageTask<CaptionBat
         return StepOutput.twoWay(losses(b), b.images().size(0));
     }
 
-    /** §6.2: the sum of per-batch validation losses, lower is better. */
+    /**
+     * §6.2 (and §5.3 for the transfer): the sum of validation losses, lower is better, unless
+     * {@link #validationRecall} chose a recall.
+     */
     @Override
-    public Selection selection() { return Selection.min("loss_sum"); }
+    public Selection selection() { return selection; }
+
+    /**
+     * Ranks the first {@code images} validation images each epoch ({@link ValidationRecall}; 0: off) and
+     * picks best.safetensors by {@code by} (the loss sum or one of the recalls).
+     */
+    public TwoStreamModel validationRecall(int images, Selection by) {
+        this.recallImages = images;
+        this.selection = by;
+        return this;
+    }
+
+    @Override
+    public ValidationRecall validationSet() { return recallImages == 0 ? null : ValidationRecall.twoStream(this, recallImages); }
 
     @Override
     public Map<String, Generator> generators() { return Map.of("model", gen); }

@@ -8,6 +8,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RetrievalTest {
     static final double EPS = 1e-9;
@@ -23,6 +24,25 @@ class RetrievalTest {
         float[] a = new float[r.length * d];
         for (int i = 0; i < r.length; i++) System.arraycopy(r[i], 0, a, i * d, d);
         return Tensor.of(a, r.length, d);
+    }
+
+    /** A score matrix ranks as the embeddings it came from: random vectors, three captions per image, exact ties included. */
+    @Test
+    void scoresRankAsTheirEmbeddings() {
+        Random g = new Random(17);
+        int n = 23, m = 3 * n, d = 6;
+        float[][] img = new float[n][d], cap = new float[m][d];
+        for (float[] r : img) for (int k = 0; k < d; k++) r[k] = (float) g.nextGaussian();
+        for (int j = 0; j < m; j++) for (int k = 0; k < d; k++) cap[j][k] = (float) (img[j / 3][k] + 1.5 * g.nextGaussian());
+        cap[7] = cap[3].clone();   // a tie between captions of two images
+        int[] owner = Retrieval.owners(n, m, 3);
+        Tensor a = rows(img), b = rows(cap);
+        Tensor an = dev.groundwork.engine.ops.F.normalize(a, 1, 1e-12), bn = dev.groundwork.engine.ops.F.normalize(b, 1, 1e-12);
+        float[] scores = an.matmul(bn.mT().contiguous()).toFloatArray();
+        RecallAtK want = Retrieval.evaluate(a, b, owner), got = Retrieval.fromScores(scores, n, m, owner);
+        assertEquals(want, got);
+        assertTrue(got.rsum() > 0 && got.rsum() < 600, got.toString());
+        assertThrows(IllegalArgumentException.class, () -> Retrieval.fromScores(new float[5], n, m, owner));
     }
 
     @Test

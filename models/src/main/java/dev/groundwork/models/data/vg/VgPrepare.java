@@ -50,6 +50,12 @@ import java.util.function.Consumer;
  *       falls in the val fraction (default 5%), so the split does not depend on file order.</li>
  *   <li><b>Images</b> with no kept relationship are left out. Paths are the last two parts of the
  *       image's URL ({@code VG_100K_2/1.jpg}) under the image folder.</li>
+ *   <li><b>COCO's test images</b>: about half of VG's images are COCO images ({@code coco_id} in
+ *       {@code image_data.json}). Given Karpathy's {@code dataset_coco.json}, every VG image whose
+ *       {@code coco_id} is in its test split is left out of both VG splits and of the predicate and class
+ *       counts, so stage 3 never sees an image the retrieval evaluation ranks (the transfer starts from
+ *       stage 3's weights). Karpathy's val and restval images stay: the evaluation does not use them.
+ *       Without the file nothing is left out, and the run says how many VG images are COCO images.</li>
  * </ol>
  * Bad records (an element without {@code image_id}, a relationship without its ends, an image missing
  * from {@code image_data.json}) are all gathered before anything is written and handled by the policy:
@@ -66,15 +72,19 @@ public final class VgPrepare {
      * @param predicates kept predicates, K−1 (114 for the paper's K = 115)
      * @param classes    kept object classes, C−1 (55 for the paper's C = 56)
      * @param maxObjects O (32)
+     * @param karpathy   Karpathy's dataset_coco.json, whose test images are left out (null: none left out)
      */
     public record Options(Path vg, Path images, Path out, int predicates, int classes, int maxObjects, double valFraction,
-                          BadRecordPolicy policy) {
+                          BadRecordPolicy policy, Path karpathy) {
         public Options {
             if (predicates < 1 || classes < 1 || maxObjects < 2) throw new IllegalArgumentException("predicates and classes must be >= 1, max objects >= 2");
             if (!(valFraction >= 0 && valFraction < 1)) throw new IllegalArgumentException("the val fraction must be in [0, 1), got " + valFraction);
         }
 
-        public static Options paper(Path vg, Path out) { return new Options(vg, null, out, 114, 55, 32, 0.05, BadRecordPolicy.FAIL); }
+        public static Options paper(Path vg, Path out) { return new Options(vg, null, out, 114, 55, 32, 0.05, BadRecordPolicy.FAIL, null); }
+
+        /** These options with Karpathy's split file, whose test images are left out. */
+        public Options withKarpathy(Path file) { return new Options(vg, images, out, predicates, classes, maxObjects, valFraction, policy, file); }
     }
 
     /** What was written, and the counts behind it (also in prepare-vg.json). */
@@ -85,7 +95,9 @@ public final class VgPrepare {
     public static Summary run(Options o, Consumer<String> log) throws DataException, IOException {
         Path imageData = o.vg().resolve("image_data.json"), rels = o.vg().resolve("relationships.json"), attrs = o.vg().resolve("attributes.json");
         Map<Long, ImageInfo> info = imageInfo(imageData);
-        log.accept("image_data.json: " + info.size() + " images");
+        long coco = info.values().stream().filter(i -> i.cocoId() != null).count();
+        log.accept("image_data.json: " + info.size() + " images, " + coco + " of them COCO images");
+        java.util.Set<Long> heldOut = heldOut(o, info, log);
 
         // Pass 1: check every record, count synsets in the training split.
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -110,7 +122,7 @@ public final class VgPrepare {
                     if (id != null) bad.add(id);
                     continue;
                 }
-                if (isVal(id, o.valFraction())) continue;
+                if (isVal(id, o.valFraction()) || heldOut.contains(id)) continue;
                 java.util.Set<Long> seen = new java.util.HashSet<>();
                 for (JsonNode r : list) {
                     Relationship rel = Relationship.of(r);
@@ -143,6 +155,10 @@ public final class VgPrepare {
             for (JsonNode im = s.next(); im != null; im = s.next()) {
                 Long id = imageId(im);
                 if (id == null || bad.contains(id)) continue;
+                if (heldOut.contains(id)) {
+                    bump(counts, "images left out: COCO Karpathy test images");
+                    continue;
+                }
                 ImageRecord rec = ImageRecord.build(id, im.get("relationships"), a.forImage(id), predicateId, classId, o.maxObjects(), counts);
                 if (rec == null) {
                     bump(counts, "images left out: no kept relationship");
@@ -169,8 +185,25 @@ public final class VgPrepare {
         return sum;
     }
 
-    /** Where an image is and its COCO id, from image_data.json (v1.4 names it image_id, v1.2 id). */
-    record ImageInfo(String path) {}
+    /**
+     * The VG image ids whose {@code coco_id} is a Karpathy test image (none without the file); without it, a
+     * note that COCO images are not checked.
+     */
+    private static java.util.Set<Long> heldOut(Options o, Map<Long, ImageInfo> info, Consumer<String> log) throws DataException {
+        if (o.karpathy() == null) {
+            log.accept("no --karpathy file: Visual Genome images that are COCO Karpathy test images are not left out");
+            return java.util.Set.of();
+        }
+        java.util.Set<Long> test = dev.groundwork.models.data.CaptionFiles.karpathyCocoIds(o.karpathy(), java.util.Set.of("test"));
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        info.forEach((id, i) -> { if (i.cocoId() != null && test.contains(i.cocoId())) out.add(id); });
+        log.accept(o.karpathy().getFileName() + ": " + test.size() + " Karpathy test images; " + out.size()
+                + " Visual Genome images are among them and are left out");
+        return out;
+    }
+
+    /** Where an image is and its COCO id (null: not a COCO image), from image_data.json (v1.4 names it image_id, v1.2 id). */
+    record ImageInfo(String path, Long cocoId) {}
 
     private static Map<Long, ImageInfo> imageInfo(Path file) throws DataException {
         Map<Long, ImageInfo> out = new HashMap<>();
@@ -178,9 +211,11 @@ public final class VgPrepare {
         try (JsonArrayStream s = new JsonArrayStream(file)) {
             for (JsonNode n = s.next(); n != null; n = s.next()) {
                 Long id = imageId(n);
-                JsonNode url = n.get("url");
+                JsonNode url = n.get("url"), coco = n.get("coco_id");
+                boolean cocoOk = coco == null || coco.isNull() || (coco.isIntegralNumber() && coco.canConvertToLong());
                 if (id == null || url == null || !url.isTextual()) problems.add("element " + s.index() + ": needs an integer image_id and a url");
-                else out.put(id, new ImageInfo(relativePath(url.asText())));
+                else if (!cocoOk) problems.add("element " + s.index() + " (image " + id + "): coco_id is neither null nor an integer");
+                else out.put(id, new ImageInfo(relativePath(url.asText()), coco == null || coco.isNull() ? null : coco.asLong()));
             }
         }
         if (!problems.isEmpty()) throw new DataException(-1, file, problems.size() + " bad record(s)" + listing(problems));
@@ -255,6 +290,7 @@ public final class VgPrepare {
         m.put("object_classes", s.classes());
         m.put("max_objects", o.maxObjects());
         m.put("val_fraction", o.valFraction());
+        m.put("karpathy_test_left_out", o.karpathy() == null ? null : o.karpathy().toString());
         m.put("relation_num", s.predicates() + 1);
         m.put("counts", s.counts());
         Path file = o.out().resolve(SUMMARY), tmp = o.out().resolve(SUMMARY + ".tmp");

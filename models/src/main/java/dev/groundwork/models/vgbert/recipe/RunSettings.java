@@ -4,6 +4,7 @@ import dev.groundwork.engine.settings.Settings;
 import dev.groundwork.engine.tensor.Device;
 import dev.groundwork.models.data.BadRecordPolicy;
 import dev.groundwork.models.train.InvalidSettingException;
+import dev.groundwork.models.vgbert.ValidationRecall;
 import dev.groundwork.models.vgbert.VgBertConfig;
 
 import java.nio.file.Files;
@@ -36,12 +37,17 @@ import static dev.groundwork.models.train.InvalidSettingException.check;
  * @param maxSteps       stop after N optimizer steps in total, 0 = no limit
  * @param saveEverySteps also a mid-epoch checkpoint every N optimizer steps, 0 = at epoch ends only
  * @param badRecords     records that fail the up-front check (or decoding): stop (FAIL) or train without them (SKIP)
+ * @param valRecall      two-stream and retrieval: R@1/5/10 both ways over the first N validation images each epoch
+ *                       ({@code ValidationRecall}), 0 = off; other stages 0
+ * @param selectBy       the validation metric best.safetensors follows: {@code loss_sum} (§6.2) or a recall
+ *                       ({@code i2t_r1} ... {@code rsum}), which needs validation data and {@code valRecall}
  */
 public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataVal, Path vocab, Path loadPretrained, Path pretrainedVgg,
                           String bert, Path imageRoot, Path expDir,
                           boolean resume, double lr, int batchSize, int epochs, double dropout, double sigma, double temperature,
                           int learnableLayers, int heads, int embeddingDim, int subspaceDim, int relationNum, boolean trainBackbone,
-                          long seed, Device device, int workers, int logEverySteps, long maxSteps, int saveEverySteps, BadRecordPolicy badRecords) {
+                          long seed, Device device, int workers, int logEverySteps, long maxSteps, int saveEverySteps, BadRecordPolicy badRecords,
+                          int valRecall, String selectBy) {
 
     public RunSettings {
         check(stage != null, "stage", "must be given");
@@ -85,6 +91,19 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
         int layers = c.bert().numHiddenLayers();
         check(learnableLayers >= 0 && learnableLayers <= layers, "learnableLayers",
                 "must be between 0 and " + layers + " (the " + preset + " BERT's layers), got " + learnableLayers);
+        boolean ranks = stage == Stage.TWO_STREAM || stage == Stage.RETRIEVAL;
+        check(valRecall >= 0, "valRecall", "must be 0 (off) or a number of validation images, got " + valRecall);
+        check(valRecall == 0 || ranks, "valRecall", "is taken by the stages that match images and captions (two-stream, retrieval), not by " + stage.id());
+        check(selectBy != null, "selectBy", "must be given");
+        try {
+            ValidationRecall.selection(selectBy);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("selectBy", "names " + e.getMessage());
+        }
+        boolean recall = !selectBy.equals(ValidationRecall.LOSS_SUM);
+        check(!recall || ranks, "selectBy", "can be " + ValidationRecall.LOSS_SUM + " only for the " + stage.id() + " stage (no recall there)");
+        check(!recall || (dataVal != null && valRecall > 0), "selectBy",
+                selectBy + " is a validation recall: it needs validation data and valRecall above 0");
     }
 
     /**
@@ -110,6 +129,8 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
         m.put("seed", Long.toString(seed));
         m.put("workers", Integer.toString(workers));
         m.put("device", device.toString());
+        m.put("valRecall", Integer.toString(valRecall));
+        m.put("selectBy", selectBy);
         return m;
     }
 
@@ -125,7 +146,8 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
     /**
      * Collects values; what is left unset (or set to null) takes the default: the stage's lr, batch,
      * epochs, dropout and learnable layers (§8), the preset's heads, widths, relations, σ and τ, seed 0,
-     * one loading thread, no step records or limit, and the device of {@code GW_DEVICE} (else the CPU).
+     * one loading thread, no step records or limit, R@K over 1000 validation images where the stage ranks
+     * (best epoch still by the loss sum), and the device of {@code GW_DEVICE} (else the CPU).
      */
     public static final class Builder {
         private final Stage stage;
@@ -134,7 +156,8 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
         private String bert;
         private boolean resume, trainBackbone;
         private Double lr, dropout, sigma, temperature;
-        private Integer batchSize, epochs, learnableLayers, heads, embeddingDim, subspaceDim, relationNum, workers, logEverySteps, saveEverySteps;
+        private Integer batchSize, epochs, learnableLayers, heads, embeddingDim, subspaceDim, relationNum, workers, logEverySteps, saveEverySteps, valRecall;
+        private String selectBy;
         private Long seed, maxSteps;
         private Device device;
         private BadRecordPolicy badRecords;
@@ -171,6 +194,8 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
         public Builder maxSteps(Long v) { maxSteps = v; return this; }
         public Builder saveEverySteps(Integer v) { saveEverySteps = v; return this; }
         public Builder badRecords(BadRecordPolicy p) { badRecords = p; return this; }
+        public Builder valRecall(Integer v) { valRecall = v; return this; }
+        public Builder selectBy(String metric) { selectBy = metric; return this; }
         public Builder device(Device d) { device = d; return this; }
 
         /** The settings, checked; an {@link InvalidSettingException} names the first bad one. */
@@ -183,7 +208,9 @@ public record RunSettings(Stage stage, Preset preset, Path dataTrain, Path dataV
                     or(sigma, c.sigma()), or(temperature, c.temperature()), or(learnableLayers, stage.learnableLayers(preset)),
                     or(heads, c.heads()), or(embeddingDim, c.dim()), or(subspaceDim, c.subspace()), or(relationNum, c.relations()),
                     trainBackbone, or(seed, 0L), device != null ? device : Settings.current().device(), or(workers, 1),
-                    or(logEverySteps, 0), or(maxSteps, 0L), or(saveEverySteps, 0), or(badRecords, BadRecordPolicy.FAIL));
+                    or(logEverySteps, 0), or(maxSteps, 0L), or(saveEverySteps, 0), or(badRecords, BadRecordPolicy.FAIL),
+                    or(valRecall, stage == Stage.TWO_STREAM || stage == Stage.RETRIEVAL ? ValidationRecall.DEFAULT_IMAGES : 0),
+                    or(selectBy, ValidationRecall.LOSS_SUM));
         }
 
         private static <T> T or(T value, T dflt) { return value != null ? value : dflt; }

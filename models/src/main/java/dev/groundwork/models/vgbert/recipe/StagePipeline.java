@@ -21,6 +21,7 @@ import dev.groundwork.models.vgbert.GlobalNegatives;
 import dev.groundwork.models.vgbert.RelationalModel;
 import dev.groundwork.models.vgbert.TransferModel;
 import dev.groundwork.models.vgbert.TwoStreamModel;
+import dev.groundwork.models.vgbert.ValidationRecall;
 import dev.groundwork.models.vgbert.VisualPretrainTask;
 
 import java.io.IOException;
@@ -74,7 +75,8 @@ public final class StagePipeline {
                 }
             }
             case TWO_STREAM -> {
-                TwoStreamModel m = new TwoStreamModel(s.config(), s.learnableLayers(), gen).globalNegatives(global);
+                TwoStreamModel m = new TwoStreamModel(s.config(), s.learnableLayers(), gen).globalNegatives(global)
+                        .validationRecall(s.valRecall(), ValidationRecall.selection(s.selectBy()));
                 backbone(s, m);
                 checkMemory(s, m, log, dp.size());
                 Handoffs.pretrained(s, m.submodule("image_model"), m.languageModel().bert(), log);
@@ -95,7 +97,8 @@ public final class StagePipeline {
                 }
             }
             case RETRIEVAL -> {
-                TransferModel m = new TransferModel(s.config(), gen).globalNegatives(global);
+                TransferModel m = new TransferModel(s.config(), gen).globalNegatives(global)
+                        .validationRecall(s.valRecall(), ValidationRecall.selection(s.selectBy()));
                 checkMemory(s, m, log, dp.size());
                 Handoffs.load(s.stage(), m, s.loadPretrained(), log);
                 try (var t = captions(s, true, shard); var v = captions(s, false, Shard.WHOLE)) {
@@ -117,7 +120,7 @@ public final class StagePipeline {
     }
 
     /**
-     * On the CPU, a batch whose coarse memory estimate ({@link MemoryEstimate}) exceeds the heap stops here,
+     * On the CPU, a batch whose calibrated memory estimate ({@link MemoryEstimate}) exceeds the heap stops here,
      * before the first step, with the estimate and the flags to change. Each of {@code ranks} processes holds
      * its share of the global batch.
      */
@@ -128,7 +131,7 @@ public final class StagePipeline {
         int batch = Math.max(1, s.batchSize() / ranks);
         String refusal = m.refusal(batch, heap);
         if (refusal != null) throw new InvalidSettingException("batchSize", refusal);
-        log.printf(java.util.Locale.ROOT, "memory: about %s for a step at batch %d by a coarse estimate; the heap may grow to %s%n",
+        log.printf(java.util.Locale.ROOT, "memory: about %s for a step at batch %d by the calibrated estimate; the heap may grow to %s%n",
                 MemoryEstimate.gib(m.at(batch)), batch, MemoryEstimate.gib(heap));
     }
 

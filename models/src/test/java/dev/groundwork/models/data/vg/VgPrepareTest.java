@@ -104,13 +104,59 @@ class VgPrepareTest {
     }
 
     private static VgPrepare.Options all(Path vg, Path out, int predicates, int maxObjects) {
-        return new VgPrepare.Options(vg, null, out, predicates, 55, maxObjects, 0.0, BadRecordPolicy.FAIL);
+        return new VgPrepare.Options(vg, null, out, predicates, 55, maxObjects, 0.0, BadRecordPolicy.FAIL, null);
     }
 
     private static List<Integer> ints(JsonNode a) {
         List<Integer> out = new ArrayList<>();
         a.forEach(n -> out.add(n.asInt()));
         return out;
+    }
+
+    /** Karpathy's dataset_coco.json as released: image 2 of VG is COCO 123, a test image; COCO 456 (train) is in no VG image. */
+    static final String KARPATHY = """
+            {"images": [
+              {"filepath": "val2014", "sentids": [0, 1], "filename": "COCO_val2014_000000000123.jpg", "imgid": 0, "split": "test",
+               "sentences": [{"tokens": ["a", "woman"], "raw": "A woman in a hat.", "imgid": 0, "sentid": 0},
+                             {"tokens": ["a", "hat"], "raw": "A red hat.", "imgid": 0, "sentid": 1}], "cocoid": 123},
+              {"filepath": "train2014", "sentids": [2], "filename": "COCO_train2014_000000000456.jpg", "imgid": 1, "split": "train",
+               "sentences": [{"tokens": ["a", "dog"], "raw": "A dog.", "imgid": 1, "sentid": 2}], "cocoid": 456},
+              {"filepath": "val2014", "sentids": [3], "filename": "COCO_val2014_000000000789.jpg", "imgid": 2, "split": "restval",
+               "sentences": [{"tokens": ["a", "cat"], "raw": "A cat.", "imgid": 2, "sentid": 3}], "cocoid": 789}],
+             "dataset": "coco"}""";
+
+    /** With Karpathy's file, the VG image that is a COCO test image is in neither split nor in the predicate counts, and is counted. */
+    @Test
+    void karpathyTestImagesAreLeftOut() throws Exception {
+        Path out = dir.resolve("out"), karpathy = Files.writeString(dir.resolve("dataset_coco.json"), KARPATHY);
+        List<String> log = new ArrayList<>();
+        VgPrepare.Summary s = VgPrepare.run(all(vg(RELATIONSHIPS, true), out, 2, 32).withKarpathy(karpathy), log::add);
+        assertEquals(1L, s.counts().get("images left out: COCO Karpathy test images"));
+        assertEquals(2, s.train());
+        JsonNode train = new ObjectMapper().readTree(out.resolve(VgPrepare.TRAIN).toFile());
+        List<Long> ids = new ArrayList<>();
+        train.get("data").forEach(r -> ids.add(r.get("image_id").asLong()));
+        assertEquals(List.of(1L, 3L), ids);
+        // Without image 2: have.v.01 2 (images 1 and 3), on.r.01 2, wear.v.01 1: the two kept are have and on.
+        assertEquals(List.of("1\thave.v.01\t2", "2\ton.r.01\t2"), Files.readAllLines(out.resolve(VgPrepare.PREDICATES)).subList(2, 4));
+        assertTrue(log.stream().anyMatch(l -> l.contains("1 Karpathy test images; 1 Visual Genome images are among them")), log.toString());
+        assertTrue(log.getFirst().contains("3 images, 1 of them COCO images"), log.toString());
+        JsonNode summary = new ObjectMapper().readTree(out.resolve(VgPrepare.SUMMARY).toFile());
+        assertEquals(karpathy.toString(), summary.get("karpathy_test_left_out").asText());
+        assertEquals(1, summary.get("counts").get("images left out: COCO Karpathy test images").asInt());
+
+        // Without the file nothing is left out, and the log says so.
+        log.clear();
+        VgPrepare.Summary plain = VgPrepare.run(all(dir.resolve("vg"), dir.resolve("out2"), 2, 32), log::add);
+        assertEquals(2, plain.train());   // images 1 and 2 (image 3 has only have.v.01, not kept with on and wear)
+        assertFalse(plain.counts().containsKey("images left out: COCO Karpathy test images"));
+        assertTrue(log.stream().anyMatch(l -> l.contains("no --karpathy file")), log.toString());
+
+        // A test image whose cocoid is missing cannot be kept out: an error naming the file and the image.
+        Path broken = Files.writeString(dir.resolve("broken.json"), KARPATHY.replace("\"cocoid\": 123", "\"cocoid\": \"123\""));
+        var e = assertThrows(DataException.class, () -> VgPrepare.run(all(dir.resolve("vg"), dir.resolve("out3"), 2, 32).withKarpathy(broken), l -> {}));
+        assertTrue(e.getMessage().contains("broken.json") && e.getMessage().contains("images[0]: 'cocoid' missing or not an integer"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("out3").resolve(VgPrepare.TRAIN)));
     }
 
     @Test
@@ -191,7 +237,7 @@ class VgPrepareTest {
         assertEquals(3, Files.readAllLines(out.resolve(VgPrepare.PROBLEMS)).size());
 
         List<String> log = new ArrayList<>();
-        VgPrepare.run(new VgPrepare.Options(vg, null, out, 2, 55, 32, 0.0, BadRecordPolicy.SKIP), log::add);
+        VgPrepare.run(new VgPrepare.Options(vg, null, out, 2, 55, 32, 0.0, BadRecordPolicy.SKIP, null), log::add);
         assertTrue(log.stream().anyMatch(l -> l.startsWith("skipping 3 bad record(s)")), log.toString());
         JsonNode data = new ObjectMapper().readTree(out.resolve(VgPrepare.TRAIN).toFile()).get("data");
         // Without image 2 the training counts are have.v.01 2, on.r.01 2 (wear.v.01 1): image 3's "has" is now kept.

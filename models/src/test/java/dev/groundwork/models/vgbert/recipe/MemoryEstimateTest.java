@@ -28,11 +28,16 @@ class MemoryEstimateTest {
     void thePaperPresetAtBatch180IsRefusedWithTheFlagsToChange() throws Exception {
         RunSettings s = settings(Preset.PAPER, 180);
         TwoStreamModel m = new TwoStreamModel(s.config(), s.learnableLayers(), new Generator(0));
-        MemoryEstimate e = MemoryEstimate.of(s, m);
+        MemoryEstimate f = MemoryEstimate.formula(s, m), e = MemoryEstimate.of(s, m);
         // State (spec 8.4): about 133 M parameters, 56 M trainable (BERT's top 8 layers 47.3 M, the attention, the embedder,
         // the heads), each trainable one with a gradient and Adam's two moments: 4 x (133 + 3 x 56) M bytes, about 1.2 GB.
-        assertTrue(e.stateBytes() > 1_100_000_000L && e.stateBytes() < 1_350_000_000L, MemoryEstimate.gib(e.stateBytes()));
-        assertTrue(e.perPairBytes() == 4L * 3 * 196 * 32, "the matchmap B x B x R x T, kept with its mask and gradient");
+        assertTrue(f.stateBytes() > 1_100_000_000L && f.stateBytes() < 1_350_000_000L, MemoryEstimate.gib(f.stateBytes()));
+        assertTrue(f.perPairBytes() == 4L * 3 * 196 * 32, "the matchmap B x B x R x T, kept with its mask and gradient");
+        // The calibration keeps the state as counted, adds the measured base and scales the activations.
+        var c = MemoryEstimate.Calibration.of(Preset.PAPER, Stage.TWO_STREAM);
+        assertEquals(f.stateBytes() + (c.baseMib() << 20), e.stateBytes());
+        assertEquals(Math.round(f.perSampleBytes() * c.sampleFactor()), e.perSampleBytes());
+        assertTrue(c.sampleFactor() >= 1, "the formula counts less than a step keeps: " + c);
         long heap = 6L << 30;
         String why = e.refusal(180, heap);
         assertTrue(why != null && why.contains("at batch 180") && why.contains("Lower -b/--batch-size to ")

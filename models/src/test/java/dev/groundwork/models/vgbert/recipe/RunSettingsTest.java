@@ -35,6 +35,26 @@ class RunSettingsTest {
                 .bert(stage == Stage.TWO_STREAM ? PretrainedWeights.NO_BERT : null);
     }
 
+    /** R@K runs where images meet captions (on by default there, off elsewhere); a recall picks the best epoch only with validation data. */
+    @Test
+    void validationRecallAndTheBestEpochMetric() throws Exception {
+        assertEquals(1000, valid(Stage.RETRIEVAL, Preset.DEMO).build().valRecall());
+        assertEquals(0, valid(Stage.RELATIONAL, Preset.DEMO).build().valRecall());
+        assertEquals("loss_sum", valid(Stage.TWO_STREAM, Preset.DEMO).build().selectBy());
+        var e = assertThrows(InvalidSettingException.class, () -> valid(Stage.RELATIONAL, Preset.DEMO).valRecall(10).build());
+        assertEquals("valRecall", e.setting());
+        e = assertThrows(InvalidSettingException.class, () -> valid(Stage.RETRIEVAL, Preset.DEMO).selectBy("rsum").build());
+        assertEquals("selectBy", e.setting());
+        assertTrue(e.problem().contains("needs validation data"), e.problem());
+        e = assertThrows(InvalidSettingException.class, () -> valid(Stage.RETRIEVAL, Preset.DEMO).selectBy("R@1").build());
+        assertTrue(e.problem().contains("i2t_r1"), e.problem());
+        Path val = Files.writeString(dir.resolve("val.json"), "{}");
+        e = assertThrows(InvalidSettingException.class, () -> valid(Stage.RETRIEVAL, Preset.DEMO).dataVal(val).valRecall(0).selectBy("rsum").build());
+        assertEquals("selectBy", e.setting());
+        RunSettings s = valid(Stage.RETRIEVAL, Preset.DEMO).dataVal(val).selectBy("t2i_r5").build();
+        assertEquals("t2i_r5", s.recorded().get("selectBy"));
+    }
+
     /** Stage 2 says where its BERT comes from (a folder, or none on purpose); the pretrained VGG goes to stages 1 and 2 only. */
     @Test
     void pretrainedStartingPointsGoWhereTheyAreUsed() throws Exception {
