@@ -48,7 +48,7 @@ public final class CpuBufferPool {
 
     private static final ConcurrentHashMap<Integer, ConcurrentLinkedDeque<Entry>> FREE = new ConcurrentHashMap<>();
     private static final ReferenceQueue<float[]> CLEARED = new ReferenceQueue<>();
-    private static final AtomicLong HELD = new AtomicLong(), HITS = new AtomicLong(), MISSES = new AtomicLong();
+    private static final AtomicLong HELD = new AtomicLong(), HITS = new AtomicLong();
 
     /** A released array of exactly {@code length} floats (dirty), or null. */
     static float[] take(int length) {
@@ -66,7 +66,6 @@ public final class CpuBufferPool {
                 }
             }
         }
-        MISSES.incrementAndGet();
         return null;
     }
 
@@ -89,16 +88,8 @@ public final class CpuBufferPool {
             HELD.addAndGet(-4L * ((Entry) r).length);
     }
 
-    /** Bytes the pool holds now (for tests and diagnostics). */
-    public static long heldBytes() {
-        reconcile();
-        return HELD.get();
-    }
-
-    /** Allocations served from the pool / not, since start (for tests and diagnostics). */
-    public static long hits() { return HITS.get(); }
-
-    public static long misses() { return MISSES.get(); }
+    /** Allocations served from the pool since start (for tests). */
+    static long hits() { return HITS.get(); }
 
     /** Whether uninitialized arrays are filled with NaN ({@code -Dgw.cpu.poison=true}). */
     public static boolean poisoning() { return POISON; }
