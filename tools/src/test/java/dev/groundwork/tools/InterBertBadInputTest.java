@@ -9,6 +9,8 @@ import dev.groundwork.models.interbert.InterBertForVLTasks;
 import dev.groundwork.models.interbert.data.InterBertSynth;
 import dev.groundwork.models.interbert.recipe.FlickrFineTuning;
 import dev.groundwork.models.interbert.recipe.ModelSize;
+import dev.groundwork.models.interbert.recipe.VcrFineTuning;
+import dev.groundwork.models.train.TrainedTask;
 import dev.groundwork.models.train.Trainer;
 import dev.groundwork.models.vgbert.TwoStreamModel;
 import dev.groundwork.models.vgbert.VgBertConfig;
@@ -107,6 +109,27 @@ class InterBertBadInputTest {
         CliRun r = CliRun.of(new Gw(), retrieval(weights, "ev", "--zero-shot"));
         oneLine(r);
         assertTrue(r.err().contains("zero-shot") && r.err().contains("the file holds InterBertForVLTasks"), r.err());
+    }
+
+    /** Flickr30K and VCR fine-tune the same network: the trainer's stamp tells their files apart; unstamped files pass. */
+    @Test
+    void aFileOfTheOtherFineTuningTaskIsRefusedByItsStamp() throws Exception {
+        InterBertForVLTasks net = new InterBertForVLTasks(demo(10), FlickrFineTuning.NUM_LABELS, new Generator(0));
+        Path flickr = tmp.resolve("flickr-best.safetensors"), vcr = tmp.resolve("vcr-best.safetensors");
+        new Checkpoint(net.stateDict(), Map.of(), 1, 1, Map.of(), Map.of(TrainedTask.KEY, FlickrFineTuning.TASK)).save(flickr);
+        new Checkpoint(net.stateDict(), Map.of(), 1, 1, Map.of(), Map.of(TrainedTask.KEY, VcrFineTuning.TASK)).save(vcr);
+        CliRun onVcr = CliRun.of(new Gw(), "eval", "vcr", "--data", data.resolve("VCR").toString(), "--from-pretrained", flickr.toString(),
+                "--vocab", vocab.toString(), "--model-size", "demo", "--region-classes", "" + CLASSES, "--regions", "12", "--out", tmp.resolve("ev-vcr").toString());
+        oneLine(onVcr);
+        assertTrue(onVcr.err().contains("trained by interbert-flickr, not interbert-vcr"), onVcr.err());
+        assertFalse(Files.exists(tmp.resolve("ev-vcr/QA_result.json")));
+        CliRun onFlickr = CliRun.of(new Gw(), retrieval(vcr, "ev-flickr"));
+        oneLine(onFlickr);
+        assertTrue(onFlickr.err().contains("trained by interbert-vcr, not interbert-flickr"), onFlickr.err());
+        CliRun stamped = CliRun.of(new Gw(), retrieval(flickr, "ev-ok"));
+        assertEquals(0, stamped.code(), stamped.err());
+        CliRun unstamped = CliRun.of(new Gw(), retrieval(save("vl.safetensors", net), "ev-unstamped"));
+        assertEquals(0, unstamped.code(), unstamped.err());
     }
 
     @Test

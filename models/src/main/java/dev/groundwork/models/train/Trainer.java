@@ -366,8 +366,9 @@ public final class Trainer<B> {
         return g;
     }
 
-    private static Map<String, String> extra(double best, int bestEpoch, StepLog stepLog) {
+    private Map<String, String> extra(double best, int bestEpoch, StepLog stepLog) {
         Map<String, String> m = new TreeMap<>();
+        m.put(TrainedTask.KEY, cfg.label());
         m.put(BEST_METRIC, Double.toString(best));
         m.put(BEST_EPOCH, Integer.toString(bestEpoch));
         if (stepLog != null) m.put(STEP_LOG, stepLog.state());

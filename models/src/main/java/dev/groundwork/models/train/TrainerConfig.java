@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * @param expDir        where checkpoint.safetensors, best.safetensors and metrics.jsonl go
  * @param resume        continue from expDir/checkpoint.safetensors
  * @param progress      where the progress line and the step lines go (null: silent)
- * @param label         the progress line's prefix
+ * @param label         the progress line's prefix, stamped into every checkpoint ({@link TrainedTask})
  * @param logEverySteps every this many optimizer steps a step record goes to metrics.jsonl and a line
  *                      to the progress output (0: off)
  * @param maxSteps      stop after this many optimizer steps in total, counting those before a resume

@@ -40,6 +40,9 @@ import java.nio.file.Path;
  * original's val split does.
  */
 public final class FlickrFineTuning {
+    /** The trainer label, stamped into its checkpoints ({@link dev.groundwork.models.train.TrainedTask}). */
+    public static final String TASK = "interbert-flickr";
+
     /** The VL tasks' {@code vil_prediction} width for retrieval and VCR (the original's num_labels). */
     public static final int NUM_LABELS = 1;
 
@@ -80,7 +83,7 @@ public final class FlickrFineTuning {
                 for (int i = 0; i < ms.length; i++) steps[i] = ms[i] * spe;
                 Schedule schedule = Schedule.perStep(new WarmupConstant(Math.round(s.warmup() * total), 0.1, steps));
                 OptimizerFactory opt = OptimizerFactory.bertAdam(BertAdam.Options.of(s.lr()).withWeightDecay(s.weightDecay()));
-                TrainerConfig tc = new TrainerConfig(s.epochs(), opt, schedule, r.expDir(), r.resume(), log, "interbert-flickr",
+                TrainerConfig tc = new TrainerConfig(s.epochs(), opt, schedule, r.expDir(), r.resume(), log, TASK,
                         r.logEverySteps(), r.maxSteps(), r.saveEverySteps(), stop, s.recorded()).withEma(s.emaDecay()).withParallel(dp);
                 if (!d.equals(Device.CPU)) model.to(d);
                 return new Trainer<>(new FlickrTask(model, gen, s), t, v, tc).fit();

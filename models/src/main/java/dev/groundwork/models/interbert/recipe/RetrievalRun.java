@@ -13,6 +13,7 @@ import dev.groundwork.models.interbert.eval.ItmScorer;
 import dev.groundwork.models.interbert.eval.RetrievalEvaluation;
 import dev.groundwork.models.text.BertTokenizer;
 import dev.groundwork.models.train.InvalidSettingException;
+import dev.groundwork.models.train.TrainedTask;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,6 +52,8 @@ public record RetrievalRun(Path data, String split, Path vocab, Path config, Mod
                     InterBertWeights.load(m, weights, true);
                     scorer = ItmScorer.zeroShot(m);
                 } else {
+                    // VCR's files are the same network: only the stamp tells them apart.
+                    TrainedTask.require(weights, FlickrFineTuning.TASK, "weights");
                     InterBertForVLTasks m = new InterBertForVLTasks(c, FlickrFineTuning.NUM_LABELS, new Generator(0));
                     InterBertWeights.load(m, weights, true);
                     scorer = ItmScorer.fineTuned(m);

@@ -19,6 +19,7 @@ import dev.groundwork.models.interbert.data.VcrAnnotations;
 import dev.groundwork.models.interbert.data.VcrTask;
 import dev.groundwork.models.text.BertTokenizer;
 import dev.groundwork.models.train.InvalidSettingException;
+import dev.groundwork.models.train.TrainedTask;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,6 +51,8 @@ public final class VcrEvaluation {
         try (VcrData data = new VcrData(s, tok)) {
             InterBertConfig c = s.size().config(s.config(), tok.vocab().size(), data.detected.featureSize(), s.regionClasses(), false);
             InterBertForVLTasks model = new InterBertForVLTasks(c, FlickrFineTuning.NUM_LABELS, new Generator(0));
+            // Flickr30K's files are the same network: only the stamp tells them apart.
+            TrainedTask.require(s.init(), VcrFineTuning.TASK, "init");
             try {
                 InterBertWeights.load(model, s.init(), true);
             } catch (RuntimeException e) {

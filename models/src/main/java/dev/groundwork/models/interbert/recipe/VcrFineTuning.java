@@ -33,6 +33,9 @@ import java.nio.file.Files;
  * and in {@code best_ema.safetensors}.
  */
 public final class VcrFineTuning {
+    /** The trainer label, stamped into its checkpoints ({@link dev.groundwork.models.train.TrainedTask}). */
+    public static final String TASK = "interbert-vcr";
+
     private VcrFineTuning() {}
 
     public static Trainer.Result run(VcrSettings s, PrintStream log, StopRequest stop) throws IOException, DataException {
@@ -65,7 +68,7 @@ public final class VcrFineTuning {
                 long total = (long) t.iterationsPerEpoch() * s.epochs();
                 Schedule schedule = Schedule.perStep(new WarmupConstant(Math.round(s.warmup() * total)));
                 OptimizerFactory opt = OptimizerFactory.bertAdam(BertAdam.Options.of(s.lr()).withWeightDecay(s.weightDecay()));
-                TrainerConfig tc = new TrainerConfig(s.epochs(), opt, schedule, r.expDir(), r.resume(), log, "interbert-vcr",
+                TrainerConfig tc = new TrainerConfig(s.epochs(), opt, schedule, r.expDir(), r.resume(), log, TASK,
                         r.logEverySteps(), r.maxSteps(), r.saveEverySteps(), stop, s.recorded()).withEma(s.emaDecay()).withParallel(dp);
                 if (!d.equals(Device.CPU)) model.to(d);
                 return new Trainer<>(new VcrJointTask(model, gen, s), t, v, tc).fit();
