@@ -29,7 +29,7 @@ class InterBertPipelineTest {
         Path vocab = RealVocab.locate();
         if (vocab == null && System.getenv("CI") != null) throw new AssertionError("../shared/data/bert-base-uncased-vocab.txt not found (CI is set)");
         Assumptions.assumeTrue(vocab != null, "needs ../shared/data/bert-base-uncased-vocab.txt (the demo vocabulary is cut from it)");
-        InterBertDemo demo = new InterBertDemo(dir, vocab, 3, Device.CPU, 20, 0.1);
+        InterBertDemo demo = new InterBertDemo(dir, vocab, 3, Device.CPU, 20, 0.075);
         demo.writeData();
         PrintStream log = new PrintStream(new ByteArrayOutputStream());
         Trainer.Result pre = demo.pretrain(log);
