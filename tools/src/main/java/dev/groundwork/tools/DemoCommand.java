@@ -80,7 +80,7 @@ public final class DemoCommand implements Callable<Integer>, CommandDefaults.Sou
         // With --json, the step lines go to stderr with the logs and stdout holds the JSON alone.
         PrintWriter o = json ? new PrintWriter(new java.io.OutputStreamWriter(quiet.log(), java.nio.charset.StandardCharsets.UTF_8), true)
                 : spec.commandLine().getOut();
-        Path dir = folder();
+        Path dir = folders().choose(out, overwrite, "gw demo", spec.commandLine().getErr());
         if (dir == null) return Failures.BAD_INPUT;
         Demo demo = new Demo(dir, epochs, batch.size, seed.seed, vocab.path(), device.resolve());
         java.io.PrintStream log = quiet.log();
@@ -129,51 +129,11 @@ public final class DemoCommand implements Callable<Integer>, CommandDefaults.Sou
         return 0;
     }
 
-    /**
-     * Where this demo writes: --out as given (an earlier demo there needs --overwrite, which removes only
-     * that demo's data/ and stage folders), or without --out the first of demo-out, demo-out-2, ... that
-     * holds no earlier demo. Null after reporting a refusal.
-     */
-    private Path folder() throws java.io.IOException {
-        if (out == null) {
-            Path dir = freeFolder(DEFAULT_OUT);
-            if (!dir.equals(DEFAULT_OUT)) System.err.println("gw demo: " + DEFAULT_OUT + " holds an earlier demo; writing to " + dir);
-            return dir;
-        }
-        if (!holdsDemo(out)) return out;
-        if (!overwrite) {
-            spec.commandLine().getErr().println("gw demo: " + out + " holds an earlier demo; add --overwrite to replace it, "
-                    + "or choose another --out (without --out each run gets a fresh demo-out-N)");
-            spec.commandLine().getErr().flush();
-            return null;
-        }
-        List<Path> parts = new java.util.ArrayList<>(List.of(out.resolve("data")));
-        for (Stage s : Demo.STAGES) parts.add(out.resolve(s.id()));
-        for (Path p : parts) deleteTree(p);
-        return out;
-    }
-
-    /** {@code base}, or the first {@code base-N} (N = 2, 3, ...) that holds no earlier demo. */
-    static Path freeFolder(Path base) {
-        if (!holdsDemo(base)) return base;
-        for (int i = 2; ; i++) {
-            Path p = base.resolveSibling(base.getFileName() + "-" + i);
-            if (!holdsDemo(p)) return p;
-        }
-    }
-
-    /** Whether {@code dir} has what a demo writes: its data or a stage folder. */
-    static boolean holdsDemo(Path dir) {
-        if (java.nio.file.Files.exists(dir.resolve("data"))) return true;
-        for (Stage s : Demo.STAGES) if (java.nio.file.Files.exists(dir.resolve(s.id()))) return true;
-        return false;
-    }
-
-    private static void deleteTree(Path p) throws java.io.IOException {
-        if (!java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        try (var walk = java.nio.file.Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.delete(q);
-        }
+    /** The folder a demo writes: its data and its stages' folders. */
+    static DemoFolder folders() {
+        List<String> parts = new java.util.ArrayList<>(List.of("data"));
+        for (Stage s : Demo.STAGES) parts.add(s.id());
+        return new DemoFolder(DEFAULT_OUT, parts);
     }
 
     /** The demo's settings for {@code stage}; a bad value (a missing --vocab) is a usage error naming the flag. */

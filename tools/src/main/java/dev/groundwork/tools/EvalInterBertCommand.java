@@ -1,5 +1,7 @@
 package dev.groundwork.tools;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.groundwork.models.data.DataException;
 import dev.groundwork.models.interbert.eval.RetrievalEvaluation;
 import dev.groundwork.models.interbert.eval.RetrievalMetrics;
@@ -62,6 +64,9 @@ final class EvalInterBertCommand {
         @Option(names = "--regions", defaultValue = "102", paramLabel = "R", description = "image rows with the global token (default ${DEFAULT-VALUE})")
         int regions;
 
+        @Option(names = "--json", description = "print the results as one JSON object on stdout (logs stay on stderr)")
+        boolean json;
+
         @Override
         public Integer call() {
             try {
@@ -74,7 +79,8 @@ final class EvalInterBertCommand {
                 }
                 RetrievalEvaluation.Result res = r.run(System.err);
                 PrintWriter o = spec.commandLine().getOut();
-                print(o, res, zeroShot);
+                if (json) o.println(json(res));
+                else print(o, res, zeroShot);
                 o.flush();
                 return 0;
             } catch (InvalidSettingException e) {
@@ -83,6 +89,33 @@ final class EvalInterBertCommand {
                 return Failures.report(spec, weights, e);
             }
         }
+    }
+
+    /** VCR's figures beside chance. */
+    static void print(PrintWriter o, VcrEvaluation.Result r) {
+        o.printf(Locale.ROOT, "%s; chance Q->A 25%%, QA->R 25%%, Q->AR 6.25%%%n", r);
+    }
+
+    /** {@code --json}: both directions' R@1/5/10, ranks and chance, the pairs scored. */
+    static ObjectNode json(RetrievalEvaluation.Result res) {
+        ObjectNode j = new ObjectMapper().createObjectNode();
+        j.put("captions", res.captions()).put("images", res.images()).put("pairs_computed", res.pairsComputed());
+        direction(j.putObject("caption_to_image"), res.metrics().captionToImage());
+        direction(j.putObject("image_to_text"), res.metrics().imageToText());
+        return j;
+    }
+
+    private static void direction(ObjectNode j, RetrievalMetrics.Direction d) {
+        j.put("r1", d.r1()).put("r5", d.r5()).put("r10", d.r10()).put("median_rank", d.medianRank()).put("mean_rank", d.meanRank());
+        j.put("chance_r1", d.chance(1)).put("chance_r5", d.chance(5)).put("chance_r10", d.chance(10));
+    }
+
+    /** {@code --json}: Q→A, QA→R, Q→AR (percent) with chance and the question count. */
+    static ObjectNode json(VcrEvaluation.Result r) {
+        ObjectNode j = new ObjectMapper().createObjectNode();
+        j.put("q_a", r.qa()).put("qa_r", r.qar()).put("q_ar", r.qar2()).put("questions", r.questions());
+        j.put("chance_q_a", 25.0).put("chance_qa_r", 25.0).put("chance_q_ar", 6.25);
+        return j;
     }
 
     /** The figures, each beside chance. */
@@ -119,6 +152,9 @@ final class EvalInterBertCommand {
         @Option(names = "--regions", defaultValue = "100", paramLabel = "R", description = "image rows (default ${DEFAULT-VALUE})")
         int regions;
 
+        @Option(names = "--json", description = "print the results as one JSON object on stdout (logs stay on stderr)")
+        boolean json;
+
         @Override
         public Integer call() {
             try {
@@ -132,7 +168,8 @@ final class EvalInterBertCommand {
                 }
                 VcrEvaluation.Result r = VcrEvaluation.run(s, out, System.err);
                 PrintWriter o = spec.commandLine().getOut();
-                o.printf(Locale.ROOT, "%s; chance Q->A 25%%, QA->R 25%%, Q->AR 6.25%%%n", r);
+                if (json) o.println(json(r));
+                else print(o, r);
                 o.flush();
                 return 0;
             } catch (InvalidSettingException e) {

@@ -66,8 +66,8 @@ class DemoCommandTest {
         assertEquals(0, replaced.code(), replaced.err());
         assertEquals("kept", Files.readString(mine), "--overwrite touches only the demo's own folders");
 
-        assertEquals(tmp.resolve("fresh"), DemoCommand.freeFolder(tmp.resolve("fresh")));
-        assertEquals(tmp.resolve("again-2"), DemoCommand.freeFolder(out));
+        assertEquals(tmp.resolve("fresh"), DemoCommand.folders().withBase(tmp.resolve("fresh")).free());
+        assertEquals(tmp.resolve("again-2"), DemoCommand.folders().withBase(out).free());
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -49,6 +49,10 @@ public final class InterBertDemo {
     public static final double PRETRAIN_LR = 5e-4, FLICKR_LR = 2e-4, VCR_LR = 1e-4, EMA = 0.99;
     public static final int PRETRAIN_TEXT = 24, PRETRAIN_REGIONS = 8, FLICKR_REGIONS = 12, VCR_REGIONS = 20, VCR_QA_TEXT = 24, VCR_QAR_TEXT = 32;
 
+    /** Everything the demo writes in its folder (so that a rerun can tell an earlier demo there and replace only it). */
+    public static final java.util.List<String> OUTPUTS = java.util.List.of("data", "vocab.txt", "pretrain", "eval-zero-shot", "flickr", "eval-flickr",
+            "vcr", "eval-vcr");
+
     private final Path out, fullVocab;
     private final long seed;
     private final Device device;
