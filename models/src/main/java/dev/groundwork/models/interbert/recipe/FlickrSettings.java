@@ -81,9 +81,4 @@ public record FlickrSettings(Path data, Path vocab, Path config, ModelSize size,
         return new FlickrSettings(data, vocab, config, size, init, regionClasses, l, batch, e, warmup, ms, ema, weightDecayRule,
                 weightDecay, textLength, regions, headDropout, run);
     }
-
-    public FlickrSettings withHeadDropout(double p) {
-        return new FlickrSettings(data, vocab, config, size, init, regionClasses, lr, batchSize, epochs, warmup, milestones, emaDecay, weightDecayRule,
-                weightDecay, textLength, regions, p, run);
-    }
 }

@@ -51,10 +51,6 @@ public record VcrSettings(Path data, Path vocab, Path config, ModelSize size, Pa
         return new VcrSettings(data, vocab, config, size, p, regionClasses, lr, batchSize, epochs, warmup, emaDecay, weightDecayRule, weightDecay, qaLength, qarLength, regions, headDropout, run);
     }
 
-    public VcrSettings withHeadDropout(double p) {
-        return new VcrSettings(data, vocab, config, size, init, regionClasses, lr, batchSize, epochs, warmup, emaDecay, weightDecayRule, weightDecay, qaLength, qarLength, regions, p, run);
-    }
-
     public Map<String, String> recorded() {
         Map<String, String> m = RunOptions.recorded("interbert-vcr", data, vocab, config, size, lr, batchSize, warmup, weightDecayRule, weightDecay);
         m.put("init", init == null ? "none" : init.toAbsolutePath().normalize().toString());
