@@ -109,6 +109,8 @@ class InterBertFineTuningDataParallelTest {
         }
         Checkpoint ca = Checkpoint.load(one.resolve(Trainer.CHECKPOINT)), cb = Checkpoint.load(two.resolve(Trainer.CHECKPOINT));
         assertEquals(steps, cb.step());
+        for (Checkpoint c : List.of(ca, cb))
+            assertEquals(steps, c.optimizer().get("ema.updates").toLongArray()[0], what + ": one EMA update per optimizer step (VCR: two per iteration)");
         Map<String, float[]> rawA = DataParallelFixtures.weights(ca.model()), rawB = DataParallelFixtures.weights(cb.model());
         Map<String, float[]> emaA = ema(ca), emaB = ema(cb);
         assertTrue(emaA.size() > 10 && emaA.keySet().stream().allMatch(rawA::containsKey), what + ": the checkpoint holds the EMA shadows by name");
