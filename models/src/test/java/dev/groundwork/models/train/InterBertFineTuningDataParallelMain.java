@@ -19,7 +19,8 @@ import java.nio.file.Path;
  * One rank of {@link InterBertFineTuningDataParallelTest}, under mpirun: {@code flickr|vcr DATA VOCAB DIR} runs that
  * fine-tuning recipe ({@link FlickrFineTuning#run}, {@link VcrFineTuning#run}) as one rank, with the replica check on
  * ({@link DataParallel#checkingReplicas}: after every optimizer step, every weight, buffer and EMA shadow is compared
- * bit for bit across ranks), and reports the steps it trained and checked.
+ * bit for bit across ranks), and reports the steps it trained and checked; {@code flickr} then runs again with the
+ * original's head dropout (per-rank masks), checked the same way.
  */
 public final class InterBertFineTuningDataParallelMain {
     public static void main(String[] args) throws Exception {
@@ -39,6 +40,16 @@ public final class InterBertFineTuningDataParallelMain {
             if (checked != r.steps()) throw new AssertionError("checked " + checked + " of " + r.steps() + " steps");
             System.out.println("rank " + dp.rank() + ": trained to step " + r.steps() + ", weights and EMA bit-identical on all "
                     + dp.size() + " ranks after each of " + checked + " steps");
+            if (args[0].equals("flickr")) {
+                // With the original's head dropout each rank draws its own masks; the averaged gradients keep the replicas identical still.
+                FlickrSettings z = flickr(data, vocab, Path.of(dir + "-dropout")), o = new FlickrSettings(z.data(), z.vocab(), null, z.size(), null,
+                        z.regionClasses(), z.lr(), z.batchSize(), z.epochs(), z.warmup(), z.milestones(), z.emaDecay(), z.weightDecayRule(),
+                        z.weightDecay(), z.textLength(), z.regions(), z.run().withMaxSteps(DROPOUT_STEPS));
+                long start = dp.replicaChecks();
+                Trainer.Result d = FlickrFineTuning.run(o, new PrintStream(new ByteArrayOutputStream()), new StopRequest(), dp);
+                System.out.println("rank " + dp.rank() + ": with head dropout " + o.headDropout() + ", weights and EMA bit-identical on all "
+                        + dp.size() + " ranks after each of " + (dp.replicaChecks() - start) + " of " + d.steps() + " steps");
+            }
         });
     }
 
@@ -57,6 +68,9 @@ public final class InterBertFineTuningDataParallelMain {
         }
         if (dp.replicaChecks() != 1) throw new AssertionError("replica checks passed: " + dp.replicaChecks());
     }
+
+    /** Steps of the run with head dropout (replica check only). */
+    static final long DROPOUT_STEPS = 2;
 
     /** Steps every run of the test makes: through the warm-up (10 % of t_total) and on. */
     static final long STEPS = 5;

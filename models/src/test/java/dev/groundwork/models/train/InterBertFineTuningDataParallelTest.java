@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * InterBERT fine-tuning over Open MPI ({@link InterBertFineTuningDataParallelMain} is each rank): the Flickr30K and
  * VCR recipes on 2 processes × 2 samples equal the recipe on one process × 4, step by step (loss and lr of every
  * step) and in the final raw and EMA weights (fp32 tolerance), and every rank holds bit-identical weights and EMA
- * shadows after every step (the replica check, all ranks' digests compared).
+ * shadows after every step (the replica check, all ranks' digests compared), also with the original's head dropout
+ * (Flickr).
  *
  * <p>What is compared, and why the heads' dropout is off ({@code headDropout} 0; the demo network has no other):
  * dropout masks are drawn per rank by design (each replica its own stream, as the original's GPUs each draw
@@ -62,6 +63,9 @@ class InterBertFineTuningDataParallelTest {
         Path one = dir.resolve("one"), two = dir.resolve("two");
         FlickrFineTuning.run(InterBertFineTuningDataParallelMain.flickr(data, vocab, one), quiet(), new StopRequest());
         MpiRun.Result r = MpiRun.run(2, 120, InterBertFineTuningDataParallelMain.class, "flickr", data.toString(), vocab.toString(), two.toString());
+        for (int k = 0; k < 2; k++)
+            assertTrue(r.output().contains("rank " + k + ": with head dropout 0.1, weights and EMA bit-identical on all 2 ranks after each of "
+                    + InterBertFineTuningDataParallelMain.DROPOUT_STEPS + " of " + InterBertFineTuningDataParallelMain.DROPOUT_STEPS + " steps"), r.output());
         check(r, one, two, "Flickr30K", FlickrSplit.read(data.resolve("flickr30k/all_data_final_train_2014.jsonline")).captions().size(), "interbert-flickr: t_total ", Set.of());
     }
 
