@@ -27,7 +27,7 @@ final class InterBertRunFlags {
             Map.entry("resume", "--resume"), Map.entry("workers", "--workers"), Map.entry("lossWeights", "--loss-weights"),
             Map.entry("weightDecay", "--weight-decay"), Map.entry("weightDecayRule", "--weight-decay-rule"),
             Map.entry("maxSteps", "--max-steps"), Map.entry("logEverySteps", "--log-every-steps"), Map.entry("saveEverySteps", "--save-every-steps"),
-            Map.entry("textLength", "--max-seq-length"));
+            Map.entry("textLength", "--max-seq-length"), Map.entry("headDropout", "--head-dropout"));
 
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "the task's data folder in the original layout")
     Path data;

@@ -145,6 +145,10 @@ final class TrainInterBertCommand {
                 description = "exponential moving average of the weights after every step, used for validation and saved as best_ema.safetensors (default on, as the README)")
         boolean useEma;
 
+        @Option(names = "--head-dropout", paramLabel = "P",
+                description = "dropout in front of the heads (default 0.1 as the original; 0 makes N processes compute what one does on the global batch)")
+        Double headDropout;
+
         @Option(names = {"--ema-decay-ratio", "--ema_decay_ratio"}, paramLabel = "D", description = "EMA decay (default 0.9999)")
         Double emaDecay;
 
@@ -170,7 +174,7 @@ final class TrainInterBertCommand {
             FlickrSettings s = new FlickrSettings(d.data(), d.vocab(), flags.model.config, flags.model.size, init, regionClasses.value, or(flags.lr, d.lr()),
                     or(flags.batch, d.batchSize()), or(flags.epochs, d.epochs()), or(flags.warmup, d.warmup()), or(milestones, d.milestones()),
                     ema(d.emaDecay()), or(flags.rule, d.weightDecayRule()), or(flags.weightDecay, d.weightDecay()), d.textLength(),
-                    or(regions, d.regions()), d.run());
+                    or(regions, d.regions()), or(headDropout, d.headDropout()), d.run());
             return FlickrFineTuning.run(s, log, stop, dp);
         }
     }
@@ -192,7 +196,7 @@ final class TrainInterBertCommand {
             VcrSettings s = new VcrSettings(d.data(), d.vocab(), flags.model.config, flags.model.size, init, regionClasses.value, or(flags.lr, d.lr()),
                     or(flags.batch, d.batchSize()), or(flags.epochs, d.epochs()), or(flags.warmup, d.warmup()), ema(d.emaDecay()),
                     or(flags.rule, d.weightDecayRule()), or(flags.weightDecay, d.weightDecay()), length(0, d.qaLength()), length(1, d.qarLength()),
-                    or(regions, d.regions()), d.run());
+                    or(regions, d.regions()), or(headDropout, d.headDropout()), d.run());
             return VcrFineTuning.run(s, log, stop, dp);
         }
 

@@ -32,10 +32,19 @@ public final class InterBertForVLTasks extends Module {
     private final Linear vilPrediction, vilLogit, visionLogit, linguisicLogit;
 
     public InterBertForVLTasks(InterBertConfig c, int numLabels, Generator gen) {
+        this(c, numLabels, DROPOUT, gen);
+    }
+
+    /**
+     * As above with {@code headDropout} in front of every head: this module's own dropout (the original's
+     * {@code dropout_prob}) and the ITM fusion's (hard-coded 0.1 in the original), the two that fine-tuning's
+     * losses pass through. The defaults are {@link #DROPOUT} and {@link InterBertPreTrainingHeads#FUSION_DROPOUT}.
+     */
+    public InterBertForVLTasks(InterBertConfig c, int numLabels, double headDropout, Generator gen) {
         if (numLabels <= 0) throw new IllegalArgumentException("num_labels must be positive, got " + numLabels);
         this.bert = registerModule("bert", new InterBertModel(c, gen));
-        this.dropout = registerModule("dropout", new Dropout(DROPOUT, gen));
-        this.cls = registerModule("cls", new InterBertPreTrainingHeads(c, bert.embeddings().wordEmbeddings(), gen));
+        this.dropout = registerModule("dropout", new Dropout(headDropout, gen));
+        this.cls = registerModule("cls", new InterBertPreTrainingHeads(c, bert.embeddings().wordEmbeddings(), headDropout, gen));
         // The fresh heads of fine-tuning (spec 1.6), in the original's order.
         this.vilPrediction = registerModule("vil_prediction", fresh(new Linear(c.biHiddenSize(), numLabels, gen), c, gen));
         this.vilLogit = registerModule("vil_logit", fresh(new Linear(c.biHiddenSize(), 1, gen), c, gen));

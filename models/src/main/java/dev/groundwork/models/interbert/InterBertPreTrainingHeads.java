@@ -29,11 +29,16 @@ public final class InterBertPreTrainingHeads extends Module {
     private final Dropout dropout;
 
     public InterBertPreTrainingHeads(InterBertConfig c, Embedding wordEmbeddings, Generator gen) {
+        this(c, wordEmbeddings, FUSION_DROPOUT, gen);
+    }
+
+    /** As above with the fusion's dropout rate {@code fusionDropout} (fine-tuning's head dropout setting). */
+    public InterBertPreTrainingHeads(InterBertConfig c, Embedding wordEmbeddings, double fusionDropout, Generator gen) {
         this.fusion = c.fusionMethod();
         this.predictions = registerModule("predictions", new BertLMPredictionHead(c.textConfig(), wordEmbeddings, gen));
         this.biSeqRelationship = registerModule("bi_seq_relationship", new Linear(c.biHiddenSize(), 2, gen));
         this.imagePredictions = registerModule("imagePredictions", new ImagePredictionHead(c, gen));
-        this.dropout = registerModule("dropout", new Dropout(FUSION_DROPOUT, gen));
+        this.dropout = registerModule("dropout", new Dropout(fusionDropout, gen));
         // spec 1.6. The decoder weight is the embedding table, drawn with the embeddings: only the new layers are.
         for (Module fresh : new Module[]{predictions.transform(), biSeqRelationship, imagePredictions})
             BertInit.apply(fresh, c.initializerRange(), gen);

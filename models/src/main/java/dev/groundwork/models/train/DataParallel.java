@@ -39,6 +39,9 @@ import java.util.Map;
  *   <li><b>Records</b>: the step's loss, loss parts and hit counts are combined over ranks (means and
  *   sums), so rank 0's metrics describe the global batch; only rank 0 writes files and progress.</li>
  *   <li><b>Stopping</b>: a stop request (a signal) on any rank stops every rank at the same step.</li>
+ *   <li><b>Replica check</b> (off by default; {@link #checkingReplicas}): after every optimizer step a digest of
+ *   every weight, buffer and EMA shadow is all-gathered and compared, and the run stops at the first step where a
+ *   rank's bits differ from rank 0's: the tests' proof of the bit-identity above, and a debugging aid.</li>
  * </ul>
  */
 public final class DataParallel {
@@ -53,6 +56,8 @@ public final class DataParallel {
     /** The buckets (parameters whose gradients are flattened together), learnt at the first step, and of which parameters. */
     private List<List<Tensor>> layout;
     private List<Tensor> layoutOf = List.of();
+    private boolean checkReplicas;
+    private long replicaChecks;
 
     /** Gradients averaged after the backward pass, in {@link #BUCKET_BYTES} buckets. */
     public DataParallel(Communicator comm) { this(comm, false, BUCKET_BYTES); }
@@ -76,6 +81,45 @@ public final class DataParallel {
     public static DataParallel none() { return NONE; }
 
     public Communicator comm() { return comm; }
+
+    /** Turns the replica check on (see the class comment); returns this. */
+    public DataParallel checkingReplicas() {
+        checkReplicas = true;
+        return this;
+    }
+
+    public boolean checksReplicas() { return checkReplicas && distributed(); }
+
+    /** How many steps the replica check has passed. */
+    public long replicaChecks() { return replicaChecks; }
+
+    /**
+     * The replica check of {@code step}: a 64-bit digest of the bits of {@code state} (in its order) and of
+     * {@code extra} (the EMA shadows, say), all-gathered; a rank whose digest differs fails on every rank.
+     */
+    public void verifyReplicas(long step, java.util.Collection<Tensor> state, List<Tensor> extra) {
+        if (!checksReplicas()) return;
+        long h = 0xCBF29CE484222325L;
+        for (Tensor t : state) h = digest(h, t);
+        for (Tensor t : extra) h = digest(h, t);
+        try (Tensor mine = Tensor.ofLongs(new long[]{h}, 1); Tensor all = comm.allGather(mine)) {
+            long[] d = all.toLongArray();
+            for (int k = 1; k < d.length; k++)
+                if (d[k] != d[0]) throw new IllegalStateException("rank " + comm.rank() + ": after step " + step + " the weights of rank " + k
+                        + " differ from rank 0's (digest " + Long.toHexString(d[k]) + " vs " + Long.toHexString(d[0]) + "): the replicas have diverged");
+        }
+        replicaChecks++;
+    }
+
+    /** FNV-1a over a tensor's values' bits (doubles widened from any float dtype, integers as longs). */
+    private static long digest(long h, Tensor t) {
+        if (t.dtype().isFloating()) {
+            for (double v : t.toDoubleArray()) h = (h ^ Double.doubleToRawLongBits(v)) * 0x100000001B3L;
+        } else {
+            for (long v : t.toLongArray()) h = (h ^ v) * 0x100000001B3L;
+        }
+        return h;
+    }
 
     public int rank() { return comm.rank(); }
 

@@ -204,6 +204,7 @@ public final class Trainer<B> {
                     opt.step();
                     opt.zeroGrad();
                     if (ema != null) ema.update();
+                    if (dp.checksReplicas()) dp.verifyReplicas(step + 1, model.stateDict().values(), ema == null ? List.of() : ema.shadow());
                     step++;
                     i++;
                     losses.add(loss);

@@ -40,4 +40,24 @@ class ShardTest {
         }
         assertEquals(m, pos, "every sample of the padded order is visited once");
     }
+
+    /**
+     * t_total of the fine-tuning recipes (batches per epoch on each rank × epochs) on 1 to 8 processes is the
+     * original's: {@code len(DataLoader(DistributedSampler(ds), batch_size = B / world)) × epochs} (spec 4.1), where
+     * the sampler pads each rank to ⌈n / world⌉ samples and the loader keeps its last partial batch. The first two rows
+     * are spec 4.2's and 4.3's examples (Flickr30K: 145,000 captions, 64 per step, 20 epochs; VCR: 212,923 questions,
+     * 32 per task, 5 epochs), the others small tails.
+     */
+    @ParameterizedTest(name = "n={0} global batch={1} epochs={2}")
+    @CsvSource({"145000,64,20,45320", "212923,32,5,33270", "80,4,2,40", "23,12,1,2", "27,12,3,9", "5,8,1,1"})
+    void tTotalIsTheOriginalsOnAnyNumberOfProcesses(int n, int global, int epochs, long tTotal) {
+        for (int world : new int[]{1, 2, 4, 8}) {
+            if (global % world != 0) continue;
+            int per = global / world;
+            long perRank = (n + world - 1) / world;
+            long original = (perRank + per - 1) / per * epochs;
+            assertEquals(original, (long) new Shard(world - 1, world).batches(n, per, false) * epochs, "world " + world + " against the formula");
+            assertEquals(tTotal, (long) new Shard(world - 1, world).batches(n, per, false) * epochs, "world " + world);
+        }
+    }
 }

@@ -24,4 +24,8 @@ final class FineTuneChecks {
         InvalidSettingException.check(weightDecay >= 0, "weightDecay", "must not be negative, got " + weightDecay);
         InvalidSettingException.check(run != null, "run", "must be given");
     }
+
+    static void headDropout(double p) {
+        InvalidSettingException.check(p >= 0 && p < 1, "headDropout", "must be in [0, 1), got " + p);
+    }
 }

@@ -68,7 +68,7 @@ public final class FlickrFineTuning {
             FlickrSplit val = Files.exists(valFile) ? FlickrSplit.read(valFile) : null;
             HardNegatives hard = HardNegatives.read(s.data().resolve(FlickrSettings.HARD));
             Generator gen = new Generator(r.seed());
-            InterBertForVLTasks model = vlModel(config, gen, s.init(), log);
+            InterBertForVLTasks model = vlModel(config, gen, s.init(), s.headDropout(), log);
             log.printf("interbert-flickr: %d captions of %d images, seed %d%n", train.captions().size(), train.images().size(), r.seed());
             Device d = r.device();
             try (BatchSource<InterBertBatches.Pairs> t = RecipeData.source(r,
@@ -81,7 +81,10 @@ public final class FlickrFineTuning {
                 int[] ms = s.milestones();
                 long[] steps = new long[ms.length];
                 for (int i = 0; i < ms.length; i++) steps[i] = ms[i] * spe;
-                Schedule schedule = Schedule.perStep(new WarmupConstant(Math.round(s.warmup() * total), 0.1, steps));
+                long warm = Math.round(s.warmup() * total);
+                log.printf("interbert-flickr: t_total %d = %d batches per epoch x %d epochs (the same on any number of processes), warm-up %d steps%n",
+                        total, spe, s.epochs(), warm);
+                Schedule schedule = Schedule.perStep(new WarmupConstant(warm, 0.1, steps));
                 OptimizerFactory opt = OptimizerFactory.bertAdam(BertAdam.Options.of(s.lr()).withWeightDecay(s.weightDecay()));
                 TrainerConfig tc = new TrainerConfig(s.epochs(), opt, schedule, r.expDir(), r.resume(), log, TASK,
                         r.logEverySteps(), r.maxSteps(), r.saveEverySteps(), stop, s.recorded()).withEma(s.emaDecay()).withParallel(dp);
@@ -93,10 +96,11 @@ public final class FlickrFineTuning {
 
     /**
      * The fine-tuning network with {@code init}'s weights: a pretraining checkpoint (ours or the original's)
-     * with only the four VL heads fresh, or a fine-tuned one whole; the load report goes to {@code log}.
+     * with only the four VL heads fresh, or a fine-tuned one whole, {@code headDropout} in front of its heads;
+     * the load report goes to {@code log}.
      */
-    static InterBertForVLTasks vlModel(InterBertConfig config, Generator gen, Path init, PrintStream log) throws IOException {
-        InterBertForVLTasks model = new InterBertForVLTasks(config, NUM_LABELS, gen);
+    static InterBertForVLTasks vlModel(InterBertConfig config, Generator gen, Path init, double headDropout, PrintStream log) throws IOException {
+        InterBertForVLTasks model = new InterBertForVLTasks(config, NUM_LABELS, headDropout, gen);
         if (init != null) {
             try {
                 log.println(InterBertWeights.fineTuneFrom(model, init).summary());

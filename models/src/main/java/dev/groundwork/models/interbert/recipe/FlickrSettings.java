@@ -1,5 +1,7 @@
 package dev.groundwork.models.interbert.recipe;
 
+import dev.groundwork.models.interbert.InterBertConfig;
+import dev.groundwork.models.interbert.InterBertForVLTasks;
 import dev.groundwork.models.train.InvalidSettingException;
 
 import java.nio.file.Path;
@@ -19,10 +21,13 @@ import java.util.Map;
  * @param regionClasses the width of the inherited region head (1601 detector classes for the released model),
  *                      so the pretraining checkpoint loads
  * @param milestones    0-based epochs at whose start the lr is multiplied by 0.1 (the original's "mannul" LambdaLR)
+ * @param headDropout   the dropout in front of the heads ({@link InterBertForVLTasks#InterBertForVLTasks(InterBertConfig, int, double,
+ *                      dev.groundwork.engine.random.Generator)}), 0.1 as the original; 0 makes a data-parallel run compute exactly
+ *                      what one process computes on the global batch (dropout masks are drawn per rank)
  */
 public record FlickrSettings(Path data, Path vocab, Path config, ModelSize size, Path init, int regionClasses, double lr, int batchSize,
                              int epochs, double warmup, int[] milestones, double emaDecay, WeightDecayRule weightDecayRule,
-                             double weightDecay, int textLength, int regions, RunOptions run) {
+                             double weightDecay, int textLength, int regions, double headDropout, RunOptions run) {
     public static final String FEATURES = "flickr30k_resnet101_faster_rcnn_genome.lmdb", HARD = "hard_negative.pkl";
 
     public FlickrSettings {
@@ -32,8 +37,17 @@ public record FlickrSettings(Path data, Path vocab, Path config, ModelSize size,
         for (int i = 0; i < milestones.length; i++)
             InvalidSettingException.check(milestones[i] > 0 && (i == 0 || milestones[i] > milestones[i - 1]), "milestones",
                     "must be increasing positive epochs, got " + Arrays.toString(milestones));
+        FineTuneChecks.headDropout(headDropout);
         if (size == null) size = ModelSize.BASE;
         if (weightDecayRule == null) weightDecayRule = WeightDecayRule.AS_CODED;
+    }
+
+    /** The original's head dropout ({@link InterBertForVLTasks#DROPOUT}). */
+    public FlickrSettings(Path data, Path vocab, Path config, ModelSize size, Path init, int regionClasses, double lr, int batchSize, int epochs,
+                          double warmup, int[] milestones, double emaDecay, WeightDecayRule weightDecayRule, double weightDecay, int textLength,
+                          int regions, RunOptions run) {
+        this(data, vocab, config, size, init, regionClasses, lr, batchSize, epochs, warmup, milestones, emaDecay, weightDecayRule, weightDecay,
+                textLength, regions, InterBertForVLTasks.DROPOUT, run);
     }
 
     public static FlickrSettings defaults(Path data, Path vocab, Path init, RunOptions run) {
@@ -53,17 +67,18 @@ public record FlickrSettings(Path data, Path vocab, Path config, ModelSize size,
         m.put("milestones", Arrays.toString(milestones));
         m.put("textLength", Integer.toString(textLength));
         m.put("regions", Integer.toString(regions));
+        m.put("headDropout", Double.toString(headDropout));
         run.record(m);
         return m;
     }
 
     public FlickrSettings withModel(ModelSize s, Path c, int classes) {
         return new FlickrSettings(data, vocab, c, s, init, classes, lr, batchSize, epochs, warmup, milestones, emaDecay, weightDecayRule,
-                weightDecay, textLength, regions, run);
+                weightDecay, textLength, regions, headDropout, run);
     }
 
     public FlickrSettings withTraining(double l, int batch, int e, int[] ms, double ema) {
         return new FlickrSettings(data, vocab, config, size, init, regionClasses, l, batch, e, warmup, ms, ema, weightDecayRule,
-                weightDecay, textLength, regions, run);
+                weightDecay, textLength, regions, headDropout, run);
     }
 }

@@ -55,7 +55,7 @@ public final class VcrFineTuning {
         try (VcrData data = new VcrData(s, tok)) {
             InterBertConfig config = s.size().config(s.config(), tok.vocab().size(), data.detected.featureSize(), s.regionClasses(), false);
             Generator gen = new Generator(r.seed());
-            InterBertForVLTasks model = FlickrFineTuning.vlModel(config, gen, s.init(), log);
+            InterBertForVLTasks model = FlickrFineTuning.vlModel(config, gen, s.init(), s.headDropout(), log);
             VcrAnnotations train = data.annotations("train");
             boolean hasVal = Files.exists(s.data().resolve("val.jsonl"));
             VcrAnnotations val = hasVal ? data.annotations("val") : null;
@@ -66,7 +66,10 @@ public final class VcrFineTuning {
                  VcrJointSource v = !hasVal ? null : new VcrJointSource(source(s, data.task(val, VcrTask.Kind.Q_A), val, "val-qa", null, dp.size()),
                          source(s, data.task(val, VcrTask.Kind.QA_R), val, "val-qar", null, dp.size()))) {
                 long total = (long) t.iterationsPerEpoch() * s.epochs();
-                Schedule schedule = Schedule.perStep(new WarmupConstant(Math.round(s.warmup() * total)));
+                long warm = Math.round(s.warmup() * total);
+                log.printf("interbert-vcr: t_total %d = %d iterations per epoch x %d epochs (the same on any number of processes; two optimizer steps per iteration), warm-up %d steps%n",
+                        total, t.iterationsPerEpoch(), s.epochs(), warm);
+                Schedule schedule = Schedule.perStep(new WarmupConstant(warm));
                 OptimizerFactory opt = OptimizerFactory.bertAdam(BertAdam.Options.of(s.lr()).withWeightDecay(s.weightDecay()));
                 TrainerConfig tc = new TrainerConfig(s.epochs(), opt, schedule, r.expDir(), r.resume(), log, TASK,
                         r.logEverySteps(), r.maxSteps(), r.saveEverySteps(), stop, s.recorded()).withEma(s.emaDecay()).withParallel(dp);

@@ -1,6 +1,7 @@
 package dev.groundwork.models.interbert.recipe;
 
 import dev.groundwork.models.interbert.data.VcrTask;
+import dev.groundwork.models.interbert.InterBertForVLTasks;
 import dev.groundwork.models.train.InvalidSettingException;
 
 import java.nio.file.Path;
@@ -15,10 +16,11 @@ import java.util.Map;
  *
  * @param data the folder of the two feature stores, {@code train.jsonl}, {@code val.jsonl},
  *             {@code vcr1images/} and {@code unisex_names_table.csv}
+ * @param headDropout the dropout in front of the heads, 0.1 as the original (see {@link FlickrSettings})
  */
 public record VcrSettings(Path data, Path vocab, Path config, ModelSize size, Path init, int regionClasses, double lr, int batchSize,
                           int epochs, double warmup, double emaDecay, WeightDecayRule weightDecayRule, double weightDecay, int qaLength,
-                          int qarLength, int regions, RunOptions run) {
+                          int qarLength, int regions, double headDropout, RunOptions run) {
     public static final String DETECTED = "VCR_resnet101_faster_rcnn_genome.lmdb", GROUND_TRUTH = "VCR_gt_resnet101_faster_rcnn_genome.lmdb",
             NAMES = "unisex_names_table.csv", IMAGES = "vcr1images";
 
@@ -27,8 +29,17 @@ public record VcrSettings(Path data, Path vocab, Path config, ModelSize size, Pa
         InvalidSettingException.check(regions >= 2, "regions", "must be at least 2, got " + regions);
         // [CLS] A [SEP] B [SEP]: three slots are taken, and each text keeps at least one token.
         InvalidSettingException.check(qaLength >= 5 && qarLength >= 5, "textLength", "must be at least 5 for each task, got " + qaLength + "," + qarLength);
+        FineTuneChecks.headDropout(headDropout);
         if (size == null) size = ModelSize.BASE;
         if (weightDecayRule == null) weightDecayRule = WeightDecayRule.AS_CODED;
+    }
+
+    /** The original's head dropout ({@link InterBertForVLTasks#DROPOUT}). */
+    public VcrSettings(Path data, Path vocab, Path config, ModelSize size, Path init, int regionClasses, double lr, int batchSize, int epochs,
+                       double warmup, double emaDecay, WeightDecayRule weightDecayRule, double weightDecay, int qaLength, int qarLength, int regions,
+                       RunOptions run) {
+        this(data, vocab, config, size, init, regionClasses, lr, batchSize, epochs, warmup, emaDecay, weightDecayRule, weightDecay, qaLength,
+                qarLength, regions, InterBertForVLTasks.DROPOUT, run);
     }
 
     public static VcrSettings defaults(Path data, Path vocab, Path init, RunOptions run) {
@@ -37,7 +48,7 @@ public record VcrSettings(Path data, Path vocab, Path config, ModelSize size, Pa
     }
 
     public VcrSettings withInit(Path p) {
-        return new VcrSettings(data, vocab, config, size, p, regionClasses, lr, batchSize, epochs, warmup, emaDecay, weightDecayRule, weightDecay, qaLength, qarLength, regions, run);
+        return new VcrSettings(data, vocab, config, size, p, regionClasses, lr, batchSize, epochs, warmup, emaDecay, weightDecayRule, weightDecay, qaLength, qarLength, regions, headDropout, run);
     }
 
     public Map<String, String> recorded() {
@@ -46,6 +57,7 @@ public record VcrSettings(Path data, Path vocab, Path config, ModelSize size, Pa
         m.put("regionClasses", Integer.toString(regionClasses));
         m.put("regions", Integer.toString(regions));
         m.put("textLength", qaLength + "," + qarLength);
+        m.put("headDropout", Double.toString(headDropout));
         run.record(m);
         return m;
     }
